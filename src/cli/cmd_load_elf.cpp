@@ -1,0 +1,28 @@
+// `fpvm load-elf` (spec §8.1, §7.1): ELF → prestate and meta.json.
+#include "cli/cli_parse.hpp"
+#include "common/file_io.hpp"
+#include "vm/elf_loader.hpp"
+#include "vm/state_file.hpp"
+#include "vm/symbols.hpp"
+
+namespace fpvm::cli {
+
+int runLoadElf(const Args& args) {
+  CLI::App app("Load an ELF file into a VM state", "load-elf");
+  std::string path, out = "state.bin.gz", meta = "meta.json";
+  app.add_option("--path", path, "ELF file to load")->required();
+  app.add_option("--out", out, "output state file (.json, .bin, optional .gz; - = stdout)");
+  app.add_option("--meta", meta, "symbol metadata output (\"\" = none)");
+  if (!parseArgs(app, args)) return 0;
+
+  vm::ElfFile elf = vm::parseElf(readFile(path), path);
+  vm::VmState state = vm::loadElf(elf);
+  vm::writeStateFile(state, out);
+  if (!meta.empty()) {
+    std::string json = vm::SymbolTable(elf.symbols).toJson();
+    vm::writeOutputFile(meta, ByteView(reinterpret_cast<const uint8_t*>(json.data()), json.size()));
+  }
+  return 0;
+}
+
+}  // namespace fpvm::cli

@@ -1,0 +1,41 @@
+// `fpvm witness` (spec §8.3): prints the witness JSON of a state.
+#include <cinttypes>
+#include <cstdio>
+#include <iostream>
+#include <nlohmann/json.hpp>
+
+#include "cli/cli_parse.hpp"
+#include "common/file_io.hpp"
+#include "common/hex.hpp"
+#include "vm/state_file.hpp"
+
+namespace fpvm::cli {
+
+int runWitness(const Args& args) {
+  CLI::App app("Compute the witness and state hash of a state", "witness");
+  std::string input, output;
+  app.add_option("--input", input, "state file")->required();
+  app.add_option("--output", output, "write the raw 362-byte witness here (never gzipped)");
+  if (!parseArgs(app, args)) return 0;
+
+  vm::VmState state = vm::readStateFile(input);
+  vm::Witness w = state.witness();  // recomputed: stored witness/stateHash are ignored
+  Hash32 hash = vm::VmState::hashWitness(w);
+  if (!output.empty()) {
+    if (output == "-")
+      vm::writeOutputFile("-", ByteView(w));
+    else
+      writeFileAtomic(output, ByteView(w), 0755);
+  }
+  nlohmann::ordered_json j;
+  j["witness"] = toHex(ByteView(w));
+  j["stateHash"] = toHex(hash);
+  j["step"] = state.step;
+  j["exited"] = state.exited;
+  j["exitCode"] = state.exitCode;
+  j["pc"] = state.pc;
+  std::cout << j.dump() << std::endl;
+  return 0;
+}
+
+}  // namespace fpvm::cli

@@ -1,0 +1,22 @@
+#pragma once
+/// The `fpvm` subcommands. Each takes the arguments after its name (up to a `--`) and the
+/// arguments after `--`, and returns the process exit code. Errors are thrown as fpvm::Error.
+#include <atomic>
+#include <string>
+#include <vector>
+
+namespace fpvm::cli {
+
+using Args = std::vector<std::string>;
+
+/// Set by SIGINT/SIGTERM; long-running commands poll it.
+extern std::atomic<bool> gInterrupted;
+
+/// Exit code for an interrupted command (spec §8).
+inline constexpr int kExitInterrupted = 130;
+
+int runLoadElf(const Args& args);
+int runRun(const Args& args, const Args& serverCommand);
+int runWitness(const Args& args);
+
+}  // namespace fpvm::cli

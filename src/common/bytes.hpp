@@ -1,0 +1,56 @@
+#pragma once
+/// Byte containers and big-/little-endian helpers shared by every layer.
+#include <array>
+#include <cstdint>
+#include <cstring>
+#include <span>
+#include <vector>
+
+namespace fpvm {
+
+/// Owned, growable byte string.
+using Bytes = std::vector<uint8_t>;
+/// Read-only view of bytes.
+using ByteView = std::span<const uint8_t>;
+
+/// A 32-byte value: Keccak digest, Merkle node, memory leaf or preimage key.
+struct Hash32 {
+  std::array<uint8_t, 32> b{};
+  friend bool operator==(const Hash32&, const Hash32&) = default;
+  uint8_t& operator[](size_t i) { return b[i]; }
+  const uint8_t& operator[](size_t i) const { return b[i]; }
+  const uint8_t* data() const { return b.data(); }
+  uint8_t* data() { return b.data(); }
+  static constexpr size_t size() { return 32; }
+};
+
+/// Stores `v` big-endian into 8 bytes at `out`.
+inline void putBE64(uint8_t* out, uint64_t v) {
+  for (int i = 7; i >= 0; --i) { out[i] = static_cast<uint8_t>(v); v >>= 8; }
+}
+/// Reads 8 big-endian bytes at `in`.
+inline uint64_t getBE64(const uint8_t* in) {
+  uint64_t v = 0;
+  for (int i = 0; i < 8; ++i) v = (v << 8) | in[i];
+  return v;
+}
+/// Stores `v` big-endian into 4 bytes at `out`.
+inline void putBE32(uint8_t* out, uint32_t v) {
+  for (int i = 3; i >= 0; --i) { out[i] = static_cast<uint8_t>(v); v >>= 8; }
+}
+/// Reads 4 big-endian bytes at `in`.
+inline uint32_t getBE32(const uint8_t* in) {
+  return (uint32_t(in[0]) << 24) | (uint32_t(in[1]) << 16) | (uint32_t(in[2]) << 8) | in[3];
+}
+/// Reads `n` (<= 8) little-endian bytes at `in`.
+inline uint64_t getLE(const uint8_t* in, unsigned n) {
+  uint64_t v = 0;
+  for (unsigned i = 0; i < n; ++i) v |= uint64_t(in[i]) << (8 * i);
+  return v;
+}
+/// Stores the low `n` (<= 8) bytes of `v` little-endian at `out`.
+inline void putLE(uint8_t* out, uint64_t v, unsigned n) {
+  for (unsigned i = 0; i < n; ++i) out[i] = static_cast<uint8_t>(v >> (8 * i));
+}
+
+}  // namespace fpvm

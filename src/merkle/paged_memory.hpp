@@ -1,0 +1,123 @@
+#pragma once
+/// Sparse, byte-addressable 2^64-byte memory committed to by a binary Merkle tree of depth 59 over
+/// 32-byte leaves (spec §2), with an incremental root: writes mark 64-byte leaf pairs dirty and
+/// only their paths are re-hashed when a root or proof is asked for.
+#include <cstdint>
+#include <memory>
+#include <unordered_map>
+#include <vector>
+
+#include "common/bytes.hpp"
+#include "merkle/geometry.hpp"
+#include "merkle/memory_proof.hpp"
+
+namespace fpvm::merkle {
+
+/// Cached hashes of the nodes inside one page, heap-indexed: 1 = page root (height 7),
+/// 2..3 height 6, …, 64..127 height 1 (hash of a 64-byte leaf pair). Leaves are the raw data.
+struct PageHashes {
+  Hash32 nodes[kLeavesPerPage];
+};
+
+/// One 4096-byte page with its Merkle bookkeeping.
+struct Page {
+  alignas(64) uint8_t data[kPageSize] = {};
+  /// Root of this page's subtree; valid whenever the page is not queued as dirty.
+  Hash32 root;
+  /// Lazily allocated inner-node cache (only pages whose root was computed have one).
+  std::unique_ptr<PageHashes> hashes;
+  /// Bit p set = leaf pair p (bytes 64p..64p+63) changed since the last Merkleization.
+  uint64_t dirtyPairs = 0;
+  /// True while the page sits in the memory's dirty-page list.
+  bool queued = false;
+};
+
+/// The VM's memory. Reads of never-written memory yield zero and allocate nothing; address
+/// arithmetic wraps modulo 2^64.
+class PagedMemory {
+ public:
+  PagedMemory();
+  PagedMemory(const PagedMemory& other);
+  PagedMemory& operator=(const PagedMemory& other);
+  PagedMemory(PagedMemory&&) noexcept = default;
+  PagedMemory& operator=(PagedMemory&&) noexcept = default;
+  ~PagedMemory();
+
+  /// Little-endian load of `size` (1..8) bytes at `addr`.
+  uint64_t load(uint64_t addr, unsigned size) const {
+    unsigned off = addr & (kPageSize - 1);
+    if (off + size <= kPageSize) [[likely]] {
+      const Page* p = findPage(addr >> kPageBits);
+      return p ? getLE(p->data + off, size) : 0;
+    }
+    return loadSlow(addr, size);
+  }
+  /// Little-endian store of the low `size` (1..8) bytes of `value` at `addr`.
+  void store(uint64_t addr, unsigned size, uint64_t value) {
+    unsigned off = addr & (kPageSize - 1);
+    if (off + size <= kPageSize) [[likely]] {
+      Page& p = pageForWrite(addr >> kPageBits);
+      putLE(p.data + off, value, size);
+      markDirty(p, addr >> kPageBits, off, size);
+      return;
+    }
+    storeSlow(addr, size, value);
+  }
+  /// Copies `n` bytes starting at `addr` (wrapping) into `out`.
+  void readBytes(uint64_t addr, uint8_t* out, size_t n) const;
+  /// Writes `n` bytes from `in` starting at `addr` (wrapping), allocating pages as needed.
+  void writeBytes(uint64_t addr, const uint8_t* in, size_t n);
+  /// The 32 raw bytes of the leaf containing `addr`.
+  Hash32 readLeaf(uint64_t addr) const;
+
+  /// Allocates the page with index `pageIndex` (zero-filled) if absent; never changes the root.
+  Page& allocatePage(uint64_t pageIndex);
+  /// Replaces the contents of page `pageIndex` (used by state-file loading).
+  void setPage(uint64_t pageIndex, const uint8_t* data);
+  /// The page with this index, or nullptr. Inline single-entry cache for the hot path.
+  const Page* findPage(uint64_t pageIndex) const {
+    if (pageIndex == cachedIndex_ && cachedPage_) return cachedPage_;
+    return findPageSlow(pageIndex);
+  }
+  /// Number of allocated pages.
+  size_t pageCount() const { return pages_.size(); }
+  /// Allocated page indices in ascending order.
+  std::vector<uint64_t> pageIndices() const;
+
+  /// The Merkle root, re-hashing only what changed since the last call.
+  Hash32 merkleRoot();
+  /// Memory proof for the leaf containing `addr`, against the current root.
+  MemoryProof proveLeaf(uint64_t addr);
+  /// The root computed from the page contents alone, ignoring every cache (for checks).
+  Hash32 computeRootFromScratch() const;
+
+ private:
+  Page& pageForWrite(uint64_t pageIndex) {
+    if (pageIndex == cachedIndex_ && cachedPage_) return *cachedPage_;
+    return allocatePage(pageIndex);
+  }
+  void markDirty(Page& p, uint64_t pageIndex, unsigned off, unsigned size) {
+    unsigned first = off >> 6, last = (off + size - 1) >> 6;
+    p.dirtyPairs |= (uint64_t(2) << last) - (uint64_t(1) << first);
+    if (!p.queued) {
+      p.queued = true;
+      dirtyPages_.push_back(pageIndex);
+    }
+  }
+  const Page* findPageSlow(uint64_t pageIndex) const;
+  uint64_t loadSlow(uint64_t addr, unsigned size) const;
+  void storeSlow(uint64_t addr, unsigned size, uint64_t value);
+  void rehashPage(Page& page);
+  const Hash32& nodeAt(unsigned height, uint64_t index) const;
+  void merkleize();
+
+  std::unordered_map<uint64_t, std::unique_ptr<Page>> pages_;
+  mutable uint64_t cachedIndex_ = 0;
+  mutable Page* cachedPage_ = nullptr;
+  std::vector<uint64_t> dirtyPages_;
+  /// upper_[h] holds node hashes at height h (8..59) keyed by `addr >> (5 + h)`; absent = Z[h].
+  std::vector<std::unordered_map<uint64_t, Hash32>> upper_;
+  Hash32 root_;
+};
+
+}  // namespace fpvm::merkle
