@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Installs the Debian packages fpvm needs to build, test and run its examples.
+# Safe to run repeatedly: apt-get runs only when something is missing.
+set -euo pipefail
+
+PACKAGES=(
+  # build
+  cmake ninja-build g++ ccache pkg-config
+  # libraries
+  libgtest-dev libgmock-dev libbenchmark-dev nlohmann-json3-dev libcli11-dev libcrypto++-dev zlib1g-dev
+  # guest toolchain and reference emulator
+  gcc-riscv64-unknown-elf picolibc-riscv64-unknown-elf qemu-user
+  # fuzzing and sanitizers
+  clang libclang-rt-14-dev
+  # scripts
+  python3
+)
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "install-deps: all ${#PACKAGES[@]} packages present"
+  exit 0
+fi
+SUDO=""
+[ "$(id -u)" -ne 0 ] && SUDO="sudo"
+echo "install-deps: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+echo "install-deps: done"

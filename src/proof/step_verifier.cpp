@@ -1,0 +1,531 @@
+#include "proof/step_verifier.hpp"
+
+#include <algorithm>
+#include <cstring>
+#include <string>
+
+#include "common/error.hpp"
+#include "common/keccak256.hpp"
+
+namespace fpvm::proof {
+
+using vm::RevertCode;
+
+std::optional<PreimagePart> SinglePreimageOracle::readPart(const Hash32& key, uint64_t offset) {
+  if (!(key == key_) || offset >= prefixed_.size()) return std::nullopt;
+  PreimagePart part;
+  part.length = std::min<uint64_t>(32, prefixed_.size() - offset);
+  std::memcpy(part.data.data(), prefixed_.data() + offset, part.length);
+  return part;
+}
+
+namespace {
+
+constexpr size_t kProofSize = 1920;  // 60 words: leaf + 59 siblings
+constexpr unsigned kDepth = 59;
+
+/// A revert travels as an exception inside the verifier only; verifyStep turns it into a code.
+struct Revert {
+  RevertCode code;
+};
+
+// --- Section 1: state -------------------------------------------------------------------------
+struct State {
+  Hash32 memRoot;
+  Hash32 preimageKey;
+  uint64_t preimageOffset = 0;
+  uint64_t pc = 0;
+  uint8_t exitCode = 0;
+  uint8_t exited = 0;
+  uint64_t step = 0;
+  uint64_t heap = 0;
+  uint64_t loadReservation = 0;
+  uint64_t regs[32] = {};
+};
+
+State decodeState(ByteView w) {
+  State s;
+  std::memcpy(s.memRoot.data(), w.data() + vm::kOffMemRoot, 32);
+  std::memcpy(s.preimageKey.data(), w.data() + vm::kOffPreimageKey, 32);
+  s.preimageOffset = getBE64(w.data() + vm::kOffPreimageOffset);
+  s.pc = getBE64(w.data() + vm::kOffPc);
+  s.exitCode = w[vm::kOffExitCode];
+  s.exited = w[vm::kOffExited];
+  s.step = getBE64(w.data() + vm::kOffStep);
+  s.heap = getBE64(w.data() + vm::kOffHeap);
+  s.loadReservation = getBE64(w.data() + vm::kOffLoadReservation);
+  for (int i = 0; i < 32; ++i) s.regs[i] = getBE64(w.data() + vm::kOffRegisters + 8 * i);
+  return s;
+}
+
+vm::Witness encodeState(const State& s) {
+  vm::Witness w{};
+  std::memcpy(w.data() + vm::kOffMemRoot, s.memRoot.data(), 32);
+  std::memcpy(w.data() + vm::kOffPreimageKey, s.preimageKey.data(), 32);
+  putBE64(w.data() + vm::kOffPreimageOffset, s.preimageOffset);
+  putBE64(w.data() + vm::kOffPc, s.pc);
+  w[vm::kOffExitCode] = s.exitCode;
+  w[vm::kOffExited] = s.exited;
+  putBE64(w.data() + vm::kOffStep, s.step);
+  putBE64(w.data() + vm::kOffHeap, s.heap);
+  putBE64(w.data() + vm::kOffLoadReservation, s.loadReservation);
+  for (int i = 0; i < 32; ++i) putBE64(w.data() + vm::kOffRegisters + 8 * i, s.regs[i]);
+  return w;
+}
+
+// --- Section 2: memory proofs -----------------------------------------------------------------
+class ProofMemory {
+ public:
+  ProofMemory(ByteView proofs, Hash32& root) : proofs_(proofs), root_(root) {}
+
+  /// Word `w` (0 = leaf) of proof `slot`; bytes beyond the calldata read as zero.
+  Hash32 word(unsigned slot, unsigned w) const {
+    Hash32 out;
+    size_t off = size_t(slot) * kProofSize + size_t(w) * 32;
+    for (size_t i = 0; i < 32; ++i)
+      if (off + i < proofs_.size()) out[i] = proofs_[off + i];
+    return out;
+  }
+  Hash32 rootWith(unsigned slot, uint64_t leafAddr, const Hash32& leaf) const {
+    Hash32 node = leaf;
+    uint64_t path = leafAddr >> 5;
+    for (unsigned i = 0; i < kDepth; ++i) {
+      Hash32 sib = word(slot, i + 1);
+      node = ((path >> i) & 1) ? keccak256Pair(sib, node) : keccak256Pair(node, sib);
+    }
+    return node;
+  }
+  /// Reads the leaf of `leafAddr` from proof `slot`, verified against the current root.
+  Hash32 readLeaf(unsigned slot, uint64_t leafAddr) const {
+    Hash32 leaf = word(slot, 0);
+    if (!(rootWith(slot, leafAddr, leaf) == root_)) throw Revert{vm::kBadMemoryProof};
+    return leaf;
+  }
+  /// Replaces the leaf of `leafAddr` using proof `slot`'s siblings (no re-verification).
+  void writeLeaf(unsigned slot, uint64_t leafAddr, const Hash32& leaf) { root_ = rootWith(slot, leafAddr, leaf); }
+
+  /// Little-endian load of `size` bytes at `addr` from slots 1 (and 2 when crossing a leaf).
+  uint64_t load(uint64_t addr, unsigned size) const {
+    uint8_t buf[64];
+    uint64_t left = addr & ~uint64_t(31);
+    Hash32 l = readLeaf(1, left);
+    std::memcpy(buf, l.data(), 32);
+    if (((addr + size - 1) & ~uint64_t(31)) != left) {
+      Hash32 r = readLeaf(2, left + 32);
+      std::memcpy(buf + 32, r.data(), 32);
+    }
+    return getLE(buf + (addr & 31), size);
+  }
+  /// Stores `size` (<= 16) bytes; slot 2 is verified against the root after the left write.
+  void store(uint64_t addr, const uint8_t* bytes, unsigned size, bool verifyLeft) {
+    uint64_t left = addr & ~uint64_t(31);
+    unsigned a = addr & 31;
+    Hash32 l = verifyLeft ? readLeaf(1, left) : word(1, 0);
+    if (!verifyLeft && !(rootWith(1, left, l) == root_)) throw Revert{vm::kBadMemoryProof};
+    unsigned leftSize = std::min<unsigned>(size, 32 - a);
+    std::memcpy(l.data() + a, bytes, leftSize);
+    writeLeaf(1, left, l);
+    if (leftSize == size) return;
+    Hash32 r = readLeaf(2, left + 32);
+    std::memcpy(r.data(), bytes + leftSize, size - leftSize);
+    writeLeaf(2, left + 32, r);
+  }
+
+ private:
+  ByteView proofs_;
+  Hash32& root_;
+};
+
+uint64_t sext(uint64_t v, unsigned bits) {
+  if (bits >= 64) return v;
+  uint64_t m = uint64_t(1) << (bits - 1);
+  v &= (uint64_t(1) << bits) - 1;
+  return (v ^ m) - m;
+}
+
+// --- Section 3: one step ----------------------------------------------------------------------
+class StepExecutor {
+ public:
+  StepExecutor(State& s, ByteView proofs, PartOracle* oracle, const VerifyOptions& opt)
+      : s_(s), mem_(proofs, s.memRoot), oracle_(oracle), opt_(opt) {}
+
+  void run() {
+    if (s_.exited != 0) return;  // exited machines do not step
+    s_.step += 1;
+    const uint64_t pc = s_.pc;
+    if ((pc & 31) > 28) throw Revert{vm::kFetchCrossesLeaf};
+    Hash32 leaf = mem_.readLeaf(0, pc & ~uint64_t(31));
+    const uint32_t instr = static_cast<uint32_t>(getLE(leaf.data() + (pc & 31), 4));
+    s_.pc = pc + 4;  // default; control transfers overwrite
+    dispatch(instr, pc);
+  }
+
+ private:
+  uint64_t x(uint32_t r) const { return r == 0 ? 0 : s_.regs[r]; }
+  void wr(uint32_t r, uint64_t v) {
+    if (r != 0) s_.regs[r] = v;
+  }
+  void jump(uint64_t t) {
+    if (t & 3) throw Revert{vm::kMisaligned};
+    s_.pc = t;
+  }
+
+  void dispatch(uint32_t in, uint64_t pc) {
+    const uint32_t op = in & 0x7F, rd = (in >> 7) & 31, f3 = (in >> 12) & 7, rs1 = (in >> 15) & 31,
+                   rs2 = (in >> 20) & 31, f7 = in >> 25;
+    const uint64_t immI = sext(in >> 20, 12);
+    const uint64_t immS = sext(((in >> 25) << 5) | rd, 12);
+    const uint64_t immB = sext((uint64_t(in >> 31) << 12) | (uint64_t((in >> 7) & 1) << 11) |
+                                   (uint64_t((in >> 25) & 0x3F) << 5) | (uint64_t((in >> 8) & 0xF) << 1),
+                               13);
+    const uint64_t immU = sext(in & 0xFFFFF000u, 32);
+    const uint64_t immJ = sext((uint64_t(in >> 31) << 20) | (uint64_t((in >> 12) & 0xFF) << 12) |
+                                   (uint64_t((in >> 20) & 1) << 11) | (uint64_t((in >> 21) & 0x3FF) << 1),
+                               21);
+    const uint64_t a = x(rs1), b = x(rs2);
+    switch (op) {
+      case 0x37: wr(rd, immU); return;
+      case 0x17: wr(rd, pc + immU); return;
+      case 0x6F: wr(rd, pc + 4); jump(pc + immJ); return;
+      case 0x67: {
+        uint64_t t = (a + immI) & ~uint64_t(1);
+        wr(rd, pc + 4);
+        jump(t);
+        return;
+      }
+      case 0x63: branch(f3, a, b, pc, immB); return;
+      case 0x03: {
+        if (f3 == 7) throw Revert{vm::kIllegalInstruction};
+        unsigned size = 1u << (f3 & 3);
+        uint64_t v = mem_.load(a + immI, size);
+        wr(rd, (f3 & 4) ? v : sext(v, size * 8));
+        return;
+      }
+      case 0x23: {
+        if (f3 >= 4) throw Revert{vm::kStoreTooLarge};
+        uint8_t buf[8];
+        putLE(buf, b, 1u << f3);
+        mem_.store(a + immS, buf, 1u << f3, true);
+        return;
+      }
+      case 0x13: wr(rd, aluImm(f3, a, immI)); return;
+      case 0x1B: wr(rd, aluImm32(f3, a, immI)); return;
+      case 0x33: wr(rd, f7 == 1 ? mext(f3, a, b) : alu(f3, f7, a, b)); return;
+      case 0x3B: wr(rd, f7 == 1 ? mext32(f3, a, b) : alu32(f3, f7, a, b)); return;
+      case 0x2F: atomic(in, rd, f3, a, b); return;
+      case 0x73:
+        if (f3 == 0) {
+          if ((in >> 20) == 0) syscall();
+        } else {
+          wr(rd, 0);
+        }
+        return;
+      case 0x0F: case 0x07: case 0x27: case 0x53: return;
+      default: throw Revert{vm::kUnknownOpcode};
+    }
+  }
+
+  void branch(uint32_t f3, uint64_t a, uint64_t b, uint64_t pc, uint64_t imm) {
+    bool t;
+    switch (f3) {
+      case 0: t = a == b; break;
+      case 1: t = a != b; break;
+      case 4: t = int64_t(a) < int64_t(b); break;
+      case 5: t = int64_t(a) >= int64_t(b); break;
+      case 6: t = a < b; break;
+      case 7: t = a >= b; break;
+      default: t = false;
+    }
+    jump(t ? pc + imm : pc + 4);
+  }
+
+  static uint64_t aluImm(uint32_t f3, uint64_t a, uint64_t imm) {
+    switch (f3) {
+      case 0: return a + imm;
+      case 1: return a << (imm & 0x3F);
+      case 2: return int64_t(a) < int64_t(imm);
+      case 3: return a < imm;
+      case 4: return a ^ imm;
+      case 5:
+        if ((imm >> 6) == 0) return a >> (imm & 0x3F);
+        if ((imm >> 6) == 0x10) return uint64_t(int64_t(a) >> (imm & 0x3F));
+        throw Revert{vm::kIllegalInstruction};
+      case 6: return a | imm;
+      default: return a & imm;
+    }
+  }
+  static uint64_t aluImm32(uint32_t f3, uint64_t a, uint64_t imm) {
+    const unsigned sh = imm & 0x1F;
+    switch (f3) {
+      case 0: return sext(a + imm, 32);
+      case 1:
+        if (imm & 0x20) throw Revert{vm::kIllegalInstruction};
+        return sext(a << sh, 32);
+      case 5:
+        if (imm & 0x20) throw Revert{vm::kIllegalInstruction};
+        if ((imm >> 5) == 0) return sext((a & 0xFFFFFFFFu) >> sh, 32);
+        if ((imm >> 5) == 0x20) return sext((a & 0xFFFFFFFFu) >> sh, 32 - sh);
+        throw Revert{vm::kIllegalInstruction};
+      default: throw Revert{vm::kIllegalInstruction};
+    }
+  }
+  static uint64_t alu(uint32_t f3, uint32_t f7, uint64_t a, uint64_t b) {
+    switch (f3) {
+      case 0:
+        if (f7 == 0x00) return a + b;
+        if (f7 == 0x20) return a - b;
+        throw Revert{vm::kIllegalInstruction};
+      case 1: return a << (b & 0x3F);
+      case 2: return int64_t(a) < int64_t(b);
+      case 3: return a < b;
+      case 4: return a ^ b;
+      case 5:
+        if (f7 == 0x00) return a >> (b & 0x3F);
+        if (f7 == 0x20) return uint64_t(int64_t(a) >> (b & 0x3F));
+        throw Revert{vm::kIllegalInstruction};
+      case 6: return a | b;
+      default: return a & b;
+    }
+  }
+  static uint64_t alu32(uint32_t f3, uint32_t f7, uint64_t a, uint64_t b) {
+    b &= 0xFFFFFFFFu;
+    switch (f3) {
+      case 0:
+        if (f7 == 0x00) return sext(a + b, 32);
+        if (f7 == 0x20) return sext(a - b, 32);
+        throw Revert{vm::kIllegalInstruction};
+      case 1: return sext(a << (b & 0x1F), 32);
+      case 5:
+        if (f7 == 0x00) return sext((a & 0xFFFFFFFFu) >> (b & 0x1F), 32);
+        if (f7 == 0x20) return sext((a & 0xFFFFFFFFu) >> (b & 0x1F), 32 - unsigned(b & 0x1F));
+        throw Revert{vm::kIllegalInstruction};
+      default: throw Revert{vm::kIllegalInstruction};
+    }
+  }
+  // M extension, computed with explicit 128-bit halves rather than the interpreter's helpers.
+  static uint64_t mulHighUnsigned(uint64_t a, uint64_t b) {
+    uint64_t aL = a & 0xFFFFFFFFu, aH = a >> 32, bL = b & 0xFFFFFFFFu, bH = b >> 32;
+    uint64_t ll = aL * bL, lh = aL * bH, hl = aH * bL, hh = aH * bH;
+    uint64_t mid = (ll >> 32) + (lh & 0xFFFFFFFFu) + (hl & 0xFFFFFFFFu);
+    return hh + (lh >> 32) + (hl >> 32) + (mid >> 32);
+  }
+  static uint64_t mext(uint32_t f3, uint64_t a, uint64_t b) {
+    const uint64_t minI = uint64_t(1) << 63, neg1 = ~uint64_t(0);
+    switch (f3) {
+      case 0: return a * b;
+      case 1: {  // signed × signed: correct the unsigned high part for negative operands
+        uint64_t h = mulHighUnsigned(a, b);
+        if (int64_t(a) < 0) h -= b;
+        if (int64_t(b) < 0) h -= a;
+        return h;
+      }
+      case 2: {  // signed × unsigned
+        uint64_t h = mulHighUnsigned(a, b);
+        if (int64_t(a) < 0) h -= b;
+        return h;
+      }
+      case 3: return mulHighUnsigned(a, b);
+      case 4:
+        if (b == 0) return neg1;
+        if (a == minI && b == neg1) return minI;
+        return uint64_t(int64_t(a) / int64_t(b));
+      case 5: return b == 0 ? neg1 : a / b;
+      case 6:
+        if (b == 0) return a;
+        if (a == minI && b == neg1) return 0;
+        return uint64_t(int64_t(a) % int64_t(b));
+      default: return b == 0 ? a : a % b;
+    }
+  }
+  static uint64_t mext32(uint32_t f3, uint64_t a, uint64_t b) {
+    const uint64_t a32 = a & 0xFFFFFFFFu, b32 = b & 0xFFFFFFFFu;
+    const int64_t sa = int64_t(sext(a32, 32)), sb = int64_t(sext(b32, 32));
+    switch (f3) {
+      case 0: return sext(a32 * b32, 32);
+      case 4: return b32 == 0 ? ~uint64_t(0) : sext(uint64_t(sa / sb), 32);  // 64-bit division: no overflow
+      case 5: return b32 == 0 ? ~uint64_t(0) : sext(a32 / b32, 32);
+      case 6: return b32 == 0 ? sext(a, 32) : sext(uint64_t(sa % sb), 32);
+      case 7: return b32 == 0 ? sext(a, 32) : sext(a32 % b32, 32);
+      default: throw Revert{vm::kIllegalInstruction};
+    }
+  }
+
+  void atomic(uint32_t in, uint32_t rd, uint32_t f3, uint64_t addr, uint64_t rs2v) {
+    const unsigned size = 1u << f3;
+    if (size != 4 && size != 8) throw Revert{vm::kBadAmoSize};
+    if (addr & (size - 1)) throw Revert{vm::kMisaligned};
+    const uint32_t op = (in >> 27) & 0x1F;
+    if (op == 0x02) {
+      wr(rd, sext(mem_.load(addr, size), size * 8));
+      s_.loadReservation = addr;
+      return;
+    }
+    if (op == 0x03) {
+      if (addr == s_.loadReservation) {
+        uint8_t buf[8];
+        putLE(buf, rs2v, size);
+        mem_.store(addr, buf, size, true);
+        wr(rd, 0);
+      } else {
+        wr(rd, 1);
+      }
+      s_.loadReservation = 0;
+      return;
+    }
+    const uint64_t v = size == 4 ? sext(rs2v, 32) : rs2v;
+    const uint64_t old = sext(mem_.load(addr, size), size * 8);
+    uint64_t r;
+    switch (op) {
+      case 0x00: r = old + v; break;
+      case 0x01: r = v; break;
+      case 0x04: r = old ^ v; break;
+      case 0x08: r = old | v; break;
+      case 0x0C: r = old & v; break;
+      case 0x10: r = int64_t(v) < int64_t(old) ? v : old; break;
+      case 0x14: r = int64_t(v) > int64_t(old) ? v : old; break;
+      case 0x18: r = v < old ? v : old; break;
+      case 0x1C: r = v > old ? v : old; break;
+      default: throw Revert{vm::kUnknownAtomicOp};
+    }
+    uint8_t buf[8];
+    putLE(buf, r, size);
+    mem_.store(addr, buf, size, false);
+    wr(rd, old);
+  }
+
+  // --- Section 4: system calls ----------------------------------------------------------------
+  void result(uint64_t a0, uint64_t a1) {
+    s_.regs[10] = a0;
+    s_.regs[11] = a1;
+  }
+
+  void syscall() {
+    const uint64_t nr = x(17), a0 = x(10), a1 = x(11), a2 = x(12);
+    const uint64_t neg1 = ~uint64_t(0);
+    switch (nr) {
+      case 93: case 94:
+        s_.exitCode = uint8_t(a0);
+        s_.exited = 1;
+        return;
+      case 214: result(0x40000000, 0); return;
+      case 222: {
+        if ((x(13) & 0x20) == 0 || x(14) != neg1) {
+          result(neg1, 0x4d);
+        } else if (a0 == 0) {
+          uint64_t len = a1;
+          uint64_t rem = len % 4096;
+          if (rem) len += 4096 - rem;
+          result(s_.heap, 0);
+          s_.heap += len;
+        } else {
+          result(a0, 0);
+        }
+        return;
+      }
+      case 63:
+        if (a0 == 0) result(0, 0);
+        else if (a0 == 3) result(a2, 0);
+        else if (a0 == 5) result(readPreimage(a1, a2), 0);
+        else result(neg1, 0x4d);
+        return;
+      case 64:
+        if (a0 == 1 || a0 == 2 || a0 == 4) result(a2, 0);
+        else if (a0 == 6) result(writeKey(a1, a2), 0);
+        else result(neg1, 0x4d);
+        return;
+      case 25:
+        if (a1 == 1) {
+          result(a0 < 7 ? 0 : neg1, a0 < 7 ? 0 : 0x4d);
+        } else if (a1 == 3) {
+          if (a0 == 0 || a0 == 3 || a0 == 5) result(0, 0);
+          else if (a0 == 1 || a0 == 2 || a0 == 4 || a0 == 6) result(1, 0);
+          else result(neg1, 0x4d);
+        } else {
+          result(neg1, 0x16);
+        }
+        return;
+      case 56: result(neg1, 0xd); return;
+      case 113: {
+        uint8_t buf[16];
+        putLE(buf, 1337, 8);
+        putLE(buf + 8, 42, 8);
+        mem_.store(a1, buf, 16, true);
+        result(0, 0);
+        return;
+      }
+      case 220: result(1, 0); return;
+      case 163: {
+        if (a0 != 7) throw Revert{vm::kUnknownRlimit};
+        uint8_t buf[16];
+        putLE(buf, 1024, 8);
+        putLE(buf + 8, 1024, 8);
+        mem_.store(a1, buf, 16, true);
+        result(0, 0);
+        return;
+      }
+      case 261: case 422: case 101: throw Revert{vm::kUnsupportedSyscall};
+      default: result(0, 0); return;
+    }
+  }
+
+  uint64_t writeKey(uint64_t addr, uint64_t count) {
+    const unsigned a = addr & 31;
+    const uint64_t n = std::min<uint64_t>(count, 32 - a);
+    Hash32 leaf = mem_.readLeaf(1, addr - a);
+    Hash32 key;
+    for (unsigned i = 0; i < 32; ++i) key[i] = i + n < 32 ? s_.preimageKey[i + n] : leaf[a + (i + n - 32)];
+    s_.preimageKey = key;
+    s_.preimageOffset = 0;
+    return n;
+  }
+
+  uint64_t readPreimage(uint64_t addr, uint64_t count) {
+    Hash32 key = s_.preimageKey;
+    if (opt_.localizeLocalKeys && key[0] == 1) {
+      uint8_t buf[96] = {};
+      std::memcpy(buf, key.data(), 32);
+      std::memcpy(buf + 44, opt_.caller.data(), 20);
+      std::memcpy(buf + 64, opt_.localContext.data(), 32);
+      key = keccak256(ByteView(buf, 96));
+      key[0] = 1;
+    }
+    if (!oracle_) throw Revert{vm::kOracleReadFailed};
+    std::optional<PreimagePart> part = oracle_->readPart(key, s_.preimageOffset);
+    if (!part || part->length > 32) throw Revert{vm::kOracleReadFailed};
+    if (part->length == 0) return 0;
+    const unsigned a = addr & 31;
+    uint64_t n = std::min<uint64_t>({count, uint64_t(32 - a), part->length});
+    s_.preimageOffset += n;
+    Hash32 leaf = mem_.readLeaf(1, addr - a);
+    std::memcpy(leaf.data() + a, part->data.data(), n);
+    mem_.writeLeaf(1, addr - a, leaf);
+    return n;
+  }
+
+  State& s_;
+  ProofMemory mem_;
+  PartOracle* oracle_;
+  const VerifyOptions& opt_;
+};
+
+}  // namespace
+
+VerifyResult verifyStep(ByteView stateData, ByteView proofData, PartOracle* oracle, const VerifyOptions& options) {
+  if (stateData.size() != vm::kWitnessSize)
+    throw Error("invalid witness length: " + std::to_string(stateData.size()) + " bytes, expected 362");
+  State s = decodeState(stateData);
+  if (s.exited > 1) throw Error("malformed state data: exited flag is " + std::to_string(s.exited) + ", expected 0 or 1");
+  if (s.regs[0] != 0) throw Error("malformed state data: register x0 is not zero");
+  VerifyResult r;
+  try {
+    StepExecutor(s, proofData, oracle, options).run();
+  } catch (const Revert& rv) {
+    r.revert = rv.code;
+    return r;
+  }
+  r.post = encodeState(s);
+  r.postHash = vm::VmState::hashWitness(r.post);
+  return r;
+}
+
+}  // namespace fpvm::proof

@@ -1,0 +1,47 @@
+// Every step of every riscv-test: the proving engine's proof, fed to the stateless verifier,
+// gives the proving engine's post-state hash; a plain interpreter on a copy agrees too.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "common/file_io.hpp"
+#include "lockstep_check.hpp"
+#include "test_support/shared_data.hpp"
+#include "vm/elf_loader.hpp"
+
+namespace fpvm {
+namespace {
+
+std::vector<std::string> allRiscvTests() {
+  std::vector<std::string> out;
+  std::string dir = test::sharedDir();
+  if (dir.empty()) return out;
+  for (const char* suite : {"rv64ui-p", "rv64um-p", "rv64ua-p"})
+    for (const auto& e : std::filesystem::directory_iterator(dir + "/testdata/riscv-tests/" + suite)) out.push_back(e.path());
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+TEST(RiscvTestsLockstep, EveryStepOfEveryTestVerifies) {
+  auto tests = allRiscvTests();
+  if (tests.empty()) GTEST_SKIP() << test::kSharedMissing;
+  EXPECT_EQ(tests.size(), 84u);
+  uint64_t totalSteps = 0;
+  for (const auto& path : tests) {
+    SCOPED_TRACE(path);
+    vm::VmState st = vm::loadElf(vm::parseElf(readFile(path), path), vm::LoadOptions{.patchAndStack = false});
+    vm::VmState plain = st;
+    vm::HostContext host, plainHost;
+    while (!st.exited && st.step < 10000) {
+      ASSERT_TRUE(test::lockstepOnce(st, host, &plain, &plainHost));
+      ++totalSteps;
+    }
+    EXPECT_TRUE(st.exited);
+    EXPECT_EQ(st.exitCode, 0);
+  }
+  RecordProperty("steps", std::to_string(totalSteps));
+  std::cout << "verified " << totalSteps << " steps over " << tests.size() << " riscv-tests\n";
+}
+
+}  // namespace
+}  // namespace fpvm
