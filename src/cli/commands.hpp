@@ -18,5 +18,6 @@ inline constexpr int kExitInterrupted = 130;
 int runLoadElf(const Args& args);
 int runRun(const Args& args, const Args& serverCommand);
 int runWitness(const Args& args);
+int runVerifyStep(const Args& args);
 
 }  // namespace fpvm::cli

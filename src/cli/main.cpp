@@ -20,7 +20,8 @@ void usage() {
                "commands:\n"
                "  load-elf   load an ELF program into a prestate (--path, --out, --meta)\n"
                "  run        run a state (--input, --output, --stop-at, --proof-at, …)\n"
-               "  witness    print the witness and state hash of a state (--input, --output)\n\n"
+               "  witness    print the witness and state hash of a state (--input, --output)\n"
+               "  verify-step  check a one-step proof file statelessly (--proof)\n\n"
                "Run `fpvm <command> --help` for the flags of a command.\n";
 }
 
@@ -53,8 +54,10 @@ int main(int argc, char** argv) {
       rc = runRun(args, server);
     else if (command == "witness")
       rc = runWitness(args);
+    else if (command == "verify-step")
+      rc = runVerifyStep(args);
     else
-      throw fpvm::Error("unknown command \"" + command + "\" (expected load-elf, run or witness)");
+      throw fpvm::Error("unknown command \"" + command + "\" (expected load-elf, run, witness or verify-step)");
     if (server.size() && command != "run") throw fpvm::Error("command " + command + " takes no server command after --");
     if (rc == kExitInterrupted) {
       std::cout << "Exiting..." << std::endl;
