@@ -1,4 +1,5 @@
 // `fpvm run` (spec §8.2): steps a state, writing snapshots, proofs and the final state.
+#include <chrono>
 #include <optional>
 
 #include "cli/cli_parse.hpp"
@@ -6,6 +7,7 @@
 #include "common/file_io.hpp"
 #include "common/hex.hpp"
 #include "common/logfmt.hpp"
+#include "preimage/host_oracle.hpp"
 #include "proof/proof_json.hpp"
 #include "vm/runner.hpp"
 #include "vm/state_file.hpp"
@@ -56,7 +58,9 @@ int runRun(const Args& args, const Args& serverCommand) {
   CLI::App app("Run a VM state", "run");
   std::string input, output = "out.json", proofAt, proofFmt = "proof-%d.json", snapshotAt, snapshotFmt = "state-%d.json";
   std::string stopAt, stopAtPreimage, stopAtPreimageType, stopAtPreimageLargerThan, meta = "meta.json", infoAt = "%100000";
-  std::string guestStdout, guestStderr;
+  std::string guestStdout, guestStderr, preimageDir;
+  std::vector<std::string> locals, localFiles;
+  double preimageTimeout = 15;
   bool pprofCpu = false;
   app.add_option("--input", input, "input state file (JSON or binary, optional .gz)")->required();
   app.add_option("--output", output, "final state (\"\" = none, - = stdout)");
@@ -73,6 +77,10 @@ int runRun(const Args& args, const Args& serverCommand) {
   app.add_flag("--pprof.cpu", pprofCpu, "accepted for compatibility; fpvm writes no Go profile");
   app.add_option("--guest-stdout", guestStdout, "write the guest's fd 1 bytes to this file (- = stdout) instead of logging");
   app.add_option("--guest-stderr", guestStderr, "write the guest's fd 2 bytes to this file (- = stderr) instead of logging");
+  app.add_option("--preimage-dir", preimageDir, "directory of preimages in op-program's format (0x<key>.txt, hex)");
+  app.add_option("--local", locals, "local boot value INDEX=HEX (repeatable)");
+  app.add_option("--local-file", localFiles, "JSON file of local boot values {\"INDEX\": \"0xHEX\"}");
+  app.add_option("--preimage-timeout", preimageTimeout, "seconds to wait for any answer from the preimage server");
   if (!parseArgs(app, args)) return 0;
 
   vm::RunOptions options;
@@ -83,8 +91,16 @@ int runRun(const Args& args, const Args& serverCommand) {
   options.preimageStop = parsePreimageStop(stopAtPreimage, stopAtPreimageType, stopAtPreimageLargerThan);
   if (pprofCpu) logWarn("--pprof.cpu is accepted for compatibility; no CPU profile is written");
 
-  if (!serverCommand.empty())
-    throw Error("a preimage server command after -- is not supported by this build yet");
+  preimage::HostOracleConfig oracleConfig;
+  for (const auto& l : locals) preimage::addLocalArgument(oracleConfig.locals, l);
+  for (const auto& f : localFiles) {
+    Bytes text = readFile(f);
+    preimage::addLocalJson(oracleConfig.locals, std::string(text.begin(), text.end()), f);
+  }
+  if (!preimageDir.empty()) oracleConfig.dataDir = preimageDir;
+  if (!(preimageTimeout > 0)) throw Error("--preimage-timeout must be positive");
+  oracleConfig.serverLimits.timeout = std::chrono::milliseconds(static_cast<int64_t>(preimageTimeout * 1000));
+  oracleConfig.serverCommand = serverCommand;
 
   vm::SymbolTable symbols;
   if (meta.empty()) {
@@ -97,7 +113,7 @@ int runRun(const Args& args, const Args& serverCommand) {
 
   vm::VmState state = vm::readStateFile(input);
   CliGuestOutput guestOutput(guestStdout, guestStderr);
-  vm::NoPreimageOracle oracle;
+  preimage::HostOracle oracle(oracleConfig);
   vm::HostContext host;
   host.oracle = &oracle;
   host.output = &guestOutput;
@@ -109,7 +125,19 @@ int runRun(const Args& args, const Args& serverCommand) {
   };
   options.cancel = &gInterrupted;
 
-  vm::RunOutcome outcome = vm::runLoop(state, host, options);
+  // Resuming: give the host the last complete hint again so it can prepare the data of a
+  // preimage read that was in progress (docs/decisions/0002-hint-replay-on-resume.md).
+  if (!state.lastCompleteHint.empty() && oracle.server()) oracle.hint(state.lastCompleteHint);
+  vm::RunOutcome outcome;
+  try {
+    outcome = vm::runLoop(state, host, options);
+  } catch (const Error& e) {
+    oracle.shutdown();
+    std::string how = oracle.server() ? oracle.server()->exitDescription() : "";
+    if (!how.empty()) throw Error(std::string(e.what()) + " (preimage server " + how + ")");
+    throw;
+  }
+  oracle.shutdown();
   guestOutput.finish();
   if (outcome.interrupted) return kExitInterrupted;
   state.refreshStoredWitness();

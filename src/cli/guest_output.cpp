@@ -18,7 +18,7 @@ CliGuestOutput::CliGuestOutput(const std::string& stdoutPath, const std::string&
     if (p == "-") {
       files_[fd] = fd == 1 ? stdout : stderr;
     } else {
-      files_[fd] = std::fopen(p.c_str(), "wb");
+      files_[fd] = std::fopen(p.c_str(), "wbe");
       if (!files_[fd]) throw Error("cannot open guest output file " + p + ": " + std::strerror(errno));
       owned_[fd] = true;
     }

@@ -29,7 +29,7 @@ Bytes gzipDecompress(ByteView data, const char* what, size_t maxOutput) {
   z_stream zs{};
   if (inflateInit2(&zs, 15 + 32) != Z_OK) throw Error(std::string(what) + ": inflateInit failed");
   Bytes out;
-  out.resize(std::max<size_t>(data.size() * 4, 1 << 16));
+  out.resize(std::min(std::max<size_t>(data.size() * 4, 1 << 16), maxOutput));  // the limit applies from the start
   zs.next_in = const_cast<Bytef*>(data.data());
   zs.avail_in = static_cast<uInt>(data.size());
   int rc = Z_OK;

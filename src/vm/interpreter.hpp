@@ -458,7 +458,9 @@ class Interpreter {
     while (s_.lastHint.size() - pos >= 4) {
       uint32_t len = getBE32(s_.lastHint.data() + pos);
       if (len > s_.lastHint.size() - pos - 4) break;
-      if (host_.oracle) host_.oracle->hint(ByteView(s_.lastHint.data() + pos + 4, len));
+      ByteView hint(s_.lastHint.data() + pos + 4, len);
+      s_.lastCompleteHint.assign(hint.begin(), hint.end());
+      if (host_.oracle) host_.oracle->hint(hint);
       pos += 4 + size_t(len);
     }
     if (pos) s_.lastHint.erase(s_.lastHint.begin(), s_.lastHint.begin() + static_cast<ptrdiff_t>(pos));

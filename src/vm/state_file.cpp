@@ -19,6 +19,8 @@ bool endsWith(const std::string& s, const std::string& suffix) {
 }
 
 constexpr uint64_t kMaxPageIndex = (uint64_t(1) << 52) - 1;
+/// Marks the optional fpvm trailer after the Asterisc fields of a binary state.
+constexpr uint8_t kExtensionMagic[8] = {'F', 'P', 'V', 'M', 'E', 'X', 'T', '1'};
 
 // Go's encoding/json escapes <, >, & and U+2028/2029; our strings are hex/base64 only, so a plain
 // quote suffices for every value this writer emits.
@@ -83,6 +85,10 @@ std::string encodeStateJson(const VmState& st) {
     out += ",\n  \"lastHint\": ";
     appendQuoted(out, toHex(st.lastHint));
   }
+  if (!st.lastCompleteHint.empty()) {
+    out += ",\n  \"lastCompleteHint\": ";  // fpvm extension; Asterisc ignores unknown keys
+    appendQuoted(out, toHex(st.lastCompleteHint));
+  }
   if (!st.storedWitness.empty()) {
     out += ",\n  \"witness\": ";
     appendQuoted(out, toBase64(st.storedWitness));
@@ -121,6 +127,12 @@ Bytes encodeStateBinary(const VmState& st) {
   out.insert(out.end(), st.storedWitness.begin(), st.storedWitness.end());
   Hash32 h = st.storedStateHash.value_or(Hash32{});
   out.insert(out.end(), h.b.begin(), h.b.end());
+  if (!st.lastCompleteHint.empty()) {
+    // fpvm extension trailer; Asterisc's reader stops after the state hash and ignores it.
+    out.insert(out.end(), kExtensionMagic, kExtensionMagic + 8);
+    u32(static_cast<uint32_t>(st.lastCompleteHint.size()));
+    out.insert(out.end(), st.lastCompleteHint.begin(), st.lastCompleteHint.end());
+  }
   return out;
 }
 
@@ -161,6 +173,13 @@ VmState decodeStateBinary(ByteView data, const std::string& what) {
   Hash32 h;
   r.bytes(h.data(), 32, "stateHash");
   st.storedStateHash = h;
+  if (data.size() - r.pos >= 8 && std::memcmp(data.data() + r.pos, kExtensionMagic, 8) == 0) {
+    r.pos += 8;
+    uint32_t len = r.u32("lastCompleteHint length");
+    r.need(len, "lastCompleteHint");
+    st.lastCompleteHint.assign(data.begin() + static_cast<ptrdiff_t>(r.pos), data.begin() + static_cast<ptrdiff_t>(r.pos + len));
+    r.pos += len;
+  }
   if (r.pos != data.size())
     throw Error(what + ": " + std::to_string(data.size() - r.pos) + " unexpected trailing bytes after the state");
   if (st.registers[0] != 0) throw Error(what + ": register x0 is not zero");
@@ -233,6 +252,8 @@ VmState decodeStateJson(ByteView text, const std::string& what) {
     if (st.registers[0] != 0) throw Error(what + ": register x0 is not zero");
     std::string hint = str("lastHint");
     if (!hint.empty()) st.lastHint = fromHex(hint, what + ": lastHint");
+    std::string complete = str("lastCompleteHint");
+    if (!complete.empty()) st.lastCompleteHint = fromHex(complete, what + ": lastCompleteHint");
     std::string wit = str("witness");
     if (!wit.empty()) st.storedWitness = fromBase64(wit, what + ": witness");
     std::string sh = str("stateHash");

@@ -28,6 +28,10 @@ struct VmState {
   std::array<uint64_t, 32> registers{};
   /// Hint bytes written to fd 4 that do not yet form a complete hint (spec §5.4).
   Bytes lastHint;
+  /// The last complete hint sent to the host (off-chain, fpvm extension). Replayed to the host
+  /// when a run resumes, so a host that prepares data only when hinted can serve the next read
+  /// (docs/decisions/0002-hint-replay-on-resume.md).
+  Bytes lastCompleteHint;
   /// Witness and state hash as last stored in a state file; may be stale (spec §8.2 step 4).
   Bytes storedWitness;
   std::optional<Hash32> storedStateHash;
