@@ -20,10 +20,44 @@ PagedMemory::PagedMemory(const PagedMemory& other) : upper_(other.upper_), root_
     copy->root = page->root;
     if (page->hashes) copy->hashes = std::make_unique<PageHashes>(*page->hashes);
     copy->dirtyPairs = page->dirtyPairs;
+    copy->hashedBefore = page->hashedBefore;
     copy->queued = page->queued;
     pages_.emplace(idx, std::move(copy));
   }
   dirtyPages_ = other.dirtyPages_;
+}
+
+PagedMemory::PagedMemory(PagedMemory&& other) noexcept
+    : pages_(std::move(other.pages_)),
+      cachedIndex_(other.cachedIndex_),
+      cachedPage_(other.cachedPage_),
+      dirtyPages_(std::move(other.dirtyPages_)),
+      upper_(std::move(other.upper_)),
+      root_(other.root_) {
+  other.reset();
+}
+
+PagedMemory& PagedMemory::operator=(PagedMemory&& other) noexcept {
+  if (this != &other) {
+    pages_ = std::move(other.pages_);
+    cachedIndex_ = other.cachedIndex_;
+    cachedPage_ = other.cachedPage_;
+    dirtyPages_ = std::move(other.dirtyPages_);
+    upper_ = std::move(other.upper_);
+    root_ = other.root_;
+    other.reset();
+  }
+  return *this;
+}
+
+void PagedMemory::reset() noexcept {
+  pages_.clear();
+  cachedIndex_ = 0;
+  cachedPage_ = nullptr;
+  dirtyPages_.clear();
+  upper_.clear();
+  upper_.resize(kTreeDepth + 1);
+  root_ = zeroHash(kTreeDepth);
 }
 
 PagedMemory& PagedMemory::operator=(const PagedMemory& other) {
@@ -120,8 +154,29 @@ Hash32 PagedMemory::readLeaf(uint64_t addr) const {
   return leaf;
 }
 
+uint8_t* PagedMemory::pageForDirectWrite(uint64_t pageIndex) {
+  Page& p = allocatePage(pageIndex);
+  p.dirtyPairs = ~uint64_t(0);
+  if (!p.queued) {
+    p.queued = true;
+    dirtyPages_.push_back(pageIndex);
+  }
+  return p.data;
+}
+
 void PagedMemory::rehashPage(Page& page) {
   uint64_t mask = page.dirtyPairs;
+  if (!page.hashes && !page.hashedBefore) {
+    // First hash of this page: compute the root in a scratch buffer, keep no cache.
+    PageHashes scratch;
+    Hash32* n = scratch.nodes;
+    for (unsigned p = 0; p < 64; ++p) keccak256Of64(page.data + 64 * p, n[64 + p].data());
+    for (unsigned i = 63; i >= 1; --i) keccak256Of64(n[2 * i].data(), n[i].data());
+    page.root = n[1];
+    page.dirtyPairs = 0;
+    page.hashedBefore = true;
+    return;
+  }
   if (!page.hashes) {
     page.hashes = std::make_unique<PageHashes>();
     mask = ~uint64_t(0);
@@ -198,7 +253,10 @@ MemoryProof PagedMemory::proveLeaf(uint64_t addr) {
   unsigned leaf = (addr >> kLeafBits) & (kLeavesPerPage - 1);
   auto it = pages_.find(pageIndex);
   Page* page = it == pages_.end() ? nullptr : it->second.get();
-  if (page && !page->hashes) rehashPage(*page);  // page known only by its root so far
+  if (page && !page->hashes) {  // page known only by its root so far: build its node cache
+    page->hashedBefore = true;
+    rehashPage(*page);
+  }
   if (page) {
     std::memcpy(proof.words[0].data(), page->data + leaf * kLeafSize, kLeafSize);
     std::memcpy(proof.words[1].data(), page->data + (leaf ^ 1) * kLeafSize, kLeafSize);

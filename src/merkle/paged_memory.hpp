@@ -30,6 +30,9 @@ struct Page {
   uint64_t dirtyPairs = 0;
   /// True while the page sits in the memory's dirty-page list.
   bool queued = false;
+  /// True once the root was computed at least once; a page hashed a second time keeps an
+  /// inner-node cache (per-step hashing), a page hashed once does not (saves 4 KiB per page).
+  bool hashedBefore = false;
 };
 
 /// The VM's memory. Reads of never-written memory yield zero and allocate nothing; address
@@ -39,8 +42,9 @@ class PagedMemory {
   PagedMemory();
   PagedMemory(const PagedMemory& other);
   PagedMemory& operator=(const PagedMemory& other);
-  PagedMemory(PagedMemory&&) noexcept = default;
-  PagedMemory& operator=(PagedMemory&&) noexcept = default;
+  /// Moves leave `other` empty and usable (its page cache must not alias the moved pages).
+  PagedMemory(PagedMemory&& other) noexcept;
+  PagedMemory& operator=(PagedMemory&& other) noexcept;
   ~PagedMemory();
 
   /// Little-endian load of `size` (1..8) bytes at `addr`.
@@ -74,6 +78,11 @@ class PagedMemory {
   Page& allocatePage(uint64_t pageIndex);
   /// Replaces the contents of page `pageIndex` (used by state-file loading).
   void setPage(uint64_t pageIndex, const uint8_t* data);
+  /// Data of page `pageIndex` for direct writes by an engine that does no per-store bookkeeping:
+  /// allocates the page, marks all of it dirty and returns its bytes. The pointer stays valid
+  /// until the page is removed; writes through it are seen by the next merkleRoot() only if this
+  /// is called again after every merkleRoot()/proveLeaf() (engines flush their write caches).
+  uint8_t* pageForDirectWrite(uint64_t pageIndex);
   /// The page with this index, or nullptr. Inline single-entry cache for the hot path.
   const Page* findPage(uint64_t pageIndex) const {
     if (pageIndex == cachedIndex_ && cachedPage_) return cachedPage_;
@@ -104,6 +113,8 @@ class PagedMemory {
       dirtyPages_.push_back(pageIndex);
     }
   }
+  /// Empties the memory (the state a moved-from object is left in).
+  void reset() noexcept;
   const Page* findPageSlow(uint64_t pageIndex) const;
   uint64_t loadSlow(uint64_t addr, unsigned size) const;
   void storeSlow(uint64_t addr, unsigned size, uint64_t value);

@@ -64,7 +64,7 @@ VmState loadElf(const ElfFile& elf, const LoadOptions& options) {
   st.heap = kInitialHeap;
 
   uint64_t totalBytes = 0;
-  std::vector<std::pair<uint64_t, uint64_t>> loadRanges;  // [start, end) of PT_LOAD segments
+  std::vector<std::pair<uint64_t, uint64_t>> loadRanges;  // [first, last] of PT_LOAD segments (inclusive: may end at 2^64)
   for (size_t i = 0; i < elf.segments.size(); ++i) {
     const ElfSegment& s = elf.segments[i];
     if (s.type == kPtRiscvAttributes) continue;
@@ -84,10 +84,11 @@ VmState loadElf(const ElfFile& elf, const LoadOptions& options) {
       throw Error(name + " wraps around the end of the address space");
     totalBytes += s.memsz;
     if (s.type == kPtLoad && s.memsz > 0) {
+      const uint64_t last = s.vaddr + s.memsz - 1;  // no wrap: checked above
       for (const auto& [b, e] : loadRanges)
-        if (s.vaddr < e && b < s.vaddr + s.memsz)
+        if (s.vaddr <= e && b <= last)
           throw Error(name + " overlaps an earlier PT_LOAD segment");
-      loadRanges.emplace_back(s.vaddr, s.vaddr + s.memsz);
+      loadRanges.emplace_back(s.vaddr, last);
     }
     writeRange(st.memory, s.vaddr, elf.segmentBytes(s), s.memsz - s.filesz);
   }

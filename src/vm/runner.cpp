@@ -8,6 +8,7 @@
 #include "common/error.hpp"
 #include "common/hex.hpp"
 #include "common/logfmt.hpp"
+#include "vm/fast_engine.hpp"
 
 namespace fpvm::vm {
 
@@ -61,12 +62,28 @@ bool shouldStopAtPreimage(const PreimageStop& stop, const HostContext& host, con
   return false;
 }
 
+/// Smallest step >= from at which `p` matches, or UINT64_MAX.
+uint64_t nextMatch(const StepPattern& p, uint64_t from) {
+  switch (p.kind()) {
+    case StepPattern::Kind::Never: return ~uint64_t(0);
+    case StepPattern::Kind::Always: return from;
+    case StepPattern::Kind::Equal: return p.value() >= from ? p.value() : ~uint64_t(0);
+    case StepPattern::Kind::Every: {
+      uint64_t n = p.value(), r = from % n;
+      if (r == 0) return from;
+      return from > ~uint64_t(0) - (n - r) ? ~uint64_t(0) : from + (n - r);
+    }
+  }
+  return ~uint64_t(0);
+}
+
 }  // namespace
 
 RunOutcome runLoop(VmState& st, HostContext& host, const RunOptions& opt) {
   RunOutcome outcome;
   NoTracker noTracker;
   Interpreter<NoTracker> interp(st, host, noTracker);
+  FastEngine fast(st, host);
   auto lastInfoTime = std::chrono::steady_clock::now();
   uint64_t lastInfoStep = st.step;
   const bool checkPreimage = opt.preimageStop.any || opt.preimageStop.keyPrefix || opt.preimageStop.keyType ||
@@ -109,6 +126,21 @@ RunOutcome runLoop(VmState& st, HostContext& host, const RunOptions& opt) {
         RevertCode rc = proveStep(st, host, proof, &syscall);
         if (rc != kOk) throw Error(describeRevert(st, step, pc, rc, syscall, opt.symbols, true));
         if (opt.onProof) opt.onProof(proof);
+        fast.invalidateCaches();  // the reference step may have written code
+      } else if (!checkPreimage) {
+        // No per-step condition: run the fast engine up to the next step with an event.
+        uint64_t next = ~uint64_t(0);
+        for (const StepPattern* p : {&opt.infoAt, &opt.stopAt, &opt.snapshotAt, &opt.proofAt})
+          next = std::min(next, nextMatch(*p, step + 1));
+        FastStop stop = fast.run(next - step, opt.cancel);
+        if (stop == FastStop::Reverted) {
+          uint64_t revertStep = st.step - 1;
+          throw Error(describeRevert(st, revertStep, st.pc, fast.revert(), fast.lastSyscall(), opt.symbols, false));
+        }
+        if (stop == FastStop::Cancelled) {
+          outcome.interrupted = true;
+          return outcome;
+        }
       } else {
         RevertCode rc = interp.step();
         if (rc != kOk) throw Error(describeRevert(st, step, pc, rc, interp.lastSyscall(), opt.symbols, false));

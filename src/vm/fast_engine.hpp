@@ -1,0 +1,71 @@
+#pragma once
+/// The fast engine for validation: the same machine as the reference interpreter, executed from
+/// a cache of pre-decoded instructions with software TLBs over the paged memory and no per-step
+/// proof or Merkle bookkeeping (pages written are re-hashed whole when a hash is asked for).
+/// Rare instructions (ECALL, atomics, anything that can revert) are handed to the reference
+/// interpreter for that one step, so both engines share one definition of those semantics.
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <unordered_map>
+#include <vector>
+
+#include "vm/host_context.hpp"
+#include "vm/revert_codes.hpp"
+#include "vm/vm_state.hpp"
+
+namespace fpvm::vm {
+
+/// Why FastEngine::run returned.
+enum class FastStop {
+  Exited,     ///< the machine exited
+  StepLimit,  ///< the requested number of steps ran
+  Reverted,   ///< a step reverted (see revert())
+  Cancelled,  ///< the cancel flag was seen
+};
+
+/// Runs a VmState it does not own. While run() executes, registers and pc live in the engine;
+/// between calls the VmState is complete and may be hashed, saved or stepped by other engines
+/// (call invalidateCaches() after anything else writes memory).
+class FastEngine {
+ public:
+  FastEngine(VmState& state, HostContext& host);
+  ~FastEngine();
+  FastEngine(const FastEngine&) = delete;
+  FastEngine& operator=(const FastEngine&) = delete;
+
+  /// Executes up to `maxSteps` steps. `cancel` (may be null) is polled every 64 Ki steps.
+  FastStop run(uint64_t maxSteps, const std::atomic<bool>* cancel = nullptr);
+  /// The revert code after FastStop::Reverted.
+  RevertCode revert() const { return revert_; }
+  /// Syscall number of the last delegated ECALL (for error messages).
+  uint64_t lastSyscall() const { return lastSyscall_; }
+  /// Drops decoded code and memory TLBs; needed after memory is written outside this engine.
+  void invalidateCaches();
+
+  struct DecodedPage;
+
+ private:
+  DecodedPage* codePage(uint64_t pageIndex);
+  RevertCode slowStep(uint64_t* regs, uint64_t& pc);
+  uint64_t loadSlow(uint64_t addr, unsigned size);
+  void storeSlow(uint64_t addr, unsigned size, uint64_t value);
+  void noteCodeWrite(uint64_t addr, unsigned size);
+  void flushWriteTlb();
+
+  VmState& s_;
+  HostContext& host_;
+  RevertCode revert_ = kOk;
+  uint64_t lastSyscall_ = ~uint64_t(0);
+
+  std::unordered_map<uint64_t, std::unique_ptr<DecodedPage>> code_;
+  static constexpr unsigned kTlbSize = 256;
+  struct TlbEntry {
+    uint64_t page = ~uint64_t(0);
+    uint8_t* data = nullptr;
+  };
+  TlbEntry readTlb_[kTlbSize];
+  TlbEntry writeTlb_[kTlbSize];
+};
+
+}  // namespace fpvm::vm
