@@ -61,6 +61,7 @@ int runRun(const Args& args, const Args& serverCommand) {
   std::string guestStdout, guestStderr, preimageDir;
   std::vector<std::string> locals, localFiles;
   double preimageTimeout = 15;
+  std::string engine = "fast";
   bool pprofCpu = false;
   app.add_option("--input", input, "input state file (JSON or binary, optional .gz)")->required();
   app.add_option("--output", output, "final state (\"\" = none, - = stdout)");
@@ -81,6 +82,8 @@ int runRun(const Args& args, const Args& serverCommand) {
   app.add_option("--local", locals, "local boot value INDEX=HEX (repeatable)");
   app.add_option("--local-file", localFiles, "JSON file of local boot values {\"INDEX\": \"0xHEX\"}");
   app.add_option("--preimage-timeout", preimageTimeout, "seconds to wait for any answer from the preimage server");
+  app.add_option("--engine", engine, "fast (validation, default) or proving (reference interpreter on every step)")
+      ->check(CLI::IsMember({"fast", "proving"}));
   if (!parseArgs(app, args)) return 0;
 
   vm::RunOptions options;
@@ -88,6 +91,7 @@ int runRun(const Args& args, const Args& serverCommand) {
   options.infoAt = vm::StepPattern::parse(infoAt, "--info-at");
   options.snapshotAt = vm::StepPattern::parse(snapshotAt, "--snapshot-at");
   options.proofAt = vm::StepPattern::parse(proofAt, "--proof-at");
+  options.fastEngine = engine == "fast";
   options.preimageStop = parsePreimageStop(stopAtPreimage, stopAtPreimageType, stopAtPreimageLargerThan);
   if (pprofCpu) logWarn("--pprof.cpu is accepted for compatibility; no CPU profile is written");
 

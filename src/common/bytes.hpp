@@ -1,6 +1,7 @@
 #pragma once
 /// Byte containers and big-/little-endian helpers shared by every layer.
 #include <array>
+#include <bit>
 #include <cstdint>
 #include <cstring>
 #include <span>
@@ -44,12 +45,31 @@ inline uint32_t getBE32(const uint8_t* in) {
 }
 /// Reads `n` (<= 8) little-endian bytes at `in`.
 inline uint64_t getLE(const uint8_t* in, unsigned n) {
+  if constexpr (std::endian::native == std::endian::little) {
+    // Fixed-size copies compile to single loads on the hot paths.
+    switch (n) {
+      case 1: return in[0];
+      case 2: { uint16_t v; std::memcpy(&v, in, 2); return v; }
+      case 4: { uint32_t v; std::memcpy(&v, in, 4); return v; }
+      case 8: { uint64_t v; std::memcpy(&v, in, 8); return v; }
+      default: break;
+    }
+  }
   uint64_t v = 0;
   for (unsigned i = 0; i < n; ++i) v |= uint64_t(in[i]) << (8 * i);
   return v;
 }
 /// Stores the low `n` (<= 8) bytes of `v` little-endian at `out`.
 inline void putLE(uint8_t* out, uint64_t v, unsigned n) {
+  if constexpr (std::endian::native == std::endian::little) {
+    switch (n) {
+      case 1: out[0] = static_cast<uint8_t>(v); return;
+      case 2: { uint16_t w = static_cast<uint16_t>(v); std::memcpy(out, &w, 2); return; }
+      case 4: { uint32_t w = static_cast<uint32_t>(v); std::memcpy(out, &w, 4); return; }
+      case 8: std::memcpy(out, &v, 8); return;
+      default: break;
+    }
+  }
   for (unsigned i = 0; i < n; ++i) out[i] = static_cast<uint8_t>(v >> (8 * i));
 }
 

@@ -29,8 +29,7 @@ PagedMemory::PagedMemory(const PagedMemory& other) : upper_(other.upper_), root_
 
 PagedMemory::PagedMemory(PagedMemory&& other) noexcept
     : pages_(std::move(other.pages_)),
-      cachedIndex_(other.cachedIndex_),
-      cachedPage_(other.cachedPage_),
+      cache_(other.cache_),
       dirtyPages_(std::move(other.dirtyPages_)),
       upper_(std::move(other.upper_)),
       root_(other.root_) {
@@ -40,8 +39,7 @@ PagedMemory::PagedMemory(PagedMemory&& other) noexcept
 PagedMemory& PagedMemory::operator=(PagedMemory&& other) noexcept {
   if (this != &other) {
     pages_ = std::move(other.pages_);
-    cachedIndex_ = other.cachedIndex_;
-    cachedPage_ = other.cachedPage_;
+    cache_ = other.cache_;
     dirtyPages_ = std::move(other.dirtyPages_);
     upper_ = std::move(other.upper_);
     root_ = other.root_;
@@ -52,8 +50,7 @@ PagedMemory& PagedMemory::operator=(PagedMemory&& other) noexcept {
 
 void PagedMemory::reset() noexcept {
   pages_.clear();
-  cachedIndex_ = 0;
-  cachedPage_ = nullptr;
+  cache_.fill(CacheEntry{});
   dirtyPages_.clear();
   upper_.clear();
   upper_.resize(kTreeDepth + 1);
@@ -64,7 +61,7 @@ PagedMemory& PagedMemory::operator=(const PagedMemory& other) {
   if (this != &other) {
     PagedMemory tmp(other);
     *this = std::move(tmp);
-    cachedPage_ = nullptr;
+    cache_.fill(CacheEntry{});
   }
   return *this;
 }
@@ -72,9 +69,8 @@ PagedMemory& PagedMemory::operator=(const PagedMemory& other) {
 const Page* PagedMemory::findPageSlow(uint64_t pageIndex) const {
   auto it = pages_.find(pageIndex);
   if (it == pages_.end()) return nullptr;
-  cachedIndex_ = pageIndex;
-  cachedPage_ = it->second.get();
-  return cachedPage_;
+  cache_[pageIndex % kCacheSize] = CacheEntry{pageIndex, it->second.get()};
+  return it->second.get();
 }
 
 Page& PagedMemory::allocatePage(uint64_t pageIndex) {
@@ -83,9 +79,8 @@ Page& PagedMemory::allocatePage(uint64_t pageIndex) {
     it->second = std::make_unique<Page>();
     it->second->root = zeroHash(kPageHeight);
   }
-  cachedIndex_ = pageIndex;
-  cachedPage_ = it->second.get();
-  return *cachedPage_;
+  cache_[pageIndex % kCacheSize] = CacheEntry{pageIndex, it->second.get()};
+  return *it->second;
 }
 
 void PagedMemory::setPage(uint64_t pageIndex, const uint8_t* data) {

@@ -2,6 +2,7 @@
 /// Sparse, byte-addressable 2^64-byte memory committed to by a binary Merkle tree of depth 59 over
 /// 32-byte leaves (spec §2), with an incremental root: writes mark 64-byte leaf pairs dirty and
 /// only their paths are re-hashed when a root or proof is asked for.
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <unordered_map>
@@ -85,7 +86,8 @@ class PagedMemory {
   uint8_t* pageForDirectWrite(uint64_t pageIndex);
   /// The page with this index, or nullptr. Inline single-entry cache for the hot path.
   const Page* findPage(uint64_t pageIndex) const {
-    if (pageIndex == cachedIndex_ && cachedPage_) return cachedPage_;
+    const CacheEntry& e = cache_[pageIndex % kCacheSize];
+    if (e.index == pageIndex && e.page) return e.page;
     return findPageSlow(pageIndex);
   }
   /// Number of allocated pages.
@@ -102,7 +104,8 @@ class PagedMemory {
 
  private:
   Page& pageForWrite(uint64_t pageIndex) {
-    if (pageIndex == cachedIndex_ && cachedPage_) return *cachedPage_;
+    const CacheEntry& e = cache_[pageIndex % kCacheSize];
+    if (e.index == pageIndex && e.page) return *e.page;
     return allocatePage(pageIndex);
   }
   void markDirty(Page& p, uint64_t pageIndex, unsigned off, unsigned size) {
@@ -123,8 +126,13 @@ class PagedMemory {
   void merkleize();
 
   std::unordered_map<uint64_t, std::unique_ptr<Page>> pages_;
-  mutable uint64_t cachedIndex_ = 0;
-  mutable Page* cachedPage_ = nullptr;
+  /// Direct-mapped cache of recently used pages (code and data pages alternate on every step).
+  struct CacheEntry {
+    uint64_t index = ~uint64_t(0);
+    Page* page = nullptr;
+  };
+  static constexpr size_t kCacheSize = 64;
+  mutable std::array<CacheEntry, kCacheSize> cache_{};
   std::vector<uint64_t> dirtyPages_;
   /// upper_[h] holds node hashes at height h (8..59) keyed by `addr >> (5 + h)`; absent = Z[h].
   std::vector<std::unordered_map<uint64_t, Hash32>> upper_;

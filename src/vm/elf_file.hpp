@@ -34,8 +34,11 @@ struct ElfFile {
   bool hasSymbolTable = false;
   std::vector<ElfSymbol> symbols;
 
-  /// The file bytes of a segment (filesz bytes from offset).
-  ByteView segmentBytes(const ElfSegment& s) const { return ByteView(image.data() + s.offset, s.filesz); }
+  /// The file bytes of a segment (filesz bytes from offset). An empty segment's offset is not
+  /// checked by the parser, so it is never added to the image pointer.
+  ByteView segmentBytes(const ElfSegment& s) const {
+    return s.filesz == 0 ? ByteView() : ByteView(image.data() + s.offset, s.filesz);
+  }
 };
 
 inline constexpr uint16_t kEmRiscv = 243;

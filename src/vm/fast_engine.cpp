@@ -23,6 +23,7 @@ enum Op : uint8_t {
   opAdd, opSub, opSll, opSlt, opSltu, opXor, opSrl, opSra, opOr, opAnd,
   opMul, opMulh, opMulhsu, opMulhu, opDiv, opDivu, opRem, opRemu,
   opAddw, opSubw, opSllw, opSrlw, opSraw, opMulw, opDivw, opDivuw, opRemw, opRemuw,
+  opPageEnd,  ///< sentinel after the last slot of a page
 };
 
 /// One decoded instruction. rd 0 is mapped to the sink register 32 so writes need no check.
@@ -138,7 +139,9 @@ Slot decode(uint32_t in, uint64_t pc) {
 }  // namespace
 
 struct FastEngine::DecodedPage {
-  Slot slots[kSlotsPerPage];
+  /// One slot per instruction plus a sentinel that continues on the next page.
+  Slot slots[kSlotsPerPage + 1];
+  DecodedPage() { slots[kSlotsPerPage].op = opPageEnd; }
 };
 
 FastEngine::FastEngine(VmState& state, HostContext& host) : s_(state), host_(host) {}
@@ -146,6 +149,7 @@ FastEngine::~FastEngine() = default;
 
 void FastEngine::invalidateCaches() {
   code_.clear();
+  for (auto& e : codeTlb_) e = CodeTlbEntry{};
   for (auto& e : readTlb_) e = TlbEntry{};
   flushWriteTlb();
 }
@@ -155,8 +159,13 @@ void FastEngine::flushWriteTlb() {
 }
 
 FastEngine::DecodedPage* FastEngine::codePage(uint64_t pageIndex) {
+  CodeTlbEntry& c = codeTlb_[pageIndex % kTlbSize];
+  if (c.page == pageIndex) return c.decoded;
   auto it = code_.find(pageIndex);
-  if (it != code_.end()) return it->second.get();
+  if (it != code_.end()) {
+    c = CodeTlbEntry{pageIndex, it->second.get()};
+    return it->second.get();
+  }
   // Pages holding decoded code never sit in the write TLB: their stores take the slow path,
   // which drops the decoded slots they overwrite.
   TlbEntry& w = writeTlb_[pageIndex % kTlbSize];
@@ -164,6 +173,7 @@ FastEngine::DecodedPage* FastEngine::codePage(uint64_t pageIndex) {
   auto page = std::make_unique<DecodedPage>();
   DecodedPage* raw = page.get();
   code_.emplace(pageIndex, std::move(page));
+  c = CodeTlbEntry{pageIndex, raw};
   return raw;
 }
 
@@ -240,6 +250,10 @@ RevertCode FastEngine::slowStep(uint64_t* regs, uint64_t& pc) {
   return rc;
 }
 
+// The hot loop uses GCC's labels-as-values for threaded dispatch.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wpedantic"
+
 FastStop FastEngine::run(uint64_t maxSteps, const std::atomic<bool>* cancel) {
   // Anything may have hashed memory since the last run (clearing dirty marks): re-mark pages
   // on their first write by refilling the write TLB.
@@ -252,158 +266,257 @@ FastStop FastEngine::run(uint64_t maxSteps, const std::atomic<bool>* cancel) {
   uint64_t pc = s_.pc;
   uint64_t step = s_.step;
   const uint64_t end = maxSteps > ~uint64_t(0) - step ? ~uint64_t(0) : step + maxSteps;
-  uint64_t codeIndex = ~uint64_t(0);
-  DecodedPage* code = nullptr;
   FastStop stop = FastStop::StepLimit;
 
-#define FPVM_LOAD(addr, size, out)                                                      \
-  do {                                                                                  \
-    const uint64_t a_ = (addr);                                                         \
-    const uint64_t i_ = a_ >> merkle::kPageBits;                                        \
-    const unsigned o_ = a_ & (merkle::kPageSize - 1);                                   \
-    const TlbEntry& e_ = readTlb_[i_ % kTlbSize];                                       \
-    if (e_.page == i_ && o_ + (size) <= merkle::kPageSize) [[likely]] {                 \
-      uint64_t v_ = 0;                                                                  \
-      std::memcpy(&v_, e_.data + o_, (size));                                           \
-      (out) = v_;                                                                       \
-    } else {                                                                            \
-      (out) = loadSlow(a_, (size));                                                     \
-    }                                                                                   \
+  // The current code page and the slot of pc in it. pc is implicit while in the loop:
+  // pc = pageBase + 4 * (slot - page->slots). Slot index kSlotsPerPage is a sentinel that
+  // moves to the next page.
+  DecodedPage* page = nullptr;
+  uint64_t pageBase = 0;
+  Slot* slot = nullptr;
+  uint64_t budget = 0;  // steps left in this chunk
+
+  static void* const kLabels[] = {
+      &&L_undecoded, &&L_slow, &&L_nop, &&L_csr, &&L_lui, &&L_auipc, &&L_jal, &&L_jalr,
+      &&L_beq, &&L_bne, &&L_blt, &&L_bge, &&L_bltu, &&L_bgeu,
+      &&L_lb, &&L_lh, &&L_lw, &&L_ld, &&L_lbu, &&L_lhu, &&L_lwu,
+      &&L_sb, &&L_sh, &&L_sw, &&L_sd,
+      &&L_addi, &&L_slti, &&L_sltiu, &&L_xori, &&L_ori, &&L_andi, &&L_slli, &&L_srli, &&L_srai,
+      &&L_addiw, &&L_slliw, &&L_srliw, &&L_sraiw,
+      &&L_add, &&L_sub, &&L_sll, &&L_slt, &&L_sltu, &&L_xor, &&L_srl, &&L_sra, &&L_or, &&L_and,
+      &&L_mul, &&L_mulh, &&L_mulhsu, &&L_mulhu, &&L_div, &&L_divu, &&L_rem, &&L_remu,
+      &&L_addw, &&L_subw, &&L_sllw, &&L_srlw, &&L_sraw, &&L_mulw, &&L_divw, &&L_divuw, &&L_remw, &&L_remuw,
+      &&L_page_end,
+  };
+  static_assert(sizeof(kLabels) / sizeof(kLabels[0]) == opRemuw + 2);
+
+#define PC_OF(s) (pageBase + (uint64_t((s) - page->slots) << 2))
+#define RD x[d.rd]
+#define A x[d.rs1]
+#define B x[d.rs2]
+#define IMM (static_cast<uint64_t>(static_cast<int64_t>(d.imm)))
+// Executes the next slot, or leaves the chunk when its budget is spent.
+#define NEXT()                               \
+  do {                                       \
+    if (--budget == 0) goto L_budget;        \
+    goto* kLabels[slot->op];                 \
   } while (0)
-#define FPVM_STORE(addr, size, value)                                                   \
-  do {                                                                                  \
-    const uint64_t a_ = (addr);                                                         \
-    const uint64_t i_ = a_ >> merkle::kPageBits;                                        \
-    const unsigned o_ = a_ & (merkle::kPageSize - 1);                                   \
-    const TlbEntry& e_ = writeTlb_[i_ % kTlbSize];                                      \
-    const uint64_t v_ = (value);                                                        \
-    if (e_.page == i_ && o_ + (size) <= merkle::kPageSize) [[likely]] {                 \
-      std::memcpy(e_.data + o_, &v_, (size));                                           \
-    } else {                                                                            \
-      storeSlow(a_, (size), v_);                                                        \
-    }                                                                                   \
+#define ADVANCE() \
+  do {            \
+    ++slot;       \
+    NEXT();       \
+  } while (0)
+// Jumps to `target` (aligned): stays on the page when possible.
+#define JUMP(target)                                                            \
+  do {                                                                          \
+    const uint64_t t_ = (target);                                               \
+    if ((t_ & ~uint64_t(merkle::kPageSize - 1)) == pageBase) [[likely]] {       \
+      slot = &page->slots[(t_ & (merkle::kPageSize - 1)) >> 2];                 \
+      NEXT();                                                                   \
+    }                                                                           \
+    step -= budget - 1; /* the jump itself ran; give back the rest */           \
+    pc = t_;                                                                    \
+    goto L_enter;                                                               \
+  } while (0)
+#define LOAD(addr, size, out)                                                   \
+  do {                                                                          \
+    const uint64_t a_ = (addr);                                                 \
+    const uint64_t i_ = a_ >> merkle::kPageBits;                                \
+    const unsigned o_ = a_ & (merkle::kPageSize - 1);                           \
+    const TlbEntry& e_ = readTlb_[i_ % kTlbSize];                               \
+    if (e_.page == i_ && o_ + (size) <= merkle::kPageSize) [[likely]] {         \
+      uint64_t v_ = 0;                                                          \
+      std::memcpy(&v_, e_.data + o_, (size));                                   \
+      (out) = v_;                                                               \
+    } else {                                                                    \
+      (out) = loadSlow(a_, (size));                                             \
+    }                                                                           \
+  } while (0)
+#define STORE(addr, size, value)                                                \
+  do {                                                                          \
+    const uint64_t a_ = (addr);                                                 \
+    const uint64_t i_ = a_ >> merkle::kPageBits;                                \
+    const unsigned o_ = a_ & (merkle::kPageSize - 1);                           \
+    const TlbEntry& e_ = writeTlb_[i_ % kTlbSize];                              \
+    const uint64_t v_ = (value);                                                \
+    if (e_.page == i_ && o_ + (size) <= merkle::kPageSize) [[likely]] {         \
+      std::memcpy(e_.data + o_, &v_, (size));                                   \
+    } else {                                                                    \
+      storeSlow(a_, (size), v_); /* may reset decoded slots; pages stay put */  \
+    }                                                                           \
   } while (0)
 
-  while (step < end) {
-    const uint64_t chunkEnd = std::min(end, (step | 0xFFFF) + 1);
-    while (step < chunkEnd) {
-      if ((pc >> merkle::kPageBits) != codeIndex) [[unlikely]] {
-        codeIndex = pc >> merkle::kPageBits;
-        code = codePage(codeIndex);
-      }
-      Slot* slot = &code->slots[(pc & (merkle::kPageSize - 1)) >> 2];
-      if ((pc & 3) != 0) [[unlikely]] {
-        slot = nullptr;
-      } else if (slot->op == opUndecoded) [[unlikely]] {
-        *slot = decode(static_cast<uint32_t>(s_.memory.load(pc, 4)), pc);
-      }
-      if (!slot || slot->op == opSlow) [[unlikely]] {
-        s_.step = step;
-        RevertCode rc = slowStep(x, pc);
-        step = s_.step;
-        if (rc != kOk) {
-          revert_ = rc;
-          stop = FastStop::Reverted;
-          goto done;
-        }
-        if (s_.exited) {
-          stop = FastStop::Exited;
-          goto done;
-        }
-        codeIndex = ~uint64_t(0);  // the step may have changed the code page map
-        continue;
-      }
-      const Slot d = *slot;
-      const uint64_t a = x[d.rs1], b = x[d.rs2];
-      const uint64_t imm = static_cast<uint64_t>(static_cast<int64_t>(d.imm));
-      ++step;
-      switch (d.op) {
-        case opNop: pc += 4; break;
-        case opCsr: x[d.rd] = 0; pc += 4; break;
-        case opLui: x[d.rd] = imm; pc += 4; break;
-        case opAuipc: x[d.rd] = pc + imm; pc += 4; break;
-        case opJal: x[d.rd] = pc + 4; pc += imm; break;
-        case opJalr: {
-          const uint64_t t = (a + imm) & ~uint64_t(1);
-          if (t & 3) [[unlikely]] {  // misaligned target: let the reference interpreter revert
-            --step;
-            *slot = Slot{opSlow, d.rd, d.rs1, d.rs2, d.imm};
-            continue;
-          }
-          x[d.rd] = pc + 4;
-          pc = t;
-          break;
-        }
-        case opBeq: pc += a == b ? imm : 4; break;
-        case opBne: pc += a != b ? imm : 4; break;
-        case opBlt: pc += int64_t(a) < int64_t(b) ? imm : 4; break;
-        case opBge: pc += int64_t(a) >= int64_t(b) ? imm : 4; break;
-        case opBltu: pc += a < b ? imm : 4; break;
-        case opBgeu: pc += a >= b ? imm : 4; break;
-        case opLb: { uint64_t v; FPVM_LOAD(a + imm, 1, v); x[d.rd] = rv::sx(v, 8); pc += 4; break; }
-        case opLh: { uint64_t v; FPVM_LOAD(a + imm, 2, v); x[d.rd] = rv::sx(v, 16); pc += 4; break; }
-        case opLw: { uint64_t v; FPVM_LOAD(a + imm, 4, v); x[d.rd] = rv::sx(v, 32); pc += 4; break; }
-        case opLd: { uint64_t v; FPVM_LOAD(a + imm, 8, v); x[d.rd] = v; pc += 4; break; }
-        case opLbu: { uint64_t v; FPVM_LOAD(a + imm, 1, v); x[d.rd] = v; pc += 4; break; }
-        case opLhu: { uint64_t v; FPVM_LOAD(a + imm, 2, v); x[d.rd] = v; pc += 4; break; }
-        case opLwu: { uint64_t v; FPVM_LOAD(a + imm, 4, v); x[d.rd] = v; pc += 4; break; }
-        case opSb: FPVM_STORE(a + imm, 1, b); pc += 4; break;
-        case opSh: FPVM_STORE(a + imm, 2, b); pc += 4; break;
-        case opSw: FPVM_STORE(a + imm, 4, b); pc += 4; break;
-        case opSd: FPVM_STORE(a + imm, 8, b); pc += 4; break;
-        case opAddi: x[d.rd] = a + imm; pc += 4; break;
-        case opSlti: x[d.rd] = int64_t(a) < int64_t(imm); pc += 4; break;
-        case opSltiu: x[d.rd] = a < imm; pc += 4; break;
-        case opXori: x[d.rd] = a ^ imm; pc += 4; break;
-        case opOri: x[d.rd] = a | imm; pc += 4; break;
-        case opAndi: x[d.rd] = a & imm; pc += 4; break;
-        case opSlli: x[d.rd] = a << imm; pc += 4; break;
-        case opSrli: x[d.rd] = a >> imm; pc += 4; break;
-        case opSrai: x[d.rd] = alu::sra(a, unsigned(imm)); pc += 4; break;
-        case opAddiw: x[d.rd] = rv::sx(a + imm, 32); pc += 4; break;
-        case opSlliw: x[d.rd] = alu::sllw(a, unsigned(imm)); pc += 4; break;
-        case opSrliw: x[d.rd] = alu::srlw(a, unsigned(imm)); pc += 4; break;
-        case opSraiw: x[d.rd] = alu::sraw(a, unsigned(imm)); pc += 4; break;
-        case opAdd: x[d.rd] = a + b; pc += 4; break;
-        case opSub: x[d.rd] = a - b; pc += 4; break;
-        case opSll: x[d.rd] = a << (b & 63); pc += 4; break;
-        case opSlt: x[d.rd] = int64_t(a) < int64_t(b); pc += 4; break;
-        case opSltu: x[d.rd] = a < b; pc += 4; break;
-        case opXor: x[d.rd] = a ^ b; pc += 4; break;
-        case opSrl: x[d.rd] = a >> (b & 63); pc += 4; break;
-        case opSra: x[d.rd] = alu::sra(a, unsigned(b & 63)); pc += 4; break;
-        case opOr: x[d.rd] = a | b; pc += 4; break;
-        case opAnd: x[d.rd] = a & b; pc += 4; break;
-        case opMul: x[d.rd] = a * b; pc += 4; break;
-        case opMulh: x[d.rd] = alu::mulh(a, b); pc += 4; break;
-        case opMulhsu: x[d.rd] = alu::mulhsu(a, b); pc += 4; break;
-        case opMulhu: x[d.rd] = alu::mulhu(a, b); pc += 4; break;
-        case opDiv: x[d.rd] = alu::div(a, b); pc += 4; break;
-        case opDivu: x[d.rd] = alu::divu(a, b); pc += 4; break;
-        case opRem: x[d.rd] = alu::rem(a, b); pc += 4; break;
-        case opRemu: x[d.rd] = alu::remu(a, b); pc += 4; break;
-        case opAddw: x[d.rd] = rv::sx(a + rv::zx32(b), 32); pc += 4; break;
-        case opSubw: x[d.rd] = rv::sx(a - rv::zx32(b), 32); pc += 4; break;
-        case opSllw: x[d.rd] = alu::sllw(a, unsigned(b & 31)); pc += 4; break;
-        case opSrlw: x[d.rd] = alu::srlw(a, unsigned(b & 31)); pc += 4; break;
-        case opSraw: x[d.rd] = alu::sraw(a, unsigned(b & 31)); pc += 4; break;
-        case opMulw: x[d.rd] = alu::mulw(a, b); pc += 4; break;
-        case opDivw: x[d.rd] = alu::divw(a, b); pc += 4; break;
-        case opDivuw: x[d.rd] = alu::divuw(a, b); pc += 4; break;
-        case opRemw: x[d.rd] = alu::remw(a, b); pc += 4; break;
-        case opRemuw: x[d.rd] = alu::remuw(a, b); pc += 4; break;
-        default: __builtin_unreachable();
-      }
-      x[32] = 0;
-    }
-    if (cancel && cancel->load(std::memory_order_relaxed)) {
-      stop = FastStop::Cancelled;
-      break;
-    }
+  // Enter (or re-enter) the loop at `pc`: start a chunk, look up the code page.
+L_enter:
+  if (step >= end) goto L_done;
+  if (cancel && (step & 0xFFFF) == 0 && cancel->load(std::memory_order_relaxed)) {
+    stop = FastStop::Cancelled;
+    goto L_done;
   }
-done:
-#undef FPVM_LOAD
-#undef FPVM_STORE
+  budget = std::min<uint64_t>(end - step, 0x10000 - (step & 0xFFFF));
+  step += budget;  // provisional: corrected by the budget left when the chunk ends early
+  if (pc & 3) {
+    // Only an initial or reverting pc can be misaligned: let the reference interpreter handle it.
+    step -= budget;
+    goto L_slow_at_pc;
+  }
+  pageBase = pc & ~uint64_t(merkle::kPageSize - 1);
+  page = codePage(pc >> merkle::kPageBits);
+  slot = &page->slots[(pc & (merkle::kPageSize - 1)) >> 2];
+  ++budget;  // NEXT() pre-decrements
+  NEXT();
+
+L_budget:
+  // The chunk's steps are all done; slot is the next instruction.
+  pc = PC_OF(slot);
+  goto L_enter;
+
+L_page_end:
+  // The sentinel is not an instruction: give back its step with the rest of the chunk.
+  step -= budget;
+  pc = pageBase + merkle::kPageSize;
+  goto L_enter;
+
+L_undecoded: {
+  const uint64_t at = PC_OF(slot);
+  *slot = decode(static_cast<uint32_t>(s_.memory.load(at, 4)), at);
+  goto* kLabels[slot->op];
+}
+
+L_slow:
+  pc = PC_OF(slot);
+  step -= budget;  // steps actually executed before this one
+L_slow_at_pc: {
+  s_.step = step;
+  RevertCode rc = slowStep(x, pc);
+  step = s_.step;
+  page = nullptr;  // the step may have changed decoded code
+  if (rc != kOk) {
+    revert_ = rc;
+    stop = FastStop::Reverted;
+    goto L_done;
+  }
+  if (s_.exited) {
+    stop = FastStop::Exited;
+    goto L_done;
+  }
+  goto L_enter;
+}
+
+L_nop: { ADVANCE(); }
+L_csr: { const Slot& d = *slot; RD = 0; ADVANCE(); }
+L_lui: { const Slot& d = *slot; RD = IMM; ADVANCE(); }
+L_auipc: { const Slot& d = *slot; RD = PC_OF(slot) + IMM; ADVANCE(); }
+L_jal: { const Slot& d = *slot; const uint64_t here = PC_OF(slot); RD = here + 4; JUMP(here + IMM); }
+L_jalr: {
+  const Slot& d = *slot;
+  const uint64_t t = (A + IMM) & ~uint64_t(1);
+  if (t & 3) [[unlikely]] goto L_slow;  // misaligned target: the reference interpreter reverts
+  RD = PC_OF(slot) + 4;
+  JUMP(t);
+}
+#define BRANCH(cond)                                  \
+  {                                                   \
+    const Slot& d = *slot;                            \
+    if (cond) JUMP(PC_OF(slot) + IMM);                \
+    ADVANCE();                                        \
+  }
+L_beq: BRANCH(A == B)
+L_bne: BRANCH(A != B)
+L_blt: BRANCH(int64_t(A) < int64_t(B))
+L_bge: BRANCH(int64_t(A) >= int64_t(B))
+L_bltu: BRANCH(A < B)
+L_bgeu: BRANCH(A >= B)
+#undef BRANCH
+#define LOADOP(size, expr)                        \
+  {                                               \
+    const Slot& d = *slot;                        \
+    uint64_t v;                                   \
+    LOAD(A + IMM, size, v);                       \
+    RD = (expr);                                  \
+    ADVANCE();                                    \
+  }
+L_lb: LOADOP(1, rv::sx(v, 8))
+L_lh: LOADOP(2, rv::sx(v, 16))
+L_lw: LOADOP(4, rv::sx(v, 32))
+L_ld: LOADOP(8, v)
+L_lbu: LOADOP(1, v)
+L_lhu: LOADOP(2, v)
+L_lwu: LOADOP(4, v)
+#undef LOADOP
+#define STOREOP(size)                             \
+  {                                               \
+    const Slot d = *slot;                         \
+    const Slot* here = slot;                      \
+    STORE(A + IMM, size, B);                      \
+    slot = const_cast<Slot*>(here);               \
+    ADVANCE();                                    \
+  }
+L_sb: STOREOP(1)
+L_sh: STOREOP(2)
+L_sw: STOREOP(4)
+L_sd: STOREOP(8)
+#undef STOREOP
+#define ALU(expr)              \
+  {                            \
+    const Slot& d = *slot;     \
+    RD = (expr);               \
+    ADVANCE();                 \
+  }
+L_addi: ALU(A + IMM)
+L_slti: ALU(uint64_t(int64_t(A) < int64_t(IMM)))
+L_sltiu: ALU(uint64_t(A < IMM))
+L_xori: ALU(A ^ IMM)
+L_ori: ALU(A | IMM)
+L_andi: ALU(A & IMM)
+L_slli: ALU(A << IMM)
+L_srli: ALU(A >> IMM)
+L_srai: ALU(alu::sra(A, unsigned(IMM)))
+L_addiw: ALU(rv::sx(A + IMM, 32))
+L_slliw: ALU(alu::sllw(A, unsigned(IMM)))
+L_srliw: ALU(alu::srlw(A, unsigned(IMM)))
+L_sraiw: ALU(alu::sraw(A, unsigned(IMM)))
+L_add: ALU(A + B)
+L_sub: ALU(A - B)
+L_sll: ALU(A << (B & 63))
+L_slt: ALU(uint64_t(int64_t(A) < int64_t(B)))
+L_sltu: ALU(uint64_t(A < B))
+L_xor: ALU(A ^ B)
+L_srl: ALU(A >> (B & 63))
+L_sra: ALU(alu::sra(A, unsigned(B & 63)))
+L_or: ALU(A | B)
+L_and: ALU(A & B)
+L_mul: ALU(A * B)
+L_mulh: ALU(alu::mulh(A, B))
+L_mulhsu: ALU(alu::mulhsu(A, B))
+L_mulhu: ALU(alu::mulhu(A, B))
+L_div: ALU(alu::div(A, B))
+L_divu: ALU(alu::divu(A, B))
+L_rem: ALU(alu::rem(A, B))
+L_remu: ALU(alu::remu(A, B))
+L_addw: ALU(rv::sx(A + rv::zx32(B), 32))
+L_subw: ALU(rv::sx(A - rv::zx32(B), 32))
+L_sllw: ALU(alu::sllw(A, unsigned(B & 31)))
+L_srlw: ALU(alu::srlw(A, unsigned(B & 31)))
+L_sraw: ALU(alu::sraw(A, unsigned(B & 31)))
+L_mulw: ALU(alu::mulw(A, B))
+L_divw: ALU(alu::divw(A, B))
+L_divuw: ALU(alu::divuw(A, B))
+L_remw: ALU(alu::remw(A, B))
+L_remuw: ALU(alu::remuw(A, B))
+#undef ALU
+
+L_done:
+#undef PC_OF
+#undef RD
+#undef A
+#undef B
+#undef IMM
+#undef NEXT
+#undef ADVANCE
+#undef JUMP
+#undef LOAD
+#undef STORE
   if (stop != FastStop::Reverted && stop != FastStop::Exited) {
     for (int i = 1; i < 32; ++i) s_.registers[i] = x[i];
     s_.pc = pc;
@@ -412,5 +525,7 @@ done:
   if (s_.exited) stop = FastStop::Exited;
   return stop;
 }
+
+#pragma GCC diagnostic pop
 
 }  // namespace fpvm::vm

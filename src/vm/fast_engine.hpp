@@ -66,6 +66,11 @@ class FastEngine {
   };
   TlbEntry readTlb_[kTlbSize];
   TlbEntry writeTlb_[kTlbSize];
+  struct CodeTlbEntry {
+    uint64_t page = ~uint64_t(0);
+    DecodedPage* decoded = nullptr;
+  };
+  CodeTlbEntry codeTlb_[kTlbSize];
 };
 
 }  // namespace fpvm::vm

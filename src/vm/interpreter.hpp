@@ -72,6 +72,11 @@ class Interpreter {
     s_.memory.writeBytes(right, bytes + leftSize, size - leftSize);
   }
   void storeMem(uint64_t addr, unsigned size, uint64_t value, bool trackLeft = true) {
+    if (((addr + size - 1) & ~uint64_t(31)) == (addr & ~uint64_t(31))) {  // within one leaf
+      if (trackLeft) tracker_.access(s_.memory, addr & ~uint64_t(31), 1);
+      s_.memory.store(addr, size, value);
+      return;
+    }
     uint8_t b[8];
     putLE(b, value, size);
     storeBytes(addr, b, size, trackLeft);

@@ -77,6 +77,14 @@ uint64_t nextMatch(const StepPattern& p, uint64_t from) {
   return ~uint64_t(0);
 }
 
+/// The first step >= from at which any stepping event (info, stop, snapshot, proof) is due.
+uint64_t nextEvent(const RunOptions& opt, uint64_t from) {
+  uint64_t next = ~uint64_t(0);
+  for (const StepPattern* p : {&opt.infoAt, &opt.stopAt, &opt.snapshotAt, &opt.proofAt})
+    next = std::min(next, nextMatch(*p, from));
+  return next;
+}
+
 }  // namespace
 
 RunOutcome runLoop(VmState& st, HostContext& host, const RunOptions& opt) {
@@ -127,11 +135,9 @@ RunOutcome runLoop(VmState& st, HostContext& host, const RunOptions& opt) {
         if (rc != kOk) throw Error(describeRevert(st, step, pc, rc, syscall, opt.symbols, true));
         if (opt.onProof) opt.onProof(proof);
         fast.invalidateCaches();  // the reference step may have written code
-      } else if (!checkPreimage) {
+      } else if (opt.fastEngine && !checkPreimage) {
         // No per-step condition: run the fast engine up to the next step with an event.
-        uint64_t next = ~uint64_t(0);
-        for (const StepPattern* p : {&opt.infoAt, &opt.stopAt, &opt.snapshotAt, &opt.proofAt})
-          next = std::min(next, nextMatch(*p, step + 1));
+        const uint64_t next = nextEvent(opt, step + 1);
         FastStop stop = fast.run(next - step, opt.cancel);
         if (stop == FastStop::Reverted) {
           uint64_t revertStep = st.step - 1;
@@ -142,15 +148,30 @@ RunOutcome runLoop(VmState& st, HostContext& host, const RunOptions& opt) {
           return outcome;
         }
       } else {
-        RevertCode rc = interp.step();
-        if (rc != kOk) throw Error(describeRevert(st, step, pc, rc, interp.lastSyscall(), opt.symbols, false));
+        // Reference interpreter: one step when a preimage condition must be checked after each
+        // step, otherwise a tight loop up to the next event.
+        const uint64_t next = checkPreimage ? step + 1 : nextEvent(opt, step + 1);
+        do {
+          const uint64_t at = st.step, atPc = st.pc;
+          RevertCode rc = interp.step();
+          if (rc != kOk) throw Error(describeRevert(st, at, atPc, rc, interp.lastSyscall(), opt.symbols, false));
+          if ((st.step & 0xFFF) == 0 && opt.cancel && opt.cancel->load(std::memory_order_relaxed)) {
+            outcome.interrupted = true;
+            return outcome;
+          }
+        } while (!st.exited && st.step < next);
       }
     } catch (const Error& e) {
       const std::string what = e.what();
       if (what.rfind("failed at ", 0) == 0) throw;
+      // A host error is thrown inside a step, after Step was incremented and before pc moved:
+      // the failing step is Step - 1 at pc (batched runs may have started many steps earlier).
+      const uint64_t failedStep = st.step > step ? st.step - 1 : step;
+      const uint64_t failedPc = st.step > step ? st.pc : pc;
       char head[96];
-      std::snprintf(head, sizeof head, "failed at step %" PRIu64 " (PC: 0x%016" PRIx64 "): ", step, pc);
-      throw Error(head + what);
+      std::snprintf(head, sizeof head, "failed at step %" PRIu64 " (PC: 0x%016" PRIx64 "): ", failedStep, failedPc);
+      std::string where = opt.symbols && !opt.symbols->empty() ? " in " + opt.symbols->lookup(failedPc) : "";
+      throw Error(head + what + where);
     }
     if (checkPreimage && shouldStopAtPreimage(opt.preimageStop, host, st)) {
       outcome.stoppedAtPreimage = true;

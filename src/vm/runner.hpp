@@ -39,6 +39,9 @@ struct RunOptions {
   std::function<void(VmState&)> onSnapshot;
   /// Called with each proof of a step that matches proofAt.
   std::function<void(const StepProof&)> onProof;
+  /// Use the fast engine between events (validation); false = the proving engine's reference
+  /// interpreter for every step.
+  bool fastEngine = true;
   /// Polled every 100 steps; when true the loop ends with `interrupted`.
   const std::atomic<bool>* cancel = nullptr;
 };

@@ -6,10 +6,9 @@ namespace fpvm::vm::rv {
 
 /// Sign-extends the low `bits` bits of `v` to 64 bits.
 constexpr uint64_t sx(uint64_t v, unsigned bits) {
-  if (bits >= 64) return v;
-  uint64_t m = uint64_t(1) << (bits - 1);
-  v &= (uint64_t(1) << bits) - 1;
-  return (v ^ m) - m;
+  // Shift the sign bit to bit 63, then arithmetic-shift back (bits in 1..64).
+  const unsigned up = 64 - bits;
+  return static_cast<uint64_t>(static_cast<int64_t>(v << up) >> up);
 }
 /// Zero-extends the low 32 bits.
 constexpr uint64_t zx32(uint64_t v) { return v & 0xFFFFFFFFu; }

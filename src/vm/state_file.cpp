@@ -190,7 +190,7 @@ VmState decodeStateJson(ByteView text, const std::string& what) {
   nlohmann::json doc;
   try {
     doc = nlohmann::json::parse(text.begin(), text.end());
-  } catch (const nlohmann::json::parse_error& e) {
+  } catch (const nlohmann::json::exception& e) {  // parse_error, and out_of_range for numbers like 1e999
     throw Error(what + ": malformed JSON state: " + e.what());
   }
   if (!doc.is_object()) throw Error(what + ": JSON state is not an object");

@@ -1,0 +1,197 @@
+#!/usr/bin/env python3
+"""Writes the checked-in seed corpus under tests/fuzz/corpus/ (run from anywhere; idempotent).
+
+Seeds are small, hand-made inputs that reach the interesting paths of each target; regression
+inputs found by fuzzing are added beside them by hand (named regress-*) and are not touched here.
+"""
+import base64
+import json
+import os
+import struct
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+def out(target, name, data):
+    d = os.path.join(HERE, "corpus", target)
+    os.makedirs(d, exist_ok=True)
+    with open(os.path.join(d, name), "wb") as f:
+        f.write(data if isinstance(data, bytes) else data.encode())
+
+
+# ---------------------------------------------------------------- ELF
+def elf(segments, symbols=None, entry=0x10000, machine=243):
+    """segments: list of (type, vaddr, data, memsz); symbols: list of (name, value) or None."""
+    phnum = len(segments)
+    body = bytearray(64 + 56 * phnum)
+    body[0:7] = b"\x7fELF\x02\x01\x01"
+    struct.pack_into("<HHIQQQIHHHHHH", body, 16, 2, machine, 1, entry, 64, 0, 0, 64, 56, phnum, 64, 0, 0)
+    for i, (ptype, vaddr, data, memsz) in enumerate(segments):
+        off = len(body) if data else 0
+        body += data
+        struct.pack_into("<IIQQQQQQ", body, 64 + 56 * i, ptype, 7, off, vaddr, vaddr, len(data),
+                         max(memsz, len(data)), 0x1000)
+    if symbols is not None:
+        strtab = bytearray(b"\0")
+        symtab = bytearray(24)
+        for name, value in symbols:
+            symtab += struct.pack("<IBBHQQ", len(strtab), 0x10, 0, 1, value, 0)
+            strtab += name.encode() + b"\0"
+        str_off = len(body)
+        body += strtab
+        while len(body) % 8:
+            body.append(0)
+        sym_off = len(body)
+        body += symtab
+        sh_off = len(body)
+        body += bytes(64)  # null section
+        body += struct.pack("<IIQQQQIIQQ", 0, 2, 0, 0, sym_off, len(symtab), 2, 1, 8, 24)
+        body += struct.pack("<IIQQQQIIQQ", 0, 3, 0, 0, str_off, len(strtab), 0, 0, 1, 0)
+        struct.pack_into("<Q", body, 40, sh_off)
+        struct.pack_into("<H", body, 60, 3)
+    return bytes(body)
+
+
+def words(*ws):
+    return b"".join(struct.pack("<I", w & 0xFFFFFFFF) for w in ws)
+
+
+ADDI_A0_1 = 0x00100513
+ECALL = 0x00000073
+
+out("elf", "go-patch", elf([(1, 0x10000, words(ADDI_A0_1, ECALL) + bytes(24), 0)],
+                           [("runtime.gcenable", 0x10000), ("runtime.MemProfileRate", 0x10010),
+                            ("flag.init", 0x10004), ("main.main", 0x10008)]))
+out("elf", "fill-note-attrs", elf([(0x70000003, 0, b"A\x10\0\0\0riscv\0", 0),
+                                   (1, 0x20000, b"\x13" * 20, 0x1000),
+                                   (4, 0x20008, b"NOTE", 0),
+                                   (1, 0x30ff0, b"\xaa" * 16, 32)], []))
+out("elf", "no-symtab", elf([(1, 0x80000000, words(0x0000006f), 0)]))
+out("elf", "empty-segment", elf([(1, 0x40000, b"", 0)], [("x", 1)]))
+out("elf", "top-of-memory", elf([(1, 0xFFFFFFFFFFFFF000, b"\x01" * 16, 0x1000)], []))
+out("elf", "truncated-header", elf([(1, 0x10000, b"\x13" * 8, 0)], [])[:40])
+
+# ---------------------------------------------------------------- states
+PAGE = 4096
+
+
+def state_bin(pages, pc=0, step=0, exited=0, exit_code=0, regs=None, hint=b"", witness=b"", key=b"\0" * 32):
+    regs = regs or [0] * 32
+    b = bytearray(struct.pack(">Q", len(pages)))
+    for idx, data in pages:
+        b += struct.pack(">Q", idx) + data
+    b += key + struct.pack(">QQBBQQQ", 0, pc, exit_code, exited, step, 0x7F0000000000, 0)
+    b += b"".join(struct.pack(">Q", r) for r in regs)
+    b += struct.pack(">I", len(hint)) + hint
+    b += struct.pack(">I", len(witness)) + witness
+    b += bytes(32)
+    return bytes(b)
+
+
+page_a = bytearray(PAGE)
+page_a[0:8] = words(ADDI_A0_1, ECALL)
+page_a[4095] = 0x7F
+out("state_binary", "empty", state_bin([]))
+out("state_binary", "one-page-hint-witness",
+    state_bin([(0x10, bytes(page_a))], pc=0x10000, step=3, regs=[0] + list(range(1, 32)),
+              hint=b"\0\0\0\x05hel", witness=bytes(range(256)) + bytes(106)))
+out("state_binary", "exited-two-pages", state_bin([(0xFFFFFFFFFFFFF, bytes(PAGE)), (0, bytes(page_a))],
+                                                  exited=1, exit_code=2))
+
+
+def state_json(pages, **kw):
+    doc = {"memory": [{"index": i, "data": d.hex()} for i, d in pages],
+           "preimageKey": "0x" + "00" * 32, "preimageOffset": 0, "pc": kw.get("pc", 0), "exit": 0,
+           "exited": False, "step": kw.get("step", 0), "heap": 0x7F0000000000, "loadReservation": 0,
+           "registers": kw.get("regs", [0] * 32)}
+    if kw.get("hint"):
+        doc["lastHint"] = "0x" + kw["hint"].hex()
+    if kw.get("witness"):
+        doc["witness"] = base64.b64encode(kw["witness"]).decode()
+    doc["stateHash"] = "0x" + "00" * 32
+    return json.dumps(doc, indent=2) + "\n\n"
+
+
+out("state_json", "empty-object", "{}")
+out("state_json", "one-page", state_json([(0x10, bytes(page_a))], pc=0x10000, step=18446744073709551615,
+                                         regs=[0] + [2**64 - 1] * 31, hint=b"\0\0\0\x09abc",
+                                         witness=bytes(362)))
+# spec §10.2: rvgo/cmd/test_data/state.json (witness-only)
+WITNESS_B64 = ("wOSi8Cm62dDmKt1OGwxlLrSznk6zE4ghp7evP1rfrXYAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
+               "AAAIGCAAAAAAAAAAAAAAAAB/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
+               "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
+               "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
+               "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=")
+out("state_json", "asterisc-witness-only", json.dumps({
+    "pc": 0, "exited": False, "step": 0, "witness": WITNESS_B64,
+    "stateHash": "0x03216fdc4a7bfd4c7160fa946d1bfe451d13ff32da496609fe18355282b910c6"}, indent=2))
+
+# ---------------------------------------------------------------- exec
+# Byte 0: register pattern (bit 7: a7 := low 7 bits), byte 1: preimage scale, then code.
+
+
+def enc_i(op, rd, f3, rs1, imm):
+    return ((imm & 0xFFF) << 20) | (rs1 << 15) | (f3 << 12) | (rd << 7) | op
+
+
+def enc_s(op, f3, rs1, rs2, imm):
+    return (((imm >> 5) & 0x7F) << 25) | (rs2 << 20) | (rs1 << 15) | (f3 << 12) | ((imm & 31) << 7) | op
+
+
+def enc_r(op, rd, f3, rs1, rs2, f7):
+    return (f7 << 25) | (rs2 << 20) | (rs1 << 15) | (f3 << 12) | (rd << 7) | op
+
+
+def enc_b(f3, rs1, rs2, imm):
+    u = imm & 0x1FFF
+    return (((u >> 12) & 1) << 31) | (((u >> 5) & 0x3F) << 25) | (rs2 << 20) | (rs1 << 15) | (f3 << 12) | \
+        (((u >> 1) & 0xF) << 8) | (((u >> 11) & 1) << 7) | 0x63
+
+
+def addi(rd, rs1, imm): return enc_i(0x13, rd, 0, rs1, imm)
+def lui(rd, imm20): return ((imm20 & 0xFFFFF) << 12) | (rd << 7) | 0x37
+
+
+A0, A1, A2, A7, T0, T1, SP = 10, 11, 12, 17, 5, 6, 2
+
+# Arithmetic, M extension, shifts, and a counted loop.
+out("exec", "alu-loop", bytes([3, 0]) + words(
+    addi(T0, 0, 20), addi(A0, 0, 0),
+    enc_r(0x33, A0, 0, A0, T0, 0), enc_r(0x33, A1, 4, A0, T0, 1), enc_r(0x33, A2, 3, A0, T0, 1),
+    enc_r(0x3B, A2, 5, A1, T0, 0x20), enc_i(0x13, A1, 5, A0, 0x403), enc_i(0x1B, A1, 1, A0, 7),
+    addi(T0, T0, -1), enc_b(1, T0, 0, -28),
+    addi(A7, 0, 93), ECALL))
+# Loads and stores across a leaf and a page, then LR/SC and AMOs.
+out("exec", "memory-amo", bytes([6, 0]) + words(
+    lui(T0, 0x20), addi(T1, 0, -1),
+    enc_s(0x23, 3, T0, T1, 29), enc_i(0x03, A0, 3, T0, 29), enc_i(0x03, A1, 2, T0, 30),
+    enc_s(0x23, 2, T0, T1, 0x7FE), enc_i(0x03, A2, 6, T0, 0x7FE),
+    enc_r(0x2F, A0, 3, T0, 0, 0x08), enc_r(0x2F, A1, 3, T0, T1, 0x0C),
+    enc_r(0x2F, A2, 2, T0, T1, 0x00), enc_r(0x2F, A2, 3, T0, T1, 0x70), enc_r(0x2F, A2, 2, T0, T1, 0x40),
+    addi(A7, 0, 94), addi(A0, 0, 3), ECALL))
+# Syscalls: brk, mmap, clock_gettime, getrlimit, fcntl, write to stdout, exit.
+out("exec", "syscalls", bytes([0, 0]) + words(
+    lui(SP, 0x20), addi(A7, 0, 214), ECALL,
+    addi(A7, 0, 222), addi(A0, 0, 0), lui(A1, 2), addi(13, 0, 0x22), addi(14, 0, -1), ECALL,
+    addi(A7, 0, 113), addi(A1, SP, 20), ECALL,
+    addi(A7, 0, 163), addi(A0, 0, 7), addi(A1, SP, 40), ECALL,
+    addi(A7, 0, 25), addi(A0, 0, 4), addi(A1, 0, 3), ECALL,
+    addi(A7, 0, 64), addi(A0, 0, 1), lui(A1, 0x10), addi(A2, 0, 16), ECALL,
+    addi(A7, 0, 93), addi(A0, 0, 0), ECALL))
+# Preimage: write a 32-byte key (type 2) in two pieces, read the length prefix and data; a hint.
+key_words = [addi(T0, 0, 2), enc_s(0x23, 0, SP, T0, 0), addi(T0, 0, 5), enc_s(0x23, 0, SP, T0, 31)]
+out("exec", "preimage-hint", bytes([0, 3]) + words(
+    lui(SP, 0x30), *key_words,
+    addi(A7, 0, 64), addi(A0, 0, 6), addi(A1, SP, 0), addi(A2, 0, 32), ECALL,
+    addi(A7, 0, 63), addi(A0, 0, 5), addi(A1, SP, 64), addi(A2, 0, 8), ECALL,
+    addi(A7, 0, 63), addi(A0, 0, 5), addi(A1, SP, 72), addi(A2, 0, 32), ECALL,
+    addi(T0, 0, 3), enc_s(0x23, 0, SP, T0, 131), addi(T0, 0, 0x41), enc_s(0x23, 0, SP, T0, 132),
+    addi(A7, 0, 64), addi(A0, 0, 4), addi(A1, SP, 128), addi(A2, 0, 6), ECALL,
+    addi(A7, 0, 63), addi(A0, 0, 3), addi(A1, SP, 200), addi(A2, 0, 1), ECALL,
+    addi(A7, 0, 94), ECALL))
+# Jumps and branches, CSR reads, FENCE, FP no-ops, then FMADD (unknown opcode: revert).
+out("exec", "control-system", bytes([0x85, 0]) + words(
+    0x0080006F, 0x00000013, 0xF1402573, 0x0FF0000F, 0x023170D3,
+    enc_b(6, 0, A0, 8), 0x0000100F, 0x00100073, 0x30200073, 0x223170C3))
+# A jump to a misaligned target (revert).
+out("exec", "misaligned-jump", bytes([1, 0]) + words(lui(T0, 0x10), addi(T0, T0, 30), enc_i(0x67, 0, 0, T0, 0)))
