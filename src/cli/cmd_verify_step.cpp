@@ -15,11 +15,12 @@ namespace fpvm::cli {
 int runVerifyStep(const Args& args) {
   CLI::App app("Verify a one-step proof without the VM state (mirrors the on-chain step)", "verify-step");
   std::string proofPath, caller, localContext;
-  bool localize = false;
+  bool localize = false, allowExtra = false;
   app.add_option("--proof", proofPath, "proof JSON written by `run --proof-at` (optional .gz)")->required();
   app.add_flag("--localize", localize, "localise type-1 keys as the contract does (needs --caller, --local-context)");
   app.add_option("--caller", caller, "20-byte address of the contract calling step (hex)");
   app.add_option("--local-context", localContext, "32-byte localContext (hex)");
+  app.add_flag("--allow-extra-proofs", allowExtra, "accept unused trailing proofs, as the contract does");
   if (!parseArgs(app, args)) return 0;
 
   Bytes raw = readFile(proofPath);
@@ -27,6 +28,7 @@ int runVerifyStep(const Args& args) {
   vm::StepProof p = proof::decodeProofJson(std::string(raw.begin(), raw.end()), proofPath);
 
   proof::VerifyOptions opt;
+  opt.exactLength = !allowExtra;
   if (localize) {
     Bytes c = fromHex(caller, "--caller");
     if (c.size() != 20) throw Error("--caller must be 20 bytes");

@@ -78,8 +78,12 @@ class ProofMemory {
  public:
   ProofMemory(ByteView proofs, Hash32& root) : proofs_(proofs), root_(root) {}
 
+  /// Highest slot read so far + 1.
+  unsigned slotsUsed() const { return slotsUsed_; }
+
   /// Word `w` (0 = leaf) of proof `slot`; bytes beyond the calldata read as zero.
   Hash32 word(unsigned slot, unsigned w) const {
+    slotsUsed_ = std::max(slotsUsed_, slot + 1);
     Hash32 out;
     size_t off = size_t(slot) * kProofSize + size_t(w) * 32;
     for (size_t i = 0; i < 32; ++i)
@@ -134,6 +138,7 @@ class ProofMemory {
  private:
   ByteView proofs_;
   Hash32& root_;
+  mutable unsigned slotsUsed_ = 0;
 };
 
 uint64_t sext(uint64_t v, unsigned bits) {
@@ -148,6 +153,8 @@ class StepExecutor {
  public:
   StepExecutor(State& s, ByteView proofs, PartOracle* oracle, const VerifyOptions& opt)
       : s_(s), mem_(proofs, s.memRoot), oracle_(oracle), opt_(opt) {}
+
+  unsigned proofsUsed() const { return mem_.slotsUsed(); }
 
   void run() {
     if (s_.exited != 0) return;  // exited machines do not step
@@ -517,12 +524,18 @@ VerifyResult verifyStep(ByteView stateData, ByteView proofData, PartOracle* orac
   if (s.exited > 1) throw Error("malformed state data: exited flag is " + std::to_string(s.exited) + ", expected 0 or 1");
   if (s.regs[0] != 0) throw Error("malformed state data: register x0 is not zero");
   VerifyResult r;
+  StepExecutor exec(s, proofData, oracle, options);
   try {
-    StepExecutor(s, proofData, oracle, options).run();
+    exec.run();
   } catch (const Revert& rv) {
     r.revert = rv.code;
+    r.proofsUsed = exec.proofsUsed();
     return r;
   }
+  r.proofsUsed = exec.proofsUsed();
+  if (options.exactLength && proofData.size() != size_t(r.proofsUsed) * kProofSize)
+    throw Error("proof data has " + std::to_string(proofData.size()) + " bytes; this step uses " +
+                std::to_string(r.proofsUsed) + " memory proofs (" + std::to_string(r.proofsUsed * kProofSize) + " bytes)");
   r.post = encodeState(s);
   r.postHash = vm::VmState::hashWitness(r.post);
   return r;

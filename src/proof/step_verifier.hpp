@@ -47,6 +47,9 @@ struct VerifyOptions {
   bool localizeLocalKeys = false;
   std::array<uint8_t, 20> caller{};
   Hash32 localContext;
+  /// Reject proof data that is not exactly the proofs the step uses (1920 bytes per slot).
+  /// The contract accepts trailing unused proofs; off-chain tools want the exact encoding.
+  bool exactLength = false;
 };
 
 /// Result of verifying one step.
@@ -54,6 +57,7 @@ struct VerifyResult {
   vm::RevertCode revert = vm::kOk;  ///< kOk or the on-chain revert code
   vm::Witness post{};               ///< post-state witness (valid when revert == kOk)
   Hash32 postHash;                  ///< post-state hash (valid when revert == kOk)
+  unsigned proofsUsed = 0;          ///< highest proof slot read + 1
   bool ok() const { return revert == vm::kOk; }
 };
 

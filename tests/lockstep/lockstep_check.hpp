@@ -20,7 +20,9 @@ inline bool lockstepOnce(vm::VmState& st, vm::HostContext& host, vm::VmState* pl
   }
   std::unique_ptr<proof::PartOracle> oracle;
   if (proof.oracleKey) oracle = std::make_unique<proof::SinglePreimageOracle>(*proof.oracleKey, proof.oracleValue);
-  proof::VerifyResult vr = proof::verifyStep(proof.stateData, proof.proofData, oracle.get());
+  proof::VerifyOptions exact;
+  exact.exactLength = true;  // the prover must emit exactly the proofs the step uses
+  proof::VerifyResult vr = proof::verifyStep(proof.stateData, proof.proofData, oracle.get(), exact);
   if (!vr.ok()) {
     ADD_FAILURE() << "verifier reverted 0x" << std::hex << vr.revert << " at step " << std::dec << proof.step;
     return false;
