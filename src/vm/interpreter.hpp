@@ -14,6 +14,10 @@
 #include "vm/syscall_numbers.hpp"
 #include "vm/vm_state.hpp"
 
+/// Forces inlining of the per-instruction helpers into the caller's loop (measured: the call
+/// and register save/restore around execute() cost about a fifth of the proving engine's time).
+#define FPVM_INLINE [[gnu::always_inline]] inline
+
 namespace fpvm::vm {
 
 /// Tracker that records nothing.
@@ -29,7 +33,7 @@ class Interpreter {
   Interpreter(VmState& state, HostContext& host, Tracker& tracker) : s_(state), host_(host), tracker_(tracker) {}
 
   /// Executes one step (spec §4.2). Returns kOk, or the revert code of an invalid step.
-  [[nodiscard]] RevertCode step() {
+  [[nodiscard]] FPVM_INLINE RevertCode step() {
     if (s_.exited) return kOk;
     s_.step += 1;
     lastSyscall_ = ~uint64_t(0);
@@ -50,7 +54,7 @@ class Interpreter {
   }
 
   // --- memory with proof tracking (spec §3.3) ---
-  uint64_t loadMem(uint64_t addr, unsigned size, bool isSigned) {
+  FPVM_INLINE uint64_t loadMem(uint64_t addr, unsigned size, bool isSigned) {
     tracker_.access(s_.memory, addr & ~uint64_t(31), 1);
     uint64_t last = addr + size - 1;
     if ((last & ~uint64_t(31)) != (addr & ~uint64_t(31))) tracker_.access(s_.memory, last & ~uint64_t(31), 2);
@@ -71,7 +75,7 @@ class Interpreter {
     tracker_.access(s_.memory, right, 2);
     s_.memory.writeBytes(right, bytes + leftSize, size - leftSize);
   }
-  void storeMem(uint64_t addr, unsigned size, uint64_t value, bool trackLeft = true) {
+  FPVM_INLINE void storeMem(uint64_t addr, unsigned size, uint64_t value, bool trackLeft = true) {
     if (((addr + size - 1) & ~uint64_t(31)) == (addr & ~uint64_t(31))) {  // within one leaf
       if (trackLeft) tracker_.access(s_.memory, addr & ~uint64_t(31), 1);
       s_.memory.store(addr, size, value);
@@ -88,7 +92,7 @@ class Interpreter {
     return kOk;
   }
 
-  RevertCode execute(uint32_t in, uint64_t pc) {
+  FPVM_INLINE RevertCode execute(uint32_t in, uint64_t pc) {
     using namespace rv;
     const uint32_t rdI = rd(in), f3 = funct3(in), f7 = funct7(in);
     const uint64_t a = reg(rs1(in)), b = reg(rs2(in));
@@ -175,7 +179,7 @@ class Interpreter {
     return kOk;
   }
 
-  RevertCode opImm(uint32_t in, uint64_t a) {
+  FPVM_INLINE RevertCode opImm(uint32_t in, uint64_t a) {
     const uint64_t imm = rv::immI(in);
     const uint32_t rdI = rv::rd(in);
     switch (rv::funct3(in)) {
@@ -200,7 +204,7 @@ class Interpreter {
     return kOk;
   }
 
-  RevertCode opImm32(uint32_t in, uint64_t a) {
+  FPVM_INLINE RevertCode opImm32(uint32_t in, uint64_t a) {
     const uint64_t imm = rv::immI(in);
     const uint32_t rdI = rv::rd(in);
     const unsigned sh = imm & 31;
@@ -225,7 +229,7 @@ class Interpreter {
     }
   }
 
-  RevertCode op(uint32_t f3, uint32_t f7, uint32_t rdI, uint64_t a, uint64_t b) {
+  FPVM_INLINE RevertCode op(uint32_t f3, uint32_t f7, uint32_t rdI, uint64_t a, uint64_t b) {
     switch (f3) {
       case 0:
         if (f7 == 0)
@@ -253,7 +257,7 @@ class Interpreter {
     return kOk;
   }
 
-  RevertCode op32(uint32_t f3, uint32_t f7, uint32_t rdI, uint64_t a, uint64_t b) {
+  FPVM_INLINE RevertCode op32(uint32_t f3, uint32_t f7, uint32_t rdI, uint64_t a, uint64_t b) {
     b = rv::zx32(b);
     switch (f3) {
       case 0:
@@ -277,7 +281,7 @@ class Interpreter {
     }
   }
 
-  RevertCode mulDiv(uint32_t f3, uint32_t rdI, uint64_t a, uint64_t b) {
+  FPVM_INLINE RevertCode mulDiv(uint32_t f3, uint32_t rdI, uint64_t a, uint64_t b) {
     switch (f3) {
       case 0: setReg(rdI, a * b); break;
       case 1: setReg(rdI, alu::mulh(a, b)); break;
@@ -291,7 +295,7 @@ class Interpreter {
     return kOk;
   }
 
-  RevertCode mulDiv32(uint32_t f3, uint32_t rdI, uint64_t a, uint64_t b) {
+  FPVM_INLINE RevertCode mulDiv32(uint32_t f3, uint32_t rdI, uint64_t a, uint64_t b) {
     switch (f3) {
       case 0: setReg(rdI, alu::mulw(a, b)); return kOk;
       case 4: setReg(rdI, alu::divw(a, b)); return kOk;
