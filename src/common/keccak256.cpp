@@ -105,6 +105,7 @@ void absorbBlock(uint64_t* state, const uint8_t* block) {
 }  // namespace
 
 void Keccak256::update(ByteView data) {
+  if (data.empty()) return;  // an empty view may carry a null pointer, which memcpy must not get
   size_t pos = 0;
   if (buffered_) {
     size_t take = std::min(kRate - buffered_, data.size());

@@ -4,7 +4,7 @@
 #
 #   tests/fuzz/run_fuzzers.sh [seconds per target, default 30] [target…]
 #
-# Targets: elf state_binary state_json exec (all when none is named). Each run starts from the
+# Targets: elf state_binary state_json exec engines verifier (all when none is named). Each run starts from the
 # checked-in corpus (tests/fuzz/corpus/<target>/) plus build-fuzz/fuzz-corpus/<target>/, where new
 # inputs accumulate between runs. A crashing input is left in build-fuzz/fuzz-artifacts/<target>/;
 # after fixing the bug, copy it to tests/fuzz/corpus/<target>/regress-<name> and add a named unit
@@ -15,7 +15,7 @@ cd "$(dirname "$0")/../.."
 seconds=${1:-30}
 shift || true
 targets=("$@")
-[ ${#targets[@]} -eq 0 ] && targets=(elf state_binary state_json exec)
+[ ${#targets[@]} -eq 0 ] && targets=(elf state_binary state_json exec engines verifier)
 case "$seconds" in
   '' | *[!0-9]*) echo "usage: $0 [seconds per target] [target…]" >&2; exit 2 ;;
 esac
@@ -23,20 +23,11 @@ esac
 command -v clang++ >/dev/null || { echo "clang++ not found (apt-get install clang)" >&2; exit 2; }
 
 dir=build-fuzz
-hook=()
-# tests/CMakeLists.txt may not list fuzz/ yet; then include it through a project hook.
-if ! grep -qE '^\s*add_subdirectory\(\s*fuzz\s*\)' tests/CMakeLists.txt; then
-  mkdir -p "$dir"
-  echo 'cmake_language(DEFER DIRECTORY ${CMAKE_SOURCE_DIR} CALL include ${CMAKE_SOURCE_DIR}/tests/fuzz/CMakeLists.txt)' \
-    >"$dir/fuzz-hook.cmake"
-  hook=(-DCMAKE_PROJECT_fpvm_INCLUDE="$PWD/$dir/fuzz-hook.cmake")
-fi
-
 cmake -S . -B "$dir" -G Ninja \
   -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ \
   -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DCMAKE_CXX_FLAGS="-fsanitize=fuzzer-no-link" -DCMAKE_C_FLAGS="-fsanitize=fuzzer-no-link" \
-  -DFPVM_FUZZ=ON -DFPVM_SANITIZE=ON -DFPVM_GUESTS=OFF "${hook[@]}" >/dev/null
+  -DFPVM_FUZZ=ON -DFPVM_SANITIZE=ON -DFPVM_GUESTS=OFF >/dev/null
 ninja -C "$dir" -j2 "${targets[@]/#/fuzz_}"
 
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:allocator_may_return_null=1

@@ -98,6 +98,18 @@ TEST(Keccak256, IncrementalInRandomChunkings) {
   }
 }
 
+// Found by this suite under UBSan: update() with an empty view (null data pointer) while bytes were
+// buffered passed a null pointer to memcpy.
+TEST(Keccak256, EmptyUpdatesWhileBuffered) {
+  const Bytes in = {1, 2, 3};
+  Keccak256 k;
+  k.update(ByteView());
+  k.update(in);
+  k.update(ByteView());
+  k.update(ByteView(static_cast<const uint8_t*>(nullptr), 0));
+  EXPECT_EQ(k.finish(), reference(in));
+}
+
 TEST(Keccak256, IncrementalByteAtATime) {
   std::mt19937_64 rng(4);
   Bytes in = randomBytes(rng, 500);
