@@ -12,7 +12,8 @@ namespace fpvm::merkle {
 PagedMemory::PagedMemory() : upper_(kTreeDepth + 1), root_(zeroHash(kTreeDepth)) {}
 PagedMemory::~PagedMemory() = default;
 
-PagedMemory::PagedMemory(const PagedMemory& other) : upper_(other.upper_), root_(other.root_) {
+PagedMemory::PagedMemory(const PagedMemory& other)
+    : upper_(other.upper_), root_(other.root_), pageLimit_(other.pageLimit_) {
   pages_.reserve(other.pages_.size());
   for (const auto& [idx, page] : other.pages_) {
     auto copy = std::make_unique<Page>();
@@ -32,7 +33,8 @@ PagedMemory::PagedMemory(PagedMemory&& other) noexcept
       cache_(other.cache_),
       dirtyPages_(std::move(other.dirtyPages_)),
       upper_(std::move(other.upper_)),
-      root_(other.root_) {
+      root_(other.root_),
+      pageLimit_(other.pageLimit_) {
   other.reset();
 }
 
@@ -43,6 +45,7 @@ PagedMemory& PagedMemory::operator=(PagedMemory&& other) noexcept {
     dirtyPages_ = std::move(other.dirtyPages_);
     upper_ = std::move(other.upper_);
     root_ = other.root_;
+    pageLimit_ = other.pageLimit_;
     other.reset();
   }
   return *this;
@@ -74,6 +77,9 @@ const Page* PagedMemory::findPageSlow(uint64_t pageIndex) const {
 }
 
 Page& PagedMemory::allocatePage(uint64_t pageIndex) {
+  if (pageLimit_ != 0 && pages_.size() >= pageLimit_ && pages_.find(pageIndex) == pages_.end())
+    throw MemoryLimitError("memory limit exceeded: the guest needs more than " + std::to_string(pageLimit_) +
+                           " pages (" + std::to_string(pageLimit_ * kPageSize / (1024 * 1024)) + " MiB)");
   auto [it, inserted] = pages_.try_emplace(pageIndex);
   if (inserted) {
     it->second = std::make_unique<Page>();

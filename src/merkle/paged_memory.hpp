@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "common/bytes.hpp"
+#include "common/error.hpp"
 #include "merkle/geometry.hpp"
 #include "merkle/memory_proof.hpp"
 
@@ -92,6 +93,10 @@ class PagedMemory {
   }
   /// Number of allocated pages.
   size_t pageCount() const { return pages_.size(); }
+  /// Limits the number of allocated pages (0 = unlimited). Allocating beyond it throws
+  /// MemoryLimitError, which stops the run (used by the validation server's memory limit).
+  void setPageLimit(size_t pages) { pageLimit_ = pages; }
+  size_t pageLimit() const { return pageLimit_; }
   /// Allocated page indices in ascending order.
   std::vector<uint64_t> pageIndices() const;
 
@@ -137,6 +142,13 @@ class PagedMemory {
   /// upper_[h] holds node hashes at height h (8..59) keyed by `addr >> (5 + h)`; absent = Z[h].
   std::vector<std::unordered_map<uint64_t, Hash32>> upper_;
   Hash32 root_;
+  size_t pageLimit_ = 0;
+};
+
+/// Thrown when a page allocation would exceed PagedMemory's page limit.
+class MemoryLimitError : public Error {
+ public:
+  using Error::Error;
 };
 
 }  // namespace fpvm::merkle

@@ -129,3 +129,39 @@ TEST(FastEngine, RevertsLikeReference) {
 
 }  // namespace
 }  // namespace fpvm
+
+namespace fpvm {
+namespace {
+
+// A guest that stores to a new page on every iteration stops with MemoryLimitError once the
+// memory's page limit is reached, in both engines, and the error says which limit.
+TEST(FastEngine, PageLimitStopsTheRun) {
+  // loop: sd x0, 0(x5); add x5, x5, x6; jal x0, loop   (x6 = 4096)
+  const uint32_t prog[] = {0x0002b023, 0x006282b3, 0xff9ff06f};
+  for (bool fast : {true, false}) {
+    vm::VmState st;
+    st.memory.writeBytes(0x1000, reinterpret_cast<const uint8_t*>(prog), sizeof prog);
+    st.pc = 0x1000;
+    st.registers[5] = 0x100000;
+    st.registers[6] = 4096;
+    st.memory.setPageLimit(64);
+    vm::HostContext host;
+    try {
+      if (fast) {
+        vm::FastEngine engine(st, host);
+        engine.run(1000000);
+      } else {
+        vm::NoTracker t;
+        vm::Interpreter<vm::NoTracker> interp(st, host, t);
+        for (int i = 0; i < 1000000; ++i) (void)interp.step();
+      }
+      FAIL() << "no memory limit error";
+    } catch (const merkle::MemoryLimitError& e) {
+      EXPECT_NE(std::string(e.what()).find("memory limit exceeded"), std::string::npos);
+      EXPECT_EQ(st.memory.pageCount(), 64u);
+    }
+  }
+}
+
+}  // namespace
+}  // namespace fpvm

@@ -27,7 +27,7 @@ cmake -S . -B "$dir" -G Ninja \
   -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ \
   -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DCMAKE_CXX_FLAGS="-fsanitize=fuzzer-no-link" -DCMAKE_C_FLAGS="-fsanitize=fuzzer-no-link" \
-  -DFPVM_FUZZ=ON -DFPVM_SANITIZE=ON -DFPVM_GUESTS=OFF >/dev/null
+  -DFPVM_FUZZ=ON -DFPVM_SANITIZE=ON -DFPVM_GUESTS=OFF -UCMAKE_PROJECT_fpvm_INCLUDE >/dev/null
 ninja -C "$dir" -j2 "${targets[@]/#/fuzz_}"
 
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:allocator_may_return_null=1
