@@ -6,7 +6,8 @@
  *   - stdin/stdout/stderr: tinystdio FILE objects over read(0)/write(1)/
  *     write(2). stdout is fully buffered (FPVM_RT_OUTBUF bytes), stderr is
  *     line buffered; both are flushed by fflush() and at exit;
- *   - read/write/_exit: thin wrappers around the raw syscalls;
+ *   - read/write/_exit: thin wrappers around the raw syscalls; getpid/kill
+ *     so that abort() links (it exits with 128 + SIGABRT = 134);
  *   - sbrk: bump allocation inside ONE anonymous mmap made on first use
  *     (FPVM_RT_HEAP bytes). No static arena: the fpvm materialises every page
  *     of a loaded segment, so a big .bss would bloat every state file, while
@@ -17,6 +18,7 @@
  * mmap (222, once), exit_group (94).
  */
 #include <errno.h>
+#include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -123,6 +125,17 @@ void _exit(int code) {
   fpvm_flush(&fpvm_stdout.file);
   fpvm_flush(&fpvm_stderr.file);
   fpvm_sys_exit_group(code);
+}
+
+/* raise()/abort() end up in kill(getpid(), sig). There are no signals in
+ * the fpvm; a signal sent to ourselves ends the program with the exit code
+ * a shell reports for a signal death (128 + sig, e.g. 134 for abort). */
+pid_t getpid(void) { return 1; }
+
+int kill(pid_t pid, int sig) {
+  if (pid == 1 || pid == 0 || pid == -1) _exit(128 + sig);
+  errno = ESRCH;
+  return -1;
 }
 
 /* ----------------------------------------------------------------- sbrk */

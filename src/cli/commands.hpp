@@ -19,5 +19,14 @@ int runLoadElf(const Args& args);
 int runRun(const Args& args, const Args& serverCommand);
 int runWitness(const Args& args);
 int runVerifyStep(const Args& args);
+/// Segment proofs (src/segment): prove, verify and merge segments, validate a run by segments.
+int runProveSegment(const Args& args, const Args& serverCommand);
+int runVerifySegment(const Args& args);
+int runMergeSegments(const Args& args);
+int runValidateSegments(const Args& args, const Args& serverCommand);
+/// The validation server (src/server); only in builds that include it (FPVM_WITH_SERVER).
+int runServe(const Args& args, const Args& serverCommand);
+/// Submits a validation request over Redis Streams and waits for the result.
+int runSubmit(const Args& args);
 
 }  // namespace fpvm::cli

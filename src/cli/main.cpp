@@ -21,7 +21,16 @@ void usage() {
                "  load-elf   load an ELF program into a prestate (--path, --out, --meta)\n"
                "  run        run a state (--input, --output, --stop-at, --proof-at, …)\n"
                "  witness    print the witness and state hash of a state (--input, --output)\n"
-               "  verify-step  check a one-step proof file statelessly (--proof)\n\n"
+               "  verify-step  check a one-step proof file statelessly (--proof)\n"
+               "  prove-segment      prove steps [A, B) as one segment proof (--input, --from, --to, --output)\n"
+               "  verify-segment     re-execute a segment proof statelessly (--proof, --expect-post)\n"
+               "  merge-segments     merge proofs of adjacent segments (--proof …, --output)\n"
+               "  validate-segments  validate a run by segment proofs on N threads (--input, --every, --threads)\n"
+#ifdef FPVM_WITH_SERVER
+               "  serve      validation server: JSON-RPC over HTTP/WebSocket, Redis Streams (--prestates, …)\n"
+               "  submit     submit a validation request over Redis Streams and wait for the result\n"
+#endif
+               "\n"
                "Run `fpvm <command> --help` for the flags of a command.\n";
 }
 
@@ -56,9 +65,23 @@ int main(int argc, char** argv) {
       rc = runWitness(args);
     else if (command == "verify-step")
       rc = runVerifyStep(args);
+    else if (command == "prove-segment")
+      rc = runProveSegment(args, server);
+    else if (command == "verify-segment")
+      rc = runVerifySegment(args);
+    else if (command == "merge-segments")
+      rc = runMergeSegments(args);
+    else if (command == "validate-segments")
+      rc = runValidateSegments(args, server);
+#ifdef FPVM_WITH_SERVER
+    else if (command == "serve")
+      rc = runServe(args, server);
+    else if (command == "submit")
+      rc = runSubmit(args);
+#endif
     else
       throw fpvm::Error("unknown command \"" + command + "\" (expected load-elf, run, witness or verify-step)");
-    if (server.size() && command != "run") throw fpvm::Error("command " + command + " takes no server command after --");
+    if (server.size() && command != "run" && command != "prove-segment" && command != "validate-segments" && command != "serve") throw fpvm::Error("command " + command + " takes no server command after --");
     if (rc == kExitInterrupted) {
       std::cout << "Exiting..." << std::endl;
       std::cerr << "command interrupted";

@@ -23,7 +23,7 @@ struct PageHashes {
 
 /// One 4096-byte page with its Merkle bookkeeping.
 struct Page {
-  alignas(64) uint8_t data[kPageSize] = {};
+  uint8_t data[kPageSize] = {};
   /// Root of this page's subtree; valid whenever the page is not queued as dirty.
   Hash32 root;
   /// Lazily allocated inner-node cache (only pages whose root was computed have one).

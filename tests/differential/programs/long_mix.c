@@ -102,7 +102,10 @@ static uint64_t table_test(uint32_t n) {
 #define MN 96
 
 static uint64_t matrix_test(void) {
-  static int64_t a[MN][MN], b[MN][MN], c[MN][MN];
+  /* Heap, not .bss: the fpvm materialises every page of a loaded segment. */
+  int64_t(*a)[MN] = xmalloc(sizeof(int64_t[MN][MN]));
+  int64_t(*b)[MN] = xmalloc(sizeof(int64_t[MN][MN]));
+  int64_t(*c)[MN] = xmalloc(sizeof(int64_t[MN][MN]));
   for (int i = 0; i < MN; i++)
     for (int j = 0; j < MN; j++) {
       a[i][j] = (int64_t)(rng_next() % 2001) - 1000;
@@ -116,6 +119,9 @@ static uint64_t matrix_test(void) {
   for (int i = 0; i < MN; i++) h = fnv1a64(h, c[i], sizeof c[i]);
   printf("matrix %dx%d: c[0][0] %lld, fnv %016llx\n", MN, MN, (long long)c[0][0],
          (unsigned long long)h);
+  free(a);
+  free(b);
+  free(c);
   return h;
 }
 
@@ -191,6 +197,6 @@ int main(void) {
   total = fnv1a64_u64(fnv1a64_u64(total, st[0]), st[24]);
 
   printf("combined %016llx\n", (unsigned long long)total);
-  check_u64("combined", total, 0);
+  check_u64("combined", total, 0x75aa1fd60963f1faull);
   return finish(0);
 }

@@ -9,8 +9,6 @@
 
 __extension__ typedef __int128 i128;
 
-static int32_t A[N][N], B[N][N];
-static int64_t C[N][N], T1[N][N], T2[N][N];
 
 static void matmul(int64_t out[N][N], int32_t x[N][N], int32_t y[N][N]) {
   for (int i = 0; i < N; i++)
@@ -102,6 +100,15 @@ static void fib_doubling(uint64_t n, uint64_t *f, uint64_t *f1) {
 }
 
 int main(void) {
+  /* Matrices live on the heap, not in .bss: the fpvm materialises every
+   * page of a loaded segment. */
+  int32_t(*A)[N] = xmalloc(sizeof(int32_t[N][N]));
+  int32_t(*B)[N] = xmalloc(sizeof(int32_t[N][N]));
+  int32_t(*At)[N] = xmalloc(sizeof(int32_t[N][N]));
+  int32_t(*Bt)[N] = xmalloc(sizeof(int32_t[N][N]));
+  int64_t(*C)[N] = xmalloc(sizeof(int64_t[N][N]));
+  int64_t(*T1)[N] = xmalloc(sizeof(int64_t[N][N]));
+  int64_t(*T2)[N] = xmalloc(sizeof(int64_t[N][N]));
   rng_seed(0x4d41544d554cull);
   for (int i = 0; i < N; i++)
     for (int j = 0; j < N; j++) {
@@ -144,7 +151,6 @@ int main(void) {
   }
 
   /* (AB)^T == B^T A^T. */
-  static int32_t At[N][N], Bt[N][N];
   for (int i = 0; i < N; i++)
     for (int j = 0; j < N; j++) {
       At[i][j] = A[j][i];
@@ -195,5 +201,12 @@ int main(void) {
   check_u64("F(90) mod p", fib_matrix(90), 2880067194370816120ull % MOD);
   check_u64("F(10^18) mod p", fib_matrix(1000000000000000000ull), 209783453);
 
+  free(A);
+  free(B);
+  free(At);
+  free(Bt);
+  free(C);
+  free(T1);
+  free(T2);
   return finish(3);
 }

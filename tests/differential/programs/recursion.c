@@ -124,10 +124,10 @@ int main(void) {
   printf("deep(50000) = %llu\n", (unsigned long long)d);
 
   rng_seed(0x5245435552ull);
-  static char buf[1 << 14];
+  char *buf = xmalloc(1 << 14);
   uint64_t eh = FNV64_INIT;
   for (int k = 0; k < 12; k++) {
-    size_t len = gen_expr(buf, sizeof buf, 7);
+    size_t len = gen_expr(buf, 1 << 14, 7);
     ep = buf;
     int64_t v = expr();
     check_true("expression fully parsed", *ep == '\0');
@@ -135,6 +135,7 @@ int main(void) {
     if (k < 3) printf("expr[%d] (%u chars) = %lld\n", k, (unsigned)len, (long long)v);
   }
   printf("expressions fnv %016llx\n", (unsigned long long)eh);
+  free(buf);
 
   check_u64("hanoi hash", hanoi_hash, 0x15193dd281f2caacull);
   check_u64("deep", d, 160819591);

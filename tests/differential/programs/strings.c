@@ -202,12 +202,12 @@ int main(void) {
 
   /* ---- snprintf truncation */
   char small[8];
-#if defined(__GNUC__)
+#if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wformat-truncation"
 #endif
   int want = snprintf(small, sizeof small, "%s-%05d", "abcdef", 42);
-#if defined(__GNUC__)
+#if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic pop
 #endif
   printf("snprintf: \"%s\" (would be %d chars) [%-6s|%6s|%x|%o|%c|%%]\n", small,

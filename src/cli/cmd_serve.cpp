@@ -1,0 +1,69 @@
+// `fpvm serve`: the validation server (spec/validation-server.md). Every option of the server's
+// option table is a flag of the same name; --config FILE.json sets the same names from a file
+// (flags win). Runs until SIGINT/SIGTERM.
+#include <chrono>
+#include <iostream>
+#include <map>
+#include <thread>
+
+#include "cli/cli_parse.hpp"
+#include "common/file_io.hpp"
+#include "common/logfmt.hpp"
+#include "server/config.hpp"
+#include "server/server.hpp"
+
+namespace fpvm::cli {
+
+int runServe(const Args& args, const Args& serverCommand) {
+  CLI::App app("Serve validations and execution runs over JSON-RPC (HTTP + WebSocket) and Redis Streams", "serve");
+  server::ServerConfig config;
+  std::string configFile;
+  bool printConfig = false;
+  app.add_option("--config", configFile, "JSON file of option names and values (flags override it)");
+  app.add_flag("--print-config", printConfig, "print the effective configuration as JSON and exit");
+  std::map<std::string, std::string> given;  // option name → value text, in flag order
+  for (const auto& o : server::configOptions()) {
+    const std::string name = o.name;
+    if (o.kind == server::ConfigOption::Kind::Bool) {
+      app.add_flag_function("--" + name + ",!--no-" + name,
+                            [&given, name](int64_t count) { given[name] = count > 0 ? "true" : "false"; }, o.help);
+    } else {
+      app.add_option_function<std::string>("--" + name, [&given, name](const std::string& v) { given[name] = v; }, o.help);
+    }
+  }
+  if (!parseArgs(app, args)) return 0;
+
+  if (!configFile.empty()) {
+    Bytes text = readFile(configFile);
+    nlohmann::json j;
+    try {
+      j = nlohmann::json::parse(text.begin(), text.end());
+    } catch (const std::exception& e) {
+      throw Error("--config " + configFile + ": not valid JSON: " + e.what());
+    }
+    server::applyConfigJson(config, j, configFile);
+  }
+  for (const auto& [name, value] : given) {
+    for (const auto& o : server::configOptions()) {
+      if (name != o.name) continue;
+      try {
+        o.set(config, nlohmann::json(value));
+      } catch (const Error& e) {
+        throw Error(std::string("--") + e.what());
+      }
+    }
+  }
+  if (!serverCommand.empty()) config.preimageServer = serverCommand;
+  if (printConfig) {
+    std::cout << server::configToJson(config).dump(2) << std::endl;
+    return 0;
+  }
+  server::Server srv(config);
+  srv.start();
+  while (!gInterrupted.load()) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  logInfo("shutting down");
+  srv.stop();
+  return 0;
+}
+
+}  // namespace fpvm::cli

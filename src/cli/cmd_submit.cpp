@@ -1,0 +1,48 @@
+// `fpvm submit`: the producer side of the Redis Streams scale-out. XADDs one validation request
+// to the prestate's stream and waits for its result; prints the result JSON.
+#include <iostream>
+#include <iterator>
+
+#include "cli/cli_parse.hpp"
+#include "common/file_io.hpp"
+#include "common/hex.hpp"
+#include "server/config.hpp"
+#include "server/redis_queue.hpp"
+
+namespace fpvm::cli {
+
+int runSubmit(const Args& args) {
+  CLI::App app("Submit a validation request over Redis Streams and wait for its result", "submit");
+  std::string redisUrl, prefix, prestate, input, timeout = "10m", interval = "50ms";
+  app.add_option("--redis-url", redisUrl, "redis://host:port[/db]")->required();
+  app.add_option("--stream-prefix", prefix, "prefix of stream and result keys (as the consumers use)");
+  app.add_option("--prestate", prestate, "0x<state hash> of the prestate to run")->required();
+  app.add_option("--input", input, "validation input JSON file {id, localKeys, preimages} (- = stdin)")->required();
+  app.add_option("--timeout", timeout, "give up (and remove the request) after this long");
+  app.add_option("--poll-interval", interval, "how often to look for the result");
+  if (!parseArgs(app, args)) return 0;
+
+  const Hash32 hash = hash32FromHex(prestate, "--prestate");
+  std::string text;
+  if (input == "-") {
+    text.assign(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
+  } else {
+    Bytes b = readFile(input);
+    text.assign(b.begin(), b.end());
+  }
+  nlohmann::json j;
+  try {
+    j = nlohmann::json::parse(text);
+  } catch (const std::exception& e) {
+    throw Error("--input " + input + ": not valid JSON: " + e.what());
+  }
+  if (!j.is_object()) throw Error("--input " + input + ": expected a JSON object {id, localKeys, preimages}");
+  server::RedisProducer producer(redisUrl, prefix);
+  const std::string id = producer.submit(hash, j);
+  auto outcome = producer.wait(hash, id, server::parseDuration(timeout, "--timeout"), server::parseDuration(interval, "--poll-interval"));
+  if (!outcome.ok) throw Error("validation failed (code " + std::to_string(outcome.code) + "): " + outcome.message);
+  std::cout << outcome.result.dump() << std::endl;
+  return 0;
+}
+
+}  // namespace fpvm::cli

@@ -1,0 +1,93 @@
+// `fpvm verify-segment`: re-executes a segment proof statelessly (no VM state, only the proof)
+// and prints the post-state hash. `fpvm merge-segments`: merges proofs of adjacent segments.
+#include <iostream>
+#include <nlohmann/json.hpp>
+
+#include "cli/cli_parse.hpp"
+#include "common/file_io.hpp"
+#include "common/gzip.hpp"
+#include "common/hex.hpp"
+#include "segment/segment_merge.hpp"
+#include "segment/segment_verifier.hpp"
+#include "vm/state_file.hpp"
+
+namespace fpvm::cli {
+namespace {
+
+segment::SegmentProof readSegmentProof(const std::string& path, size_t* size = nullptr) {
+  Bytes raw = readFile(path);
+  if (vm::StateFormat::fromPath(path).gzip) raw = gzipDecompress(raw, path.c_str());
+  if (size) *size = raw.size();
+  return segment::decodeSegmentProof(raw, path);
+}
+
+}  // namespace
+
+int runVerifySegment(const Args& args) {
+  CLI::App app("Re-execute a segment proof statelessly and print its post-state hash", "verify-segment");
+  std::string proofPath, expectPre, expectPost;
+  app.add_option("--proof", proofPath, "segment proof written by prove-segment (optional .gz)")->required();
+  app.add_option("--expect-pre", expectPre, "state hash the segment must start from (hex)");
+  app.add_option("--expect-post", expectPost, "state hash the segment must end in (hex)");
+  if (!parseArgs(app, args)) return 0;
+  size_t size = 0;
+  segment::SegmentProof p = readSegmentProof(proofPath, &size);
+  segment::SegmentVerifyResult r = segment::verifySegment(p);
+  nlohmann::ordered_json j;
+  j["from"] = r.fromStep;
+  j["to"] = r.endStep;
+  j["steps"] = r.endStep - r.fromStep;
+  j["exited"] = r.exited;
+  j["pre"] = toHex(r.preHash);
+  j["post"] = toHex(r.postHash);
+  j["post-state"] = toHex(ByteView(r.postWitness));
+  j["leaves"] = p.leaves.size();
+  j["siblings"] = p.siblings.size();
+  j["preimages"] = p.preimages.size();
+  j["bytes"] = size;
+  j["memory-proofs"] = r.memoryAccesses;
+  j["single-step-bytes"] = (r.endStep - r.fromStep) * 362 + r.memoryAccesses * 1920;
+  std::cout << j.dump() << std::endl;
+  if (!expectPre.empty() && !(hash32FromHex(expectPre, "--expect-pre") == r.preHash))
+    throw Error("pre-state mismatch: expected " + expectPre + ", the segment starts at " + toHex(r.preHash));
+  if (!expectPost.empty() && !(hash32FromHex(expectPost, "--expect-post") == r.postHash))
+    throw Error("post-state mismatch: expected " + expectPost + ", re-execution gives " + toHex(r.postHash));
+  return 0;
+}
+
+int runMergeSegments(const Args& args) {
+  CLI::App app("Merge proofs of adjacent segments into one proof (each input is verified first)", "merge-segments");
+  std::vector<std::string> inputs;
+  std::string output;
+  app.add_option("--proof", inputs, "segment proofs in step order (at least two)")->required();
+  app.add_option("--output", output, "merged proof file (.gz = gzipped, - = stdout)")->required();
+  if (!parseArgs(app, args)) return 0;
+  if (inputs.size() < 2) throw Error("merge-segments needs at least two --proof files");
+  size_t inputBytes = 0, size = 0;
+  segment::SegmentProof acc = readSegmentProof(inputs[0], &size);
+  inputBytes += size;
+  for (size_t i = 1; i < inputs.size(); ++i) {
+    segment::SegmentProof next = readSegmentProof(inputs[i], &size);
+    inputBytes += size;
+    try {
+      acc = segment::mergeSegments(acc, next);
+    } catch (const Error& e) {
+      throw Error("merging " + inputs[i] + ": " + e.what());
+    }
+  }
+  segment::SegmentVerifyResult r = segment::verifySegment(acc);
+  Bytes bytes = segment::encodeSegmentProof(acc);
+  vm::writeOutputFile(output, bytes);
+  nlohmann::ordered_json j;
+  j["from"] = r.fromStep;
+  j["to"] = r.endStep;
+  j["pre"] = toHex(r.preHash);
+  j["post"] = toHex(r.postHash);
+  j["bytes"] = bytes.size();
+  j["input-bytes"] = inputBytes;
+  j["single-step-bytes"] = (r.endStep - r.fromStep) * 362 + r.memoryAccesses * 1920;
+  (output == "-" ? std::cerr : std::cout) << j.dump() << std::endl;
+  return 0;
+}
+
+}  // namespace fpvm::cli

@@ -1,0 +1,84 @@
+#pragma once
+/// Parallel validation of a long run by segments: one fast-engine pass takes a commitment (state
+/// hash) and a state copy every K steps; worker threads build a segment proof from each copy;
+/// then N verifiers re-execute the segments statelessly, each from its proof alone, and the
+/// commitments must chain from the start hash to the end hash (and a claimed end, if given).
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "segment/segment_proof.hpp"
+#include "segment/segment_verifier.hpp"
+#include "vm/host_context.hpp"
+#include "vm/vm_state.hpp"
+
+namespace fpvm::segment {
+
+/// Per-segment figures.
+struct SegmentRecord {
+  uint64_t from = 0, to = 0;     ///< first step and end step (post-state Step)
+  Hash32 pre, post;              ///< verified pre- and post-state hashes
+  size_t bytes = 0;              ///< encoded proof size
+  size_t leaves = 0, siblings = 0, preimages = 0;
+  uint64_t memoryProofs = 0;     ///< memory proofs the steps' one-step proofs would hold
+  double proveSeconds = 0;       ///< building and encoding the proof
+  double verifySeconds = 0;      ///< decoding and re-executing it
+};
+
+/// Result of verifying a chain of proofs.
+struct ChainReport {
+  std::vector<SegmentRecord> segments;  ///< in chain order (build fields left zero)
+  Hash32 startHash, endHash;
+  uint64_t startStep = 0, endStep = 0;
+  bool exited = false;
+  double wallSeconds = 0;
+  double cpuSeconds = 0;  ///< sum of the per-segment verification times
+};
+
+/// Verifies encoded proofs on `threads` threads (1 = the calling thread only) and checks that
+/// they chain: each proof's pre-state is the previous one's verified post-state, the first
+/// starts at `start` and the last ends at `end` when those are given. `checkpoints`, when not
+/// empty, must hold proofs.size() + 1 hashes that the chain must pass through. Throws Error
+/// naming the first failing segment or broken link.
+ChainReport verifySegmentChain(const std::vector<Bytes>& proofs, unsigned threads,
+                               const std::optional<Hash32>& start = std::nullopt,
+                               const std::optional<Hash32>& end = std::nullopt,
+                               const std::vector<Hash32>& checkpoints = {});
+
+/// How to validate.
+struct ValidateOptions {
+  uint64_t every = 100000;         ///< checkpoint interval K in steps (> 0)
+  unsigned threads = 1;            ///< provers and verifiers (1 = everything on the calling thread)
+  uint64_t maxSteps = ~uint64_t(0);  ///< stop after this many steps even if the machine runs on
+  std::optional<Hash32> claimedEnd;  ///< the end-state hash to confirm
+  bool keepProofs = false;         ///< return the encoded proofs
+  /// Bounded hand-over between the fast engine and the provers: at most this many state copies
+  /// wait (0 = 2 × threads).
+  size_t maxQueued = 0;
+};
+
+/// Result of validateSegments.
+struct ValidateReport {
+  std::vector<Hash32> checkpoints;     ///< fast-engine commitments: start, then after each segment
+  std::vector<SegmentRecord> segments;
+  std::vector<Bytes> proofs;           ///< when keepProofs
+  uint64_t startStep = 0, endStep = 0;
+  bool exited = false;
+  double runSeconds = 0;     ///< fast engine, checkpoint hashing and state copies (one thread)
+  double buildWallSeconds = 0;   ///< phase 1: fast engine + proof building, wall time
+  double proveCpuSeconds = 0;    ///< sum of proof-building times
+  double verifyWallSeconds = 0;  ///< phase 2: parallel verification and chain check, wall time
+  double verifyCpuSeconds = 0;   ///< sum of verification times
+  double wallSeconds = 0;        ///< both phases
+  uint64_t proofBytes = 0;       ///< sum of encoded proof sizes
+  uint64_t singleStepBytes = 0;  ///< the same steps as one-step proofs (362 + 1920 per memory proof)
+};
+
+/// Validates `start` (left at the end state) with the fast engine and segment proofs. `host`'s
+/// oracle serves the fast engine; the provers read preimages from a copy of what it served.
+/// Throws Error when a step fails, a proof does not verify, the chain breaks, or the end state
+/// differs from `claimedEnd`.
+ValidateReport validateSegments(vm::VmState& start, vm::HostContext& host, const ValidateOptions& options);
+
+}  // namespace fpvm::segment

@@ -1,0 +1,114 @@
+#include "segment/segment_prover.hpp"
+
+#include <algorithm>
+#include <cinttypes>
+#include <cstdio>
+#include <map>
+#include <string>
+
+#include "common/error.hpp"
+#include "common/hex.hpp"
+#include "segment/leaf_set.hpp"
+#include "vm/interpreter.hpp"
+#include "vm/runner.hpp"
+
+namespace fpvm::segment {
+namespace {
+
+/// Records each touched leaf once, with its value at first access. Every write of the
+/// interpreter is preceded by the access of its leaf (spec §3.3), so that value is the leaf's
+/// value before the segment.
+struct RecordingTracker {
+  LeafSet seen;
+  std::vector<Leaf> leaves;
+  uint64_t accesses = 0;
+  void access(merkle::PagedMemory& mem, uint64_t leafAddr, unsigned /*slot*/) {
+    ++accesses;
+    if (seen.insert(leafAddr)) leaves.push_back(Leaf{leafAddr, mem.readLeaf(leafAddr)});
+  }
+};
+
+Hash32 memRootOf(const vm::Witness& w) {
+  Hash32 h;
+  std::copy(w.begin() + vm::kOffMemRoot, w.begin() + vm::kOffMemRoot + 32, h.b.begin());
+  return h;
+}
+
+}  // namespace
+
+SegmentProof proveSegment(vm::VmState& st, vm::HostContext& host, uint64_t toStep, ProveStats* stats,
+                          const ProveOptions& options) {
+  if (toStep < st.step)
+    throw Error("segment end step " + std::to_string(toStep) + " is before the state's step " + std::to_string(st.step));
+  SegmentProof proof;
+  proof.toStep = toStep;
+  proof.preWitness = st.witness();
+  proof.preHash = vm::VmState::hashWitness(proof.preWitness);
+
+  RecordingTracker tracker;
+  vm::Interpreter<RecordingTracker> interp(st, host, tracker);
+  std::map<std::array<uint8_t, 32>, Bytes> preimages;
+  ProveStats local;
+  uint64_t at = st.step, pc = st.pc;
+  vm::RevertCode rc = vm::kOk;
+  const vm::VmState* revertState = nullptr;
+  try {
+    while (!st.exited && st.step < toStep) {
+      at = st.step;
+      pc = st.pc;
+      host.readPreimage = false;
+      rc = interp.step();
+      if (rc != vm::kOk) {
+        revertState = &st;
+        break;
+      }
+      ++local.steps;
+      if (host.readPreimage) {
+        const Bytes& prefixed = host.preimage.prefixed;
+        local.oracleBytes += 32 + prefixed.size();
+        auto [it, inserted] = preimages.try_emplace(st.preimageKey.b);
+        if (inserted) it->second.assign(prefixed.begin() + 8, prefixed.end());
+      }
+    }
+  } catch (const Error& e) {
+    char head[96];
+    std::snprintf(head, sizeof head, "failed at proof-gen step %" PRIu64 " (PC: 0x%016" PRIx64 "): ", at, pc);
+    throw Error(head + std::string(e.what()));
+  }
+  if (revertState) throw Error(vm::describeRevert(*revertState, at, pc, rc, interp.lastSyscall(), nullptr, true));
+  local.memoryProofs = tracker.accesses;
+
+  proof.toStep = st.step;  // canonical: the post-state's Step, also when the machine exited earlier
+  const vm::Witness post = st.witness();
+  proof.postHash = vm::VmState::hashWitness(post);
+  proof.leaves = std::move(tracker.leaves);
+  std::sort(proof.leaves.begin(), proof.leaves.end(), [](const Leaf& a, const Leaf& b) { return a.addr < b.addr; });
+  const std::vector<uint64_t> addrs = proof.leafAddrs();
+  // Siblings are roots of subtrees without a touched leaf; the segment never writes them, so
+  // the post-state tree has the same ones as the pre-state tree.
+  proof.siblings = buildMultiproof(st.memory, addrs);
+  proof.preimages.reserve(preimages.size());
+  for (auto& [key, data] : preimages) {
+    Preimage p;
+    p.key.b = key;
+    p.data = std::move(data);
+    proof.preimages.push_back(std::move(p));
+  }
+
+  if (options.selfCheck && !proof.leaves.empty()) {
+    const Hash32 preRoot = multiproofRoot(proof.leaves, proof.siblings);
+    if (!(preRoot == memRootOf(proof.preWitness)))
+      throw Error("internal error: segment multiproof gives pre-state root " + toHex(preRoot) + ", the machine's is " +
+                  toHex(memRootOf(proof.preWitness)));
+    std::vector<Leaf> postLeaves(proof.leaves.size());
+    for (size_t i = 0; i < postLeaves.size(); ++i) postLeaves[i] = Leaf{addrs[i], st.memory.readLeaf(addrs[i])};
+    const Hash32 postRoot = multiproofRoot(postLeaves, proof.siblings);
+    if (!(postRoot == memRootOf(post)))
+      throw Error("internal error: segment multiproof gives post-state root " + toHex(postRoot) + ", the machine's is " +
+                  toHex(memRootOf(post)));
+  }
+  if (stats) *stats = local;
+  return proof;
+}
+
+}  // namespace fpvm::segment

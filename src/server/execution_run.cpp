@@ -1,0 +1,361 @@
+#include "server/execution_run.hpp"
+
+#include <algorithm>
+#include <cinttypes>
+#include <cstdio>
+
+#include "common/error.hpp"
+#include "common/hex.hpp"
+#include "common/logfmt.hpp"
+#include "server/config.hpp"
+#include "server/rpc_error.hpp"
+#include "vm/interpreter.hpp"
+#include "vm/runner.hpp"
+
+namespace fpvm::server {
+namespace {
+
+/// Distances up to this are stepped with the reference interpreter (no engine warm-up, and its
+/// per-leaf dirty marks keep the next Merkle root cheap); longer ones use the fast engine.
+constexpr uint64_t kInterpreterDistance = 64;
+
+void appendHash(std::string& out, const Hash32& h) {
+  static constexpr char kDigits[] = "0123456789abcdef";
+  char buf[68];
+  buf[0] = '"';
+  buf[1] = '0';
+  buf[2] = 'x';
+  for (int i = 0; i < 32; ++i) {
+    buf[3 + 2 * i] = kDigits[h[i] >> 4];
+    buf[4 + 2 * i] = kDigits[h[i] & 15];
+  }
+  buf[67] = '"';
+  out.append(buf, 68);
+}
+
+}  // namespace
+
+/// A machine used for lookups, with its own oracle, host context and engine.
+struct ExecutionRun::Cursor {
+  std::unique_ptr<vm::VmState> state;
+  std::unique_ptr<InputOracle> oracle;
+  vm::HostContext host;
+  std::unique_ptr<vm::FastEngine> engine;
+  /// Memory was written outside the engine since it last ran (its caches must be dropped).
+  bool engineStale = false;
+};
+
+ExecutionRun::ExecutionRun(std::shared_ptr<const Prestate> prestate, std::shared_ptr<const ValidationInput> input,
+                           RunSettings settings, Hash32 key)
+    : prestate_(std::move(prestate)), input_(std::move(input)), settings_(std::move(settings)), key_(key) {}
+
+ExecutionRun::~ExecutionRun() = default;
+
+std::unique_ptr<ExecutionRun::Cursor> ExecutionRun::makeCursor(const vm::VmState& from) {
+  auto c = std::make_unique<Cursor>();
+  c->state = std::make_unique<vm::VmState>(from);
+  c->state->memory.setPageLimit(pageLimitFor(settings_.limits.memoryLimit));
+  c->oracle = std::make_unique<InputOracle>(input_, settings_.limits.preimageServer, settings_.limits.serverLimits);
+  c->host.oracle = c->oracle.get();
+  if (!c->state->lastCompleteHint.empty() && c->oracle->hasServer()) c->oracle->hint(c->state->lastCompleteHint);
+  c->engine = std::make_unique<vm::FastEngine>(*c->state, c->host);
+  return c;
+}
+
+ExecutionRun::Checkpoint ExecutionRun::snapshot(vm::VmState& state) {
+  Checkpoint cp;
+  cp.witness = state.witness();  // Merkleizes what changed since the last checkpoint
+  cp.hash = vm::VmState::hashWitness(cp.witness);
+  cp.step = state.step;
+  cp.state = std::make_shared<const vm::VmState>(state);
+  return cp;
+}
+
+void ExecutionRun::build(const std::atomic<bool>* shutdown) {
+  const auto start = std::chrono::steady_clock::now();
+  Deadline deadline(settings_.limits.maxExecutionTime);
+  std::string failure;
+  std::unique_ptr<Cursor> c;
+  try {
+    // Step 0 is the prestate itself (shared, never copied).
+    Checkpoint zero;
+    zero.state = std::shared_ptr<const vm::VmState>(prestate_, &prestate_->state);
+    zero.step = prestate_->state.step;
+    zero.hash = prestate_->hash;
+    {
+      vm::VmState tmp = prestate_->state;  // witness() is not const; the prestate is Merkleized
+      zero.witness = tmp.witness();
+    }
+    std::vector<Checkpoint> checkpoints{zero};
+    c = makeCursor(prestate_->state);
+    vm::VmState& st = *c->state;
+    uint64_t spacing = settings_.initialSteps;
+    uint64_t next = (st.step / spacing + 1) * spacing;
+    for (;;) {
+      try {
+        advanceFast(st, *c->engine, next, deadline, &cancel_, shutdown, &prestate_->symbols);
+      } catch (...) {
+        rethrowRunFailure(st, deadline, settings_.limits.memoryLimit);
+      }
+      if (st.exited) break;
+      checkpoints.push_back(snapshot(st));
+      if (checkpoints.size() > settings_.cachedMachines) {
+        // Full: keep every machine at a multiple of twice the spacing (step 0 always stays).
+        const uint64_t wider = spacing > ~uint64_t(0) / 2 ? spacing : spacing * 2;
+        std::vector<Checkpoint> kept;
+        for (auto& cp : checkpoints)
+          if (cp.step == zero.step || cp.step % wider == 0) kept.push_back(std::move(cp));
+        checkpoints = std::move(kept);
+        spacing = wider;
+      }
+      const uint64_t after = (st.step / spacing + 1);
+      next = after > ~uint64_t(0) / spacing ? ~uint64_t(0) : after * spacing;
+    }
+    Checkpoint fin;
+    fin.witness = st.witness();
+    fin.hash = vm::VmState::hashWitness(fin.witness);
+    fin.step = st.step;
+    st.memory.setPageLimit(0);
+    fin.state = std::make_shared<const vm::VmState>(std::move(st));
+    c.reset();  // its state was moved out
+    std::lock_guard<std::mutex> q(queryMutex_);
+    checkpoints_ = std::move(checkpoints);
+    final_ = std::move(fin);
+  } catch (const RpcError& e) {
+    failure = "execution run failed during its build: " + std::string(e.what());
+  } catch (const std::exception& e) {
+    failure = "execution run failed during its build: " + std::string(e.what());
+  }
+  buildSeconds_ = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  std::vector<std::function<void()>> waiting;
+  {
+    std::lock_guard<std::mutex> lock(stateMutex_);
+    if (failure.empty()) {
+      phase_ = Phase::Ready;
+    } else {
+      phase_ = Phase::Failed;
+      failure_ = failure;
+    }
+    waiting.swap(waiting_);
+  }
+  for (auto& fn : waiting) fn();
+}
+
+void ExecutionRun::abandon(const std::string& reason) {
+  std::vector<std::function<void()>> waiting;
+  {
+    std::lock_guard<std::mutex> lock(stateMutex_);
+    if (phase_ != Phase::Building) return;
+    phase_ = Phase::Failed;
+    failure_ = reason;
+    waiting.swap(waiting_);
+  }
+  for (auto& fn : waiting) fn();
+}
+
+void ExecutionRun::whenBuilt(std::function<void()> fn) {
+  {
+    std::lock_guard<std::mutex> lock(stateMutex_);
+    if (phase_ == Phase::Building) {
+      waiting_.push_back(std::move(fn));
+      return;
+    }
+  }
+  fn();
+}
+
+bool ExecutionRun::built() const {
+  std::lock_guard<std::mutex> lock(stateMutex_);
+  return phase_ != Phase::Building;
+}
+
+void ExecutionRun::checkUsable() const {
+  std::lock_guard<std::mutex> lock(stateMutex_);
+  if (phase_ == Phase::Failed) throw RpcError(kRunFailed, failure_);
+  if (cancel_.load()) throw RpcError(kCancelled, "execution run was closed");
+}
+
+void ExecutionRun::cancel() { cancel_.store(true); }
+
+void ExecutionRun::requireReady() const {
+  std::lock_guard<std::mutex> lock(stateMutex_);
+  if (phase_ == Phase::Failed) throw RpcError(kRunFailed, failure_);
+  if (phase_ == Phase::Building) throw RpcError(kInternalError, "internal error: execution run queried before its build ended");
+  if (cancel_.load()) throw RpcError(kCancelled, "execution run was closed");
+}
+
+std::vector<uint64_t> ExecutionRun::checkpointSteps() const {
+  auto* self = const_cast<ExecutionRun*>(this);
+  std::lock_guard<std::mutex> q(self->queryMutex_);
+  std::vector<uint64_t> out;
+  for (const auto& cp : checkpoints_) out.push_back(cp.step);
+  return out;
+}
+
+const ExecutionRun::Checkpoint& ExecutionRun::baseFor(uint64_t step) const {
+  // checkpoints_ is ascending and starts at the prestate's step.
+  auto it = std::upper_bound(checkpoints_.begin(), checkpoints_.end(), step,
+                             [](uint64_t s, const Checkpoint& cp) { return s < cp.step; });
+  return it == checkpoints_.begin() ? checkpoints_.front() : *(it - 1);
+}
+
+void ExecutionRun::advance(Cursor& c, uint64_t target, const Deadline& deadline) {
+  vm::VmState& st = *c.state;
+  if (st.exited || st.step >= target) return;
+  const uint64_t before = st.step;
+  try {
+    if (target - st.step <= kInterpreterDistance) {
+      vm::NoTracker tracker;
+      vm::Interpreter<vm::NoTracker> interp(st, c.host, tracker);
+      while (!st.exited && st.step < target) {
+        const uint64_t at = st.step, pc = st.pc;
+        vm::RevertCode rc = interp.step();
+        if (rc != vm::kOk)
+          throw RpcError(kExecutionFailed, "execution failed: " + vm::describeRevert(st, at, pc, rc, interp.lastSyscall(),
+                                                                                      &prestate_->symbols, false));
+      }
+      c.engineStale = true;
+    } else {
+      if (c.engineStale) c.engine->invalidateCaches();
+      c.engineStale = false;
+      advanceFast(st, *c.engine, target, deadline, &cancel_, nullptr, &prestate_->symbols);
+    }
+  } catch (...) {
+    cursor_.reset();  // the machine is in an unknown state now
+    rethrowRunFailure(st, deadline, settings_.limits.memoryLimit);
+  }
+  queryStepsExecuted_ += st.step - before;
+}
+
+ExecutionRun::Cursor& ExecutionRun::seek(uint64_t step, const Deadline& deadline) {
+  const Checkpoint& base = baseFor(step);
+  if (!cursor_ || cursor_->state->step > step || cursor_->state->step < base.step) cursor_ = makeCursor(*base.state);
+  advance(*cursor_, step, deadline);
+  return *cursor_;
+}
+
+StepInfo ExecutionRun::stepAt(uint64_t position) {
+  requireReady();
+  std::lock_guard<std::mutex> q(queryMutex_);
+  if (position >= final_.step) return StepInfo{final_.hash, final_.step, final_.state->status()};
+  Deadline deadline(settings_.limits.maxExecutionTime);
+  Cursor& c = seek(position, deadline);
+  return StepInfo{c.state->stateHash(), c.state->step, c.state->status()};
+}
+
+std::string ExecutionRun::machineHashes(uint64_t from, uint64_t stepSize, uint64_t maxIterations, size_t reserveExtra) {
+  requireReady();
+  std::lock_guard<std::mutex> q(queryMutex_);
+  Deadline deadline(settings_.limits.maxExecutionTime);
+  // Only as many hashes as the trace can produce are reserved.
+  uint64_t expected = maxIterations;
+  if (from < final_.step && stepSize > 0) expected = std::min(expected, (final_.step - from) / stepSize + 2);
+  if (from >= final_.step) expected = 1;
+  std::string out;
+  out.reserve(expected * kJsonBytesPerHash + 2 + reserveExtra);
+  out += '[';
+  if (from >= final_.step || maxIterations == 0) {
+    if (maxIterations > 0) appendHash(out, final_.hash);
+    out += ']';
+    return out;
+  }
+  Cursor* c = &seek(from, deadline);
+  appendHash(out, c->state->stateHash());
+  const bool perStep = stepSize <= kInterpreterDistance;
+  vm::NoTracker tracker;
+  for (uint64_t i = 1; i < maxIterations; ++i) {
+    const uint64_t at = c->state->step;
+    const uint64_t target = stepSize > ~uint64_t(0) - at ? ~uint64_t(0) : at + stepSize;
+    out += ',';
+    if (target >= final_.step) {  // the machine exits on the way: its hash no longer changes
+      appendHash(out, final_.hash);
+      break;
+    }
+    if (perStep) {
+      // Inline interpreter loop: the common bottom-level query (step size 1).
+      vm::VmState& st = *c->state;
+      vm::Interpreter<vm::NoTracker> interp(st, c->host, tracker);
+      try {
+        while (st.step < target) {
+          const uint64_t s = st.step, pc = st.pc;
+          vm::RevertCode rc = interp.step();
+          if (rc != vm::kOk)
+            throw RpcError(kExecutionFailed, "execution failed: " + vm::describeRevert(st, s, pc, rc, interp.lastSyscall(),
+                                                                                        &prestate_->symbols, false));
+        }
+      } catch (...) {
+        cursor_.reset();
+        rethrowRunFailure(st, deadline, settings_.limits.memoryLimit);
+      }
+      c->engineStale = true;
+      queryStepsExecuted_ += stepSize;
+      if ((i & 0xFFF) == 0) {
+        if (cancel_.load()) throw RpcError(kCancelled, "execution run was closed during the query");
+        if (deadline.passed())
+          throw RpcError(kTimeLimit, "max-execution-time exceeded while hashing: " + std::to_string(i) + " of " +
+                                         std::to_string(maxIterations) + " hashes done (max-execution-time is " +
+                                         formatDuration(deadline.limit()) + ")");
+      }
+    } else {
+      advance(*c, target, deadline);
+    }
+    appendHash(out, c->state->stateHash());
+  }
+  out += ']';
+  return out;
+}
+
+vm::StepProof ExecutionRun::proofAt(uint64_t position) {
+  requireReady();
+  std::lock_guard<std::mutex> q(queryMutex_);
+  vm::StepProof proof;
+  if (position >= final_.step) {
+    // An exited machine's step changes nothing and needs no memory proof (spec §3.3).
+    proof.step = final_.step;
+    proof.stateData = final_.witness;
+    proof.pre = final_.hash;
+    proof.post = final_.hash;
+    return proof;
+  }
+  Deadline deadline(settings_.limits.maxExecutionTime);
+  Cursor& c = seek(position, deadline);
+  vm::VmState& st = *c.state;
+  const uint64_t pc = st.pc;
+  uint64_t syscall = ~uint64_t(0);
+  vm::RevertCode rc;
+  try {
+    rc = vm::proveStep(st, c.host, proof, &syscall);
+  } catch (...) {
+    cursor_.reset();
+    rethrowRunFailure(st, deadline, settings_.limits.memoryLimit);
+  }
+  c.engineStale = true;
+  if (rc != vm::kOk) {
+    cursor_.reset();
+    throw RpcError(kExecutionFailed, "execution failed: " + vm::describeRevert(st, position, pc, rc, syscall, &prestate_->symbols, true));
+  }
+  return proof;
+}
+
+void ExecutionRun::prepareRange(uint64_t start, uint64_t end) {
+  requireReady();
+  std::lock_guard<std::mutex> q(queryMutex_);
+  if (end > final_.step) end = final_.step;
+  if (start >= end) return;  // nothing inside the trace to cache
+  Deadline deadline(settings_.limits.maxExecutionTime);
+  const uint64_t n = settings_.cachedMachines;
+  const uint64_t span = end - start;
+  const uint64_t spacing = std::max<uint64_t>(1, (span + n - 1) / n);
+  std::vector<Checkpoint> fresh{checkpoints_.front()};
+  for (uint64_t k = 0; k < n; ++k) {
+    const uint64_t at = start + k * spacing;
+    if (at >= end) break;
+    if (at == fresh.front().step) continue;
+    Cursor& c = seek(at, deadline);
+    fresh.push_back(snapshot(*c.state));
+  }
+  checkpoints_ = std::move(fresh);
+  cursor_.reset();
+}
+
+}  // namespace fpvm::server

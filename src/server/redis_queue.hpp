@@ -1,0 +1,100 @@
+#pragma once
+/// Scale-out over Redis Streams (spec/validation-server.md "Scale-out over Redis Streams"):
+/// one stream per prestate, `<prefix>stream:0x<prestate>`, with a consumer group of the same
+/// name; each entry has one field `msg` holding the JSON validation input. Consumers run the job
+/// on the worker pool, store the result with SET NX and a TTL at
+/// `<prefix>result-key:<stream>.<entry id>` (errors at `<prefix>error-key:…`), then XACK and XDEL.
+/// While a job runs its entry is re-claimed (XCLAIM … JUSTID) every idletime-to-autoclaim/2;
+/// entries idle longer than that are taken over with XAUTOCLAIM, and an entry delivered more than
+/// max-retry-count times gets an error result instead of another run.
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "common/bytes.hpp"
+#include "server/config.hpp"
+#include "server/metrics.hpp"
+
+namespace fpvm::server {
+
+class RpcService;
+
+/// Key names.
+std::string streamName(const std::string& prefix, const Hash32& prestate);
+std::string resultKey(const std::string& prefix, const std::string& stream, const std::string& entryId);
+std::string errorKey(const std::string& prefix, const std::string& stream, const std::string& entryId);
+
+class RedisConsumer {
+ public:
+  RedisConsumer(const ServerConfig& config, RpcService& rpc, Metrics& metrics, const std::atomic<bool>& shutdown);
+  ~RedisConsumer();
+  /// Creates the consumer groups and starts the consumer and heartbeat threads. Throws Error when
+  /// Redis cannot be reached.
+  void start();
+  /// Stops taking new entries; waits for jobs in progress (they end fast once the server's
+  /// shutdown flag is set; an unfinished entry stays pending for another consumer). Idempotent.
+  void stop();
+
+ private:
+  struct Active {
+    std::string stream;
+    std::string consumer;
+  };
+  void consume(unsigned index);
+  void heartbeat();
+  /// Runs one entry; returns after its result is stored and the entry acknowledged.
+  void process(class RedisClient& redis, const std::string& consumer, const std::string& stream, size_t streamIndex,
+               const std::string& id, const std::string& msg, bool claimed);
+
+  const ServerConfig& config_;
+  RpcService& rpc_;
+  Metrics& metrics_;
+  const std::atomic<bool>& shutdown_;
+  std::vector<std::string> streams_;
+  std::vector<Hash32> prestates_;
+  std::string consumerBase_;
+  std::atomic<bool> stopping_{false};
+  std::vector<std::thread> threads_;
+  std::thread heartbeat_;
+  std::mutex activeMutex_;
+  std::condition_variable heartbeatWake_;
+  std::map<std::string, Active> active_;  ///< entry id → where it runs
+};
+
+/// The producer side: submits validation requests and waits for their results.
+class RedisProducer {
+ public:
+  RedisProducer(const std::string& url, std::string prefix);
+  ~RedisProducer();
+
+  /// XADDs `input` (a validation input object) to the prestate's stream, creating the stream and
+  /// its group when missing; returns the entry id.
+  std::string submit(const Hash32& prestate, const nlohmann::json& input);
+
+  struct Outcome {
+    bool ok = false;
+    nlohmann::json result;  ///< when ok
+    int code = 0;           ///< when !ok
+    std::string message;
+  };
+  /// The stored outcome of an entry, if any.
+  std::optional<Outcome> poll(const Hash32& prestate, const std::string& id);
+  /// Polls until an outcome appears. After `timeout` the entry is removed from the stream and its
+  /// group (so nobody runs it later) and fpvm::Error is thrown.
+  Outcome wait(const Hash32& prestate, const std::string& id, std::chrono::milliseconds timeout,
+               std::chrono::milliseconds interval = std::chrono::milliseconds(20));
+
+ private:
+  std::unique_ptr<class RedisClient> redis_;
+  std::string prefix_;
+};
+
+}  // namespace fpvm::server
