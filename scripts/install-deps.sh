@@ -13,7 +13,7 @@ PACKAGES=(
   # fuzzing and sanitizers
   clang libclang-rt-14-dev
   # scripts
-  python3
+  python3 python3-matplotlib
 )
 
 missing=()
