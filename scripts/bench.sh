@@ -9,3 +9,4 @@ FPVM_TARGETS="fpvm fpvm_proof_bench bench_programs" scripts/build.sh build-rel -
 python3 bench/run_bench.py --build build-rel "$@"
 ./build-rel/bench/fpvm_proof_bench build-rel/guests/bench_qsort.elf --snapshots 20 --hash-steps 1000000 \
   --json bench/results/proofs.json
+bench/mem_bench.sh build-rel
