@@ -86,7 +86,7 @@ def main():
         row.update(native_s=cpu, native_wall_s=wall, native_exit=rc)
 
         for engine in ["fast"] + ([] if args.skip_proving else ["proving"]):
-            final = os.path.join(tmp, "%s-%s.json" % (name, engine))
+            final = os.path.join(tmp, "%s-%s.bin" % (name, engine))
             gout = os.path.join(tmp, "%s-%s.out" % (name, engine))
             rc, cpu, wall, rss, _ = run_measured([fpvm, "run", "--input", state, "--output", final, "--meta", "",
                                                   "--info-at", "never", "--engine", engine, "--guest-stdout", gout])

@@ -8,7 +8,8 @@
 #                     [REQUIRES <import>...]   packages that must exist in those entries
 #                     [LDFLAGS <flags>])       passed as -ldflags (e.g. "-X main.scale=40")
 #
-# builds ${CMAKE_BINARY_DIR}/guests/go/<name> with target go_guest_<name> (part of ALL) and sets
+# builds ${CMAKE_BINARY_DIR}/guests/go/<name> with target go_guest_<name> (part of ALL unless
+# FPVM_GUESTS_IN_ALL is OFF; nothing is built when FPVM_GUESTS is OFF) and sets
 # FPVM_GO_GUEST_<name> in the caller's scope to the ELF path, or to "" when the guest cannot be
 # built (no `go`, or a required package is missing: one WARNING says why). FPVM_GO_FOUND and
 # FPVM_GO_VERSION describe the toolchain. Every build uses a cache and GOPATH under
@@ -25,7 +26,9 @@ set(FPVM_GO_SYSTEM_GOPATH "/usr/share/gocode" CACHE PATH
 # includes this file sees the result.
 set(_fpvm_go_found FALSE)
 set(_fpvm_go_version "")
-if(FPVM_GO_EXECUTABLE)
+if(DEFINED FPVM_GUESTS AND NOT FPVM_GUESTS)
+  message(STATUS "Go guests: disabled (FPVM_GUESTS=OFF)")
+elseif(FPVM_GO_EXECUTABLE)
   execute_process(COMMAND ${FPVM_GO_EXECUTABLE} version OUTPUT_VARIABLE _fpvm_go_version_text
                   RESULT_VARIABLE _fpvm_go_rc ERROR_QUIET OUTPUT_STRIP_TRAILING_WHITESPACE)
   if(_fpvm_go_rc EQUAL 0 AND _fpvm_go_version_text MATCHES "go([0-9]+\\.[0-9]+(\\.[0-9]+)?)")
@@ -105,6 +108,10 @@ function(fpvm_add_go_guest)
     JOB_POOL go_build
     COMMENT "Building Go guest guests/go/${arg_NAME}"
     VERBATIM)
-  add_custom_target(go_guest_${arg_NAME} ALL DEPENDS ${out})
+  set(all ALL)
+  if(DEFINED FPVM_GUESTS_IN_ALL AND NOT FPVM_GUESTS_IN_ALL)
+    set(all "")
+  endif()
+  add_custom_target(go_guest_${arg_NAME} ${all} DEPENDS ${out})
   set(FPVM_GO_GUEST_${arg_NAME} ${out} PARENT_SCOPE)
 endfunction()

@@ -10,6 +10,8 @@ PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev nlohmann-json3-dev libcli11-dev libcrypto++-dev zlib1g-dev
   # guest toolchain and reference emulator
   gcc-riscv64-unknown-elf picolibc-riscv64-unknown-elf qemu-user
+  # Go guests (tests/go, examples/go-rollup)
+  golang-go golang-golang-x-crypto-dev
   # fuzzing and sanitizers
   clang libclang-rt-14-dev
   # scripts

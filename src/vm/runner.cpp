@@ -42,7 +42,11 @@ std::string describeRevert(const VmState& st, uint64_t step, uint64_t pc, Revert
   char rc[24];
   std::snprintf(rc, sizeof rc, " [revert 0x%x]", code);
   msg += rc;
-  if (symbols && !symbols->empty()) msg += " in " + symbols->lookup(pc);
+  if (symbols && !symbols->empty()) {
+    msg += " in " + symbols->lookup(pc);
+    // Syscall stubs are leaf assembly: the return address names the code that called them.
+    if (syscall != ~uint64_t(0)) msg += ", called from " + symbols->lookup(st.registers[1]);
+  }
   return msg;
 }
 

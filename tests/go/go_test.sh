@@ -35,6 +35,18 @@ jget() {
 }
 
 now() { date +%s.%N; }
+
+# A fresh folder under WORK for one case (unique, so that concurrent ctest runs in the same build
+# folder do not share files); removed when the case passes, kept for inspection when it fails.
+scratch() {
+  mkdir -p "$WORK"
+  mktemp -d "$WORK/$1.XXXXXX"
+}
+cleanup() {
+  local rc=$?
+  if [ "$rc" -eq 0 ] && [ "$d" != "$WORK" ]; then rm -rf "$d"; fi
+}
+trap cleanup EXIT
 elapsed() { python3 -c "import sys; print('%.2f' % (float(sys.argv[2]) - float(sys.argv[1])))" "$1" "$(now)"; }
 
 # fpvm_run ELF OUT_PREFIX [run args…]: load-elf + run; sets $rc, writes OUT_PREFIX.{out,err,log,json}.
@@ -61,8 +73,7 @@ run)
   name=${2:?program} code=${3:?exit code}
   [ -f "$ELF" ] || skip "Go guest $name not built (is \`go\` installed?)"
   [ -n "$QEMU" ] || skip "qemu-riscv64 not installed"
-  d=$WORK/run-$name
-  rm -rf "$d" && mkdir -p "$d"
+  d=$(scratch "run-$name")
   t0=$(now)
   set +e
   "$QEMU" "$ELF" >"$d/qemu.out" 2>"$d/qemu.err" </dev/null
@@ -87,8 +98,7 @@ run)
 
 unsupported-panic)
   [ -f "$ELF" ] || skip "Go guest panic not built (is \`go\` installed?)"
-  d=$WORK/unsupported-panic
-  rm -rf "$d" && mkdir -p "$d"
+  d=$(scratch unsupported-panic)
   fpvm_run "$ELF" "$d/fpvm"
   [ "$rc" -eq 1 ] || fail "fpvm run exited with $rc, expected 1"
   [ ! -e "$d/fpvm.json" ] || fail "an output state was written although the run failed"
@@ -111,8 +121,7 @@ PY
 
 unsupported-sleep)
   [ -f "$ELF" ] || skip "Go guest sleep not built (is \`go\` installed?)"
-  d=$WORK/unsupported-sleep
-  rm -rf "$d" && mkdir -p "$d"
+  d=$(scratch unsupported-sleep)
   # 50 M steps are far more than the program needs to reach the sleep (about 0.3 M).
   fpvm_run "$ELF" "$d/fpvm" --stop-at =50000000
   [ "$rc" -eq 0 ] || fail "fpvm run exited with $rc: $(cat "$d/fpvm.log")"
@@ -152,15 +161,20 @@ rollup-*)
   }
   sub=${case_name#rollup-}
   if [ "$sub" = setup ]; then
-    d=$WORK
-    rm -rf "$DATA" && mkdir -p "$DATA"
-    "$ROLLUP_HOST" generate --out "$DATA" --blocks 24 --accounts 48 --txs-per-block 16 --seed 1 >/dev/null
+    # Generated aside and swapped in only when it differs, so that a concurrent run of these
+    # tests (another ctest in the same build folder) keeps reading complete data.
+    new=$(scratch rollup-data-new)
+    "$ROLLUP_HOST" generate --out "$new" --blocks 24 --accounts 48 --txs-per-block 16 --seed 1 >/dev/null
+    if [ -d "$DATA" ] && diff -rq "$new" "$DATA" >/dev/null 2>&1; then
+      rm -rf "$new"
+    else
+      rm -rf "$DATA" && mv "$new" "$DATA"
+    fi
     echo "chain data in $DATA (C guest: $([ $have_c = 1 ] && echo yes || echo "not built"))"
     exit 0
   fi
   [ -f "$DATA/boot-valid.json" ] || fail "$DATA/boot-valid.json missing (run go.rollup.setup first)"
-  d=$WORK/rollup-$sub
-  rm -rf "$d" && mkdir -p "$d"
+  d=$(scratch "rollup-$sub")
   claim_valid=$(jget "$DATA/boot-valid.json" 2)
   claim_invalid=$(jget "$DATA/boot-invalid.json" 2)
   # compare_with_c BOOT: the C guest on the same boot file prints exactly the same lines.
