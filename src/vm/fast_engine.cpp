@@ -274,7 +274,15 @@ FastStop FastEngine::run(uint64_t maxSteps, const std::atomic<bool>* cancel) {
   DecodedPage* page = nullptr;
   uint64_t pageBase = 0;
   Slot* slot = nullptr;
-  uint64_t budget = 0;  // steps left in this chunk
+  // Step accounting per straight-line run: `budget` counts the chunk's steps not yet accounted;
+  // instructions from runStart up to (not including) slot have run but are not yet subtracted.
+  // Straight-line handlers never look at the budget: a run starting k slots into a page can hold
+  // at most kSlotsPerPage - k instructions before a control transfer, a slow op or the page-end
+  // sentinel settles it, so runs start in "fast" mode only when the budget covers that.
+  // Otherwise (the last steps of a chunk) every instruction goes through L_check first.
+  uint64_t budget = 0;
+  uint64_t chunkEnd = 0;  // step number at which the current chunk ends
+  Slot* runStart = nullptr;
 
   static void* const kLabels[] = {
       &&L_undecoded, &&L_slow, &&L_nop, &&L_csr, &&L_lui, &&L_auipc, &&L_jal, &&L_jalr,
@@ -289,33 +297,38 @@ FastStop FastEngine::run(uint64_t maxSteps, const std::atomic<bool>* cancel) {
       &&L_page_end,
   };
   static_assert(sizeof(kLabels) / sizeof(kLabels[0]) == opRemuw + 2);
+  static void* const kChecked[] = {
+#define C4 &&L_check, &&L_check, &&L_check, &&L_check
+      C4, C4, C4, C4, C4, C4, C4, C4, C4, C4, C4, C4, C4, C4, C4, C4, &&L_check, &&L_check, &&L_check,
+#undef C4
+  };
+  static_assert(sizeof(kChecked) == sizeof(kLabels));
+  void* const* table = kLabels;
 
 #define PC_OF(s) (pageBase + (uint64_t((s) - page->slots) << 2))
 #define RD x[d.rd]
 #define A x[d.rs1]
 #define B x[d.rs2]
 #define IMM (static_cast<uint64_t>(static_cast<int64_t>(d.imm)))
-// Executes the next slot, or leaves the chunk when its budget is spent.
-#define NEXT()                               \
-  do {                                       \
-    if (--budget == 0) goto L_budget;        \
-    goto* kLabels[slot->op];                 \
-  } while (0)
+// Steps already run in the current run (may be -1 in checked mode: L_check pays in advance).
+#define RUN_DONE() (static_cast<int64_t>(slot - runStart))
+#define DISPATCH() goto* table[slot->op]
 #define ADVANCE() \
   do {            \
     ++slot;       \
-    NEXT();       \
+    DISPATCH();   \
   } while (0)
-// Jumps to `target` (aligned): stays on the page when possible.
+// A control transfer settles its run (itself included), then continues at `target`.
 #define JUMP(target)                                                            \
   do {                                                                          \
+    budget -= static_cast<uint64_t>(RUN_DONE() + 1);                            \
     const uint64_t t_ = (target);                                               \
     if ((t_ & ~uint64_t(merkle::kPageSize - 1)) == pageBase) [[likely]] {       \
       slot = &page->slots[(t_ & (merkle::kPageSize - 1)) >> 2];                 \
-      NEXT();                                                                   \
+      goto L_run;                                                               \
     }                                                                           \
-    step -= budget - 1; /* the jump itself ran; give back the rest */           \
     pc = t_;                                                                    \
+    step = chunkEnd - budget;                                                   \
     goto L_enter;                                                               \
   } while (0)
 #define LOAD(addr, size, out)                                                   \
@@ -354,26 +367,38 @@ L_enter:
     goto L_done;
   }
   budget = std::min<uint64_t>(end - step, 0x10000 - (step & 0xFFFF));
-  step += budget;  // provisional: corrected by the budget left when the chunk ends early
-  if (pc & 3) {
-    // Only an initial or reverting pc can be misaligned: let the reference interpreter handle it.
-    step -= budget;
-    goto L_slow_at_pc;
-  }
+  chunkEnd = step + budget;
+  if (pc & 3) goto L_slow_at_pc;  // only an initial or reverting pc can be misaligned
   pageBase = pc & ~uint64_t(merkle::kPageSize - 1);
   page = codePage(pc >> merkle::kPageBits);
   slot = &page->slots[(pc & (merkle::kPageSize - 1)) >> 2];
-  ++budget;  // NEXT() pre-decrements
-  NEXT();
+  // fall through
 
-L_budget:
-  // The chunk's steps are all done; slot is the next instruction.
-  pc = PC_OF(slot);
-  goto L_enter;
+L_run:
+  // Start a straight-line run at `slot`; everything before it is accounted.
+  if (budget == 0) {
+    pc = PC_OF(slot);
+    step = chunkEnd;
+    goto L_enter;
+  }
+  runStart = slot;
+  table = budget >= uint64_t(kSlotsPerPage - (slot - page->slots)) ? kLabels : kChecked;
+  DISPATCH();
+
+L_check:
+  // Checked mode: pay for the instruction at `slot` before running it.
+  if (budget == 0) {
+    pc = PC_OF(slot);
+    step = chunkEnd;
+    goto L_enter;
+  }
+  --budget;
+  runStart = slot + 1;
+  goto* kLabels[slot->op];
 
 L_page_end:
-  // The sentinel is not an instruction: give back its step with the rest of the chunk.
-  step -= budget;
+  // The sentinel is not an instruction: account the run and continue on the next page.
+  step = chunkEnd - budget + RUN_DONE();
   pc = pageBase + merkle::kPageSize;
   goto L_enter;
 
@@ -385,7 +410,7 @@ L_undecoded: {
 
 L_slow:
   pc = PC_OF(slot);
-  step -= budget;  // steps actually executed before this one
+  step = chunkEnd - budget + RUN_DONE();  // steps run before this one
 L_slow_at_pc: {
   s_.step = step;
   RevertCode rc = slowStep(x, pc);
@@ -419,7 +444,9 @@ L_jalr: {
   {                                                   \
     const Slot& d = *slot;                            \
     if (cond) JUMP(PC_OF(slot) + IMM);                \
-    ADVANCE();                                        \
+    budget -= static_cast<uint64_t>(RUN_DONE() + 1);  \
+    ++slot;                                           \
+    goto L_run;                                       \
   }
 L_beq: BRANCH(A == B)
 L_bne: BRANCH(A != B)
@@ -512,7 +539,8 @@ L_done:
 #undef A
 #undef B
 #undef IMM
-#undef NEXT
+#undef RUN_DONE
+#undef DISPATCH
 #undef ADVANCE
 #undef JUMP
 #undef LOAD
