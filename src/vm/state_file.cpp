@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "common/byte_sink.hpp"
 #include "common/error.hpp"
 #include "common/file_io.hpp"
 #include "common/gzip.hpp"
@@ -52,11 +53,9 @@ StateFormat StateFormat::fromPath(const std::string& path) {
   return f;
 }
 
-std::string encodeStateJson(const VmState& st) {
-  std::string out;
+void streamStateJson(const VmState& st, ByteSink& sink) {
   const auto pages = st.memory.pageIndices();
-  out.reserve(pages.size() * 8250 + 2048);
-  out += "{\n  \"memory\": [";
+  std::string out = "{\n  \"memory\": [";
   for (size_t i = 0; i < pages.size(); ++i) {
     const merkle::Page* p = st.memory.findPage(pages[i]);
     out += i ? ",\n    {\n      \"index\": " : "\n    {\n      \"index\": ";
@@ -64,6 +63,10 @@ std::string encodeStateJson(const VmState& st) {
     out += ",\n      \"data\": ";
     appendQuoted(out, toHex(ByteView(p->data, merkle::kPageSize), false));
     out += "\n    }";
+    if (out.size() >= (1 << 20)) {  // stream: never hold more than ~1 MiB of text
+      sink.write(out);
+      out.clear();
+    }
   }
   out += pages.empty() ? "],\n" : "\n  ],\n";
   out += "  \"preimageKey\": ";
@@ -96,44 +99,51 @@ std::string encodeStateJson(const VmState& st) {
   out += ",\n  \"stateHash\": ";
   appendQuoted(out, toHex(st.storedStateHash.value_or(Hash32{})));
   out += "\n}\n\n";
-  return out;
+  sink.write(out);
 }
 
-Bytes encodeStateBinary(const VmState& st) {
+std::string encodeStateJson(const VmState& st) {
+  BytesSink sink;
+  streamStateJson(st, sink);
+  return std::string(sink.bytes.begin(), sink.bytes.end());
+}
+
+void streamStateBinary(const VmState& st, ByteSink& sink) {
   const auto pages = st.memory.pageIndices();
-  Bytes out;
-  out.reserve(8 + pages.size() * (8 + merkle::kPageSize) + 512 + st.lastHint.size() + st.storedWitness.size());
   uint8_t tmp[8];
-  auto u64 = [&](uint64_t v) { putBE64(tmp, v); out.insert(out.end(), tmp, tmp + 8); };
-  auto u32 = [&](uint32_t v) { putBE32(tmp, v); out.insert(out.end(), tmp, tmp + 4); };
+  auto u64 = [&](uint64_t v) { putBE64(tmp, v); sink.write(ByteView(tmp, 8)); };
+  auto u32 = [&](uint32_t v) { putBE32(tmp, v); sink.write(ByteView(tmp, 4)); };
   u64(pages.size());
   for (uint64_t idx : pages) {
     u64(idx);
-    const merkle::Page* p = st.memory.findPage(idx);
-    out.insert(out.end(), p->data, p->data + merkle::kPageSize);
+    sink.write(ByteView(st.memory.findPage(idx)->data, merkle::kPageSize));
   }
-  out.insert(out.end(), st.preimageKey.b.begin(), st.preimageKey.b.end());
+  sink.write(ByteView(st.preimageKey.b));
   u64(st.preimageOffset);
   u64(st.pc);
-  out.push_back(st.exitCode);
-  out.push_back(st.exited ? 1 : 0);
+  const uint8_t exitBytes[2] = {st.exitCode, uint8_t(st.exited ? 1 : 0)};
+  sink.write(ByteView(exitBytes, 2));
   u64(st.step);
   u64(st.heap);
   u64(st.loadReservation);
   for (uint64_t r : st.registers) u64(r);
   u32(static_cast<uint32_t>(st.lastHint.size()));
-  out.insert(out.end(), st.lastHint.begin(), st.lastHint.end());
+  sink.write(st.lastHint);
   u32(static_cast<uint32_t>(st.storedWitness.size()));
-  out.insert(out.end(), st.storedWitness.begin(), st.storedWitness.end());
-  Hash32 h = st.storedStateHash.value_or(Hash32{});
-  out.insert(out.end(), h.b.begin(), h.b.end());
+  sink.write(st.storedWitness);
+  sink.write(ByteView(st.storedStateHash.value_or(Hash32{}).b));
   if (!st.lastCompleteHint.empty()) {
     // fpvm extension trailer; Asterisc's reader stops after the state hash and ignores it.
-    out.insert(out.end(), kExtensionMagic, kExtensionMagic + 8);
+    sink.write(ByteView(kExtensionMagic, 8));
     u32(static_cast<uint32_t>(st.lastCompleteHint.size()));
-    out.insert(out.end(), st.lastCompleteHint.begin(), st.lastCompleteHint.end());
+    sink.write(st.lastCompleteHint);
   }
-  return out;
+}
+
+Bytes encodeStateBinary(const VmState& st) {
+  BytesSink sink;
+  streamStateBinary(st, sink);
+  return std::move(sink.bytes);
 }
 
 VmState decodeStateBinary(ByteView data, const std::string& what) {
@@ -272,10 +282,12 @@ VmState readStateFile(const std::string& path) {
 }
 
 Bytes encodeStateFile(const VmState& state, const std::string& path) {
-  StateFormat f = StateFormat::fromPath(path);
-  if (f.binary) return encodeStateBinary(state);
-  std::string json = encodeStateJson(state);
-  return Bytes(json.begin(), json.end());
+  BytesSink sink;
+  if (StateFormat::fromPath(path).binary)
+    streamStateBinary(state, sink);
+  else
+    streamStateJson(state, sink);
+  return std::move(sink.bytes);
 }
 
 void writeOutputFile(const std::string& path, ByteView data) {
@@ -299,7 +311,21 @@ void writeOutputFile(const std::string& path, ByteView data) {
 
 void writeStateFile(const VmState& state, const std::string& path) {
   if (path.empty()) return;
-  writeOutputFile(path, encodeStateFile(state, path));
+  const StateFormat f = StateFormat::fromPath(path);
+  auto stream = [&](ByteSink& sink) {
+    if (f.binary)
+      streamStateBinary(state, sink);
+    else
+      streamStateJson(state, sink);
+  };
+  if (path == "-") {
+    StdoutSink out;
+    stream(out);
+    return;
+  }
+  AtomicFileSink file(path, f.gzip, 0755);
+  stream(file);
+  file.commit();
 }
 
 }  // namespace fpvm::vm

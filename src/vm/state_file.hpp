@@ -2,6 +2,7 @@
 /// State files (spec §7.3-§7.5): JSON or binary by file name, optionally gzipped; "-" = stdout.
 #include <string>
 
+#include "common/byte_sink.hpp"
 #include "common/bytes.hpp"
 #include "vm/vm_state.hpp"
 
@@ -18,6 +19,9 @@ struct StateFormat {
 std::string encodeStateJson(const VmState& state);
 /// Binary encoding of a state (pages ascending).
 Bytes encodeStateBinary(const VmState& state);
+/// Streams the JSON / binary encoding of a state (page by page) into a sink.
+void streamStateJson(const VmState& state, ByteSink& sink);
+void streamStateBinary(const VmState& state, ByteSink& sink);
 /// Parses a JSON state; throws Error naming `what` and the bad field.
 VmState decodeStateJson(ByteView text, const std::string& what);
 /// Parses a binary state; throws Error naming `what` and what is wrong.
