@@ -74,6 +74,7 @@ nlohmann::ordered_json validateJson(const segment::ValidateReport& r) {
   j["proof-bytes"] = r.proofBytes;
   j["single-step-bytes"] = r.singleStepBytes;
   j["run-seconds"] = r.runSeconds;
+  j["run-cpu-seconds"] = r.runCpuSeconds;
   j["build-wall-seconds"] = r.buildWallSeconds;
   j["prove-cpu-seconds"] = r.proveCpuSeconds;
   j["verify-wall-seconds"] = r.verifyWallSeconds;
@@ -162,6 +163,7 @@ int runValidateSegments(const Args& args, const Args& serverCommand) {
   if (!parseArgs(app, args)) return 0;
   if (!claimedEnd.empty()) opt.claimedEnd = hash32FromHex(claimedEnd, "--claimed-end");
   opt.keepProofs = !proofDir.empty();
+  opt.cancel = &gInterrupted;
 
   vm::VmState state = vm::readStateFile(input);
   std::optional<vm::VmState> copy;
@@ -175,12 +177,18 @@ int runValidateSegments(const Args& args, const Args& serverCommand) {
     if (!st.lastCompleteHint.empty() && oracle.server()) oracle.hint(st.lastCompleteHint);
     segment::ValidateReport rep;
     withOracle(oracle, [&] {
-      rep = segment::validateSegments(st, host, o);
+      try {
+        rep = segment::validateSegments(st, host, o);
+      } catch (const Error&) {
+        if (!gInterrupted) throw;
+        rep.interrupted = true;
+      }
       return 0;
     });
     return rep;
   };
   segment::ValidateReport rep = validate(state, opt);
+  if (rep.interrupted) return kExitInterrupted;
   j = validateJson(rep);
   j["every"] = opt.every;
   j["threads"] = opt.threads;
@@ -189,6 +197,7 @@ int runValidateSegments(const Args& args, const Args& serverCommand) {
     one.threads = 1;
     one.keepProofs = false;
     segment::ValidateReport base = validate(*copy, one);
+    if (base.interrupted) return kExitInterrupted;
     j["baseline"] = validateJson(base);
     j["speedup"] = rep.wallSeconds > 0 ? base.wallSeconds / rep.wallSeconds : 0;
     j["verify-speedup"] = rep.verifyWallSeconds > 0 ? base.verifyWallSeconds / rep.verifyWallSeconds : 0;

@@ -26,13 +26,22 @@ segment::SegmentProof readSegmentProof(const std::string& path, size_t* size = n
 int runVerifySegment(const Args& args) {
   CLI::App app("Re-execute a segment proof statelessly and print its post-state hash", "verify-segment");
   std::string proofPath, expectPre, expectPost;
+  segment::SegmentVerifyOptions options;
+  options.cancel = &gInterrupted;
   app.add_option("--proof", proofPath, "segment proof written by prove-segment (optional .gz)")->required();
   app.add_option("--expect-pre", expectPre, "state hash the segment must start from (hex)");
   app.add_option("--expect-post", expectPost, "state hash the segment must end in (hex)");
+  app.add_option("--max-steps", options.maxSteps, "reject proofs claiming more steps than this");
   if (!parseArgs(app, args)) return 0;
   size_t size = 0;
   segment::SegmentProof p = readSegmentProof(proofPath, &size);
-  segment::SegmentVerifyResult r = segment::verifySegment(p);
+  segment::SegmentVerifyResult r;
+  try {
+    r = segment::verifySegment(p, options);
+  } catch (const Error&) {
+    if (gInterrupted) return kExitInterrupted;
+    throw;
+  }
   nlohmann::ordered_json j;
   j["from"] = r.fromStep;
   j["to"] = r.endStep;

@@ -57,6 +57,9 @@ int main(int argc, char** argv) {
   }
   try {
     int rc;
+    const bool takesServer =
+        command == "run" || command == "prove-segment" || command == "validate-segments" || command == "serve";
+    if (!server.empty() && !takesServer) throw fpvm::Error("command " + command + " takes no server command after --");
     if (command == "load-elf")
       rc = runLoadElf(args);
     else if (command == "run")
@@ -80,8 +83,7 @@ int main(int argc, char** argv) {
       rc = runSubmit(args);
 #endif
     else
-      throw fpvm::Error("unknown command \"" + command + "\" (expected load-elf, run, witness or verify-step)");
-    if (server.size() && command != "run" && command != "prove-segment" && command != "validate-segments" && command != "serve") throw fpvm::Error("command " + command + " takes no server command after --");
+      throw fpvm::Error("unknown command \"" + command + "\" (run `fpvm --help` for the list)");
     if (rc == kExitInterrupted) {
       std::cout << "Exiting..." << std::endl;
       std::cerr << "command interrupted";

@@ -8,6 +8,7 @@
 #include <map>
 #include <mutex>
 #include <thread>
+#include <time.h>
 
 #include "common/error.hpp"
 #include "common/hex.hpp"
@@ -20,6 +21,12 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 double since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
+/// CPU time of the calling thread: per-segment costs stay meaningful on a busy machine.
+double threadCpuSeconds() {
+  timespec ts{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return double(ts.tv_sec) + 1e-9 * double(ts.tv_nsec);
+}
 
 /// Every preimage the fast engine was served, shared with the provers.
 class PreimageStore {
@@ -165,7 +172,8 @@ void runWorkers(unsigned threads, Work&& work) {
 }  // namespace
 
 ChainReport verifySegmentChain(const std::vector<Bytes>& proofs, unsigned threads, const std::optional<Hash32>& start,
-                               const std::optional<Hash32>& end, const std::vector<Hash32>& checkpoints) {
+                               const std::optional<Hash32>& end, const std::vector<Hash32>& checkpoints,
+                               const SegmentVerifyOptions& options) {
   const auto t0 = Clock::now();
   ChainReport rep;
   const size_t n = proofs.size();
@@ -180,10 +188,10 @@ ChainReport verifySegmentChain(const std::vector<Bytes>& proofs, unsigned thread
     for (;;) {
       const size_t i = next.fetch_add(1);
       if (i >= n || error.any()) return;
-      const auto ts = Clock::now();
+      const double ts = threadCpuSeconds();
       try {
         SegmentProof p = decodeSegmentProof(proofs[i], "#" + std::to_string(i));
-        SegmentVerifyResult r = verifySegment(p);
+        SegmentVerifyResult r = verifySegment(p, options);
         SegmentRecord& rec = rep.segments[i];
         rec.from = r.fromStep;
         rec.to = r.endStep;
@@ -195,8 +203,8 @@ ChainReport verifySegmentChain(const std::vector<Bytes>& proofs, unsigned thread
         rec.preimages = p.preimages.size();
         rec.memoryProofs = r.memoryAccesses;
         exited[i] = r.exited;
-        rec.verifySeconds = since(ts);
-      } catch (const Error& e) {
+        rec.verifySeconds = threadCpuSeconds() - ts;
+      } catch (const std::exception& e) {  // Error, or bad_alloc on a hostile proof
         error.set(i, "segment " + std::to_string(i) + " does not verify: " + e.what());
       }
     }
@@ -250,18 +258,20 @@ ValidateReport validateSegments(vm::VmState& st, vm::HostContext& host, const Va
 
   rep.startStep = st.step;
   const uint64_t limit = opt.maxSteps > ~uint64_t(0) - st.step ? ~uint64_t(0) : st.step + opt.maxSteps;
-  double runSeconds = 0;
+  double runSeconds = 0, runCpu = 0;
   auto tRun = Clock::now();
+  double cRun = threadCpuSeconds();
   rep.checkpoints.push_back(st.stateHash());
   vm::VmState snapshot = st;
   runSeconds += since(tRun);
+  runCpu += threadCpuSeconds() - cRun;
 
   // Phase 1: the fast engine hands a state copy per segment to the provers.
   std::mutex resultMutex;
   std::vector<std::pair<SegmentRecord, Bytes>> built;
   FirstError error;
   auto prove = [&](Job& job, vm::HostContext& proverHost) {
-    const auto ts = Clock::now();
+    const double ts = threadCpuSeconds();
     try {
       ProveStats stats;
       ProveOptions po;
@@ -273,11 +283,11 @@ ValidateReport validateSegments(vm::VmState& st, vm::HostContext& host, const Va
       rec.memoryProofs = stats.memoryProofs;
       Bytes bytes = encodeSegmentProof(p);
       rec.bytes = bytes.size();
-      rec.proveSeconds = since(ts);
+      rec.proveSeconds = threadCpuSeconds() - ts;
       std::lock_guard<std::mutex> lock(resultMutex);
       if (built.size() <= job.index) built.resize(job.index + 1);
       built[job.index] = {rec, std::move(bytes)};
-    } catch (const Error& e) {
+    } catch (const std::exception& e) {
       error.set(job.index, "building segment " + std::to_string(job.index) + ": " + e.what());
     }
   };
@@ -300,21 +310,32 @@ ValidateReport validateSegments(vm::VmState& st, vm::HostContext& host, const Va
     vm::FastEngine fast(st, host);
     for (size_t index = 0; !st.exited && st.step < limit && !error.any(); ++index) {
       tRun = Clock::now();
+      cRun = threadCpuSeconds();
       const uint64_t from = st.step;
       const uint64_t target = limit - from <= opt.every ? limit : from + opt.every;
       while (!st.exited && st.step < target) {
         const uint64_t before = st.step;
-        const vm::FastStop stop = fast.run(target - st.step);
+        vm::FastStop stop;
+        try {
+          stop = fast.run(target - st.step, opt.cancel);
+        } catch (const Error& e) {  // a host failure inside a step: Step was incremented, pc not moved
+          throw Error("fast engine failed at step " + std::to_string(st.step ? st.step - 1 : 0) + ": " + e.what());
+        }
         if (stop == vm::FastStop::Reverted)
           throw Error(vm::describeRevert(st, st.step - 1, st.pc, fast.revert(), fast.lastSyscall(), nullptr, false));
-        if (stop == vm::FastStop::Cancelled) throw Error("cancelled");
+        if (stop == vm::FastStop::Cancelled) {
+          rep.interrupted = true;
+          break;
+        }
         if (st.step == before && !st.exited) throw Error("internal error: the fast engine made no progress");
       }
+      if (rep.interrupted) break;
       rep.checkpoints.push_back(st.stateHash());
       Job job{index, std::move(snapshot), target};
       const bool more = !st.exited && st.step < limit;
       if (more) snapshot = st;
       runSeconds += since(tRun);
+      runCpu += threadCpuSeconds() - cRun;
       if (threads > 1) {
         if (!queue.push(std::move(job))) break;
       } else {
@@ -330,8 +351,10 @@ ValidateReport validateSegments(vm::VmState& st, vm::HostContext& host, const Va
   for (auto& th : pool) th.join();
   error.rethrow();
   rep.endStep = st.step;
+  if (rep.interrupted) return rep;
   rep.exited = st.exited;
   rep.runSeconds = runSeconds;
+  rep.runCpuSeconds = runCpu;
   rep.buildWallSeconds = since(t0);
   if (built.empty()) throw Error("nothing to validate: the machine is at step " + std::to_string(st.step) +
                                  (st.exited ? " and has exited" : " and the step limit is reached"));
@@ -346,7 +369,9 @@ ValidateReport validateSegments(vm::VmState& st, vm::HostContext& host, const Va
     proofs.push_back(std::move(bytes));
   }
   const auto tv = Clock::now();
-  ChainReport chain = verifySegmentChain(proofs, threads, rep.checkpoints.front(), opt.claimedEnd, rep.checkpoints);
+  SegmentVerifyOptions vo;
+  vo.cancel = opt.cancel;
+  ChainReport chain = verifySegmentChain(proofs, threads, rep.checkpoints.front(), opt.claimedEnd, rep.checkpoints, vo);
   rep.verifyWallSeconds = since(tv);
   rep.verifyCpuSeconds = chain.cpuSeconds;
   rep.segments = std::move(chain.segments);

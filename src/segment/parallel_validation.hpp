@@ -3,6 +3,7 @@
 /// hash) and a state copy every K steps; worker threads build a segment proof from each copy;
 /// then N verifiers re-execute the segments statelessly, each from its proof alone, and the
 /// commitments must chain from the start hash to the end hash (and a claimed end, if given).
+#include <atomic>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -22,8 +23,8 @@ struct SegmentRecord {
   size_t bytes = 0;              ///< encoded proof size
   size_t leaves = 0, siblings = 0, preimages = 0;
   uint64_t memoryProofs = 0;     ///< memory proofs the steps' one-step proofs would hold
-  double proveSeconds = 0;       ///< building and encoding the proof
-  double verifySeconds = 0;      ///< decoding and re-executing it
+  double proveSeconds = 0;       ///< CPU time building and encoding the proof
+  double verifySeconds = 0;      ///< CPU time decoding and re-executing it
 };
 
 /// Result of verifying a chain of proofs.
@@ -33,7 +34,7 @@ struct ChainReport {
   uint64_t startStep = 0, endStep = 0;
   bool exited = false;
   double wallSeconds = 0;
-  double cpuSeconds = 0;  ///< sum of the per-segment verification times
+  double cpuSeconds = 0;  ///< sum of the per-segment verification CPU times
 };
 
 /// Verifies encoded proofs on `threads` threads (1 = the calling thread only) and checks that
@@ -44,7 +45,8 @@ struct ChainReport {
 ChainReport verifySegmentChain(const std::vector<Bytes>& proofs, unsigned threads,
                                const std::optional<Hash32>& start = std::nullopt,
                                const std::optional<Hash32>& end = std::nullopt,
-                               const std::vector<Hash32>& checkpoints = {});
+                               const std::vector<Hash32>& checkpoints = {},
+                               const SegmentVerifyOptions& options = {});
 
 /// How to validate.
 struct ValidateOptions {
@@ -56,6 +58,9 @@ struct ValidateOptions {
   /// Bounded hand-over between the fast engine and the provers: at most this many state copies
   /// wait (0 = 2 × threads).
   size_t maxQueued = 0;
+  /// Polled by the fast engine and the verifiers; when set, validation stops early and the
+  /// report says `interrupted`.
+  const std::atomic<bool>* cancel = nullptr;
 };
 
 /// Result of validateSegments.
@@ -65,14 +70,16 @@ struct ValidateReport {
   std::vector<Bytes> proofs;           ///< when keepProofs
   uint64_t startStep = 0, endStep = 0;
   bool exited = false;
-  double runSeconds = 0;     ///< fast engine, checkpoint hashing and state copies (one thread)
+  double runSeconds = 0;     ///< fast engine, checkpoint hashing and state copies (one thread, wall)
+  double runCpuSeconds = 0;  ///< the same, CPU time (the part no thread count shortens)
   double buildWallSeconds = 0;   ///< phase 1: fast engine + proof building, wall time
-  double proveCpuSeconds = 0;    ///< sum of proof-building times
+  double proveCpuSeconds = 0;    ///< sum of proof-building CPU times
   double verifyWallSeconds = 0;  ///< phase 2: parallel verification and chain check, wall time
-  double verifyCpuSeconds = 0;   ///< sum of verification times
+  double verifyCpuSeconds = 0;   ///< sum of verification CPU times
   double wallSeconds = 0;        ///< both phases
   uint64_t proofBytes = 0;       ///< sum of encoded proof sizes
   uint64_t singleStepBytes = 0;  ///< the same steps as one-step proofs (362 + 1920 per memory proof)
+  bool interrupted = false;      ///< the cancel flag stopped it (nothing was verified to the end)
 };
 
 /// Validates `start` (left at the end state) with the fast engine and segment proofs. `host`'s

@@ -41,7 +41,6 @@ SegmentProof proveSegment(vm::VmState& st, vm::HostContext& host, uint64_t toSte
   if (toStep < st.step)
     throw Error("segment end step " + std::to_string(toStep) + " is before the state's step " + std::to_string(st.step));
   SegmentProof proof;
-  proof.toStep = toStep;
   proof.preWitness = st.witness();
   proof.preHash = vm::VmState::hashWitness(proof.preWitness);
 
@@ -51,17 +50,13 @@ SegmentProof proveSegment(vm::VmState& st, vm::HostContext& host, uint64_t toSte
   ProveStats local;
   uint64_t at = st.step, pc = st.pc;
   vm::RevertCode rc = vm::kOk;
-  const vm::VmState* revertState = nullptr;
   try {
     while (!st.exited && st.step < toStep) {
       at = st.step;
       pc = st.pc;
       host.readPreimage = false;
       rc = interp.step();
-      if (rc != vm::kOk) {
-        revertState = &st;
-        break;
-      }
+      if (rc != vm::kOk) break;
       ++local.steps;
       if (host.readPreimage) {
         const Bytes& prefixed = host.preimage.prefixed;
@@ -75,7 +70,7 @@ SegmentProof proveSegment(vm::VmState& st, vm::HostContext& host, uint64_t toSte
     std::snprintf(head, sizeof head, "failed at proof-gen step %" PRIu64 " (PC: 0x%016" PRIx64 "): ", at, pc);
     throw Error(head + std::string(e.what()));
   }
-  if (revertState) throw Error(vm::describeRevert(*revertState, at, pc, rc, interp.lastSyscall(), nullptr, true));
+  if (rc != vm::kOk) throw Error(vm::describeRevert(st, at, pc, rc, interp.lastSyscall(), nullptr, true));
   local.memoryProofs = tracker.accesses;
 
   proof.toStep = st.step;  // canonical: the post-state's Step, also when the machine exited earlier

@@ -89,7 +89,7 @@ void loadWitnessFields(vm::VmState& st, const vm::Witness& w) {
   for (size_t i = 0; i < 32; ++i) st.registers[i] = getBE64(w.data() + vm::kOffRegisters + 8 * i);
 }
 
-SegmentVerifyResult verifySegment(const SegmentProof& proof) {
+SegmentVerifyResult verifySegment(const SegmentProof& proof, const SegmentVerifyOptions& options) {
   const vm::Witness& w = proof.preWitness;
   // Section 1: the pre-state (docs/decisions/0001: reject witnesses the VM cannot reach).
   if (w[vm::kOffExited] > 1)
@@ -102,6 +102,9 @@ SegmentVerifyResult verifySegment(const SegmentProof& proof) {
   r.fromStep = proof.fromStep();
   if (proof.toStep < r.fromStep)
     throw Error("segment end step " + std::to_string(proof.toStep) + " is before its first step " + std::to_string(r.fromStep));
+  if (proof.toStep - r.fromStep > options.maxSteps)
+    throw Error("segment of " + std::to_string(proof.toStep - r.fromStep) + " steps exceeds the limit of " +
+                std::to_string(options.maxSteps) + " steps");
 
   // Section 2: the multiproof against the witness MemRoot.
   const Hash32 preRoot = memRootOf(w);
@@ -153,6 +156,8 @@ SegmentVerifyResult verifySegment(const SegmentProof& proof) {
       // Hint bytes are off-witness and read from memory the proof does not hold; keeping none
       // bounds the verifier's memory (the prover's 1 GiB check per write still applies).
       st.lastHint.clear();
+      if ((st.step & 0xFFFF) == 0 && options.cancel && options.cancel->load(std::memory_order_relaxed))
+        throw Error("interrupted");
     }
   } catch (const Error& e) {
     char head[96];

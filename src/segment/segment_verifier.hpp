@@ -4,6 +4,7 @@
 /// proof's leaves, re-executes the segment with the reference interpreter over that memory
 /// (any access to a leaf outside the proof is an error), and recomputes the post-state MemRoot
 /// from the multiproof with the updated leaves — never from the partial memory.
+#include <atomic>
 #include <cstdint>
 
 #include "segment/segment_proof.hpp"
@@ -22,12 +23,21 @@ struct SegmentVerifyResult {
   uint64_t memoryAccesses = 0; ///< leaf accesses (= memory proofs the steps' one-step proofs hold)
 };
 
+/// Limits for proofs from untrusted sources.
+struct SegmentVerifyOptions {
+  /// Largest number of steps a proof may claim (to − from); a longer one is rejected before any
+  /// execution (re-execution costs one interpreter step per claimed step).
+  uint64_t maxSteps = ~uint64_t(0);
+  /// Polled every 64 Ki steps; when set, verification stops with Error "interrupted".
+  const std::atomic<bool>* cancel = nullptr;
+};
+
 /// Verifies `proof`. Throws Error with a message naming the problem: a malformed witness, a
 /// witness that does not hash to the claimed pre hash, a multiproof that does not give the
 /// witness MemRoot, a preimage that does not match its key, a leaf or preimage the execution
 /// needs that the proof lacks ("leaf 0x… not in segment proof"), a step that reverts, leaves or
 /// preimages the execution never uses, or a post-state that differs from the claimed one.
-SegmentVerifyResult verifySegment(const SegmentProof& proof);
+SegmentVerifyResult verifySegment(const SegmentProof& proof, const SegmentVerifyOptions& options = {});
 
 /// The witness of `state`'s registers and flags with `memRoot` as MemRoot (the state's own
 /// memory is not hashed).

@@ -108,6 +108,33 @@ TEST(ParallelValidation, BrokenChainsAndBadProofsNameTheSegment) {
   EXPECT_TRUE(test::throwsWith([&] { segment::verifySegmentChain({}, 2); }, "no segment proofs"));
 }
 
+TEST(ParallelValidation, CancelFlagInterrupts) {
+  test::TableOracle oracle;
+  vm::VmState st = test::makeMixProgram(oracle, 500);
+  vm::HostContext host;
+  host.oracle = &oracle;
+  std::atomic<bool> cancel{true};
+  segment::ValidateOptions opt;
+  opt.every = 1000;
+  opt.threads = 2;
+  opt.cancel = &cancel;
+  segment::ValidateReport rep = segment::validateSegments(st, host, opt);
+  EXPECT_TRUE(rep.interrupted);
+  EXPECT_TRUE(rep.segments.empty());
+}
+
+TEST(ParallelValidation, MissingPreimageNamesTheStep) {
+  test::TableOracle oracle;
+  vm::VmState st = test::makeMixProgram(oracle, 100);
+  oracle.table.clear();
+  vm::HostContext host;
+  host.oracle = &oracle;
+  segment::ValidateOptions opt;
+  opt.every = 100;
+  opt.threads = 2;
+  EXPECT_TRUE(test::throwsWith([&] { segment::validateSegments(st, host, opt); }, "fast engine failed at step"));
+}
+
 TEST(ParallelValidation, RevertingProgramIsAnError) {
   vm::VmState st;
   st.memory.store(0x1000, 4, test::rvasm::nop());

@@ -75,6 +75,10 @@ TEST(RiscvTestsSegments, EverySegmentMatchesTheProvingEngine) {
         segment::SegmentVerifyResult r = segment::verifySegment(acc);
         EXPECT_EQ(r.postHash, hashes[n]);
         EXPECT_EQ(r.fromStep, 0u);
+        vm::VmState whole = load(path);
+        vm::HostContext wholeHost;
+        EXPECT_EQ(segment::encodeSegmentProof(acc), segment::encodeSegmentProof(segment::proveSegment(whole, wholeHost, n)))
+            << "merged proof differs from the direct proof of the whole run";
       }
     }
   }

@@ -106,6 +106,26 @@ TEST(SegmentExec, ProofHoldsPreSegmentValuesAndThePreimagesRead) {
   EXPECT_LT(enc.size() * 50, loop.stats.singleStepBytes());
 }
 
+TEST(SegmentExec, StatsCountTheOneStepProofsOfTheSameSteps) {
+  test::TableOracle oracle;
+  vm::VmState st = test::makeMixProgram(oracle), ref = st;
+  vm::HostContext host, refHost;
+  host.oracle = refHost.oracle = &oracle;
+  segment::ProveStats stats;
+  segment::proveSegment(st, host, 100000, &stats);
+  uint64_t bytes = 0, steps = 0, oracleBytes = 0;
+  while (!ref.exited) {
+    vm::StepProof p;
+    ASSERT_EQ(vm::proveStep(ref, refHost, p), vm::kOk);
+    bytes += p.stateData.size() + p.proofData.size();
+    if (p.oracleKey) oracleBytes += 32 + p.oracleValue.size();
+    ++steps;
+  }
+  EXPECT_EQ(stats.steps, steps);
+  EXPECT_EQ(stats.singleStepBytes(), bytes);
+  EXPECT_EQ(stats.oracleBytes, oracleBytes);
+}
+
 class Tamper : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -233,6 +253,26 @@ TEST_F(Tamper, EncodedBytesAndTruncation) {
   Bytes magic = enc;
   magic[0] = 'X';
   EXPECT_TRUE(test::throwsWith([&] { segment::decodeSegmentProof(magic, "t"); }, "bad magic"));
+}
+
+TEST(SegmentExec, StepLimitAndCancelForUntrustedProofs) {
+  Built x = build(0, 1000);
+  segment::SegmentVerifyOptions limit;
+  limit.maxSteps = 999;
+  EXPECT_TRUE(test::throwsWith([&] { segment::verifySegment(x.proof, limit); }, "exceeds the limit of 999 steps"));
+  limit.maxSteps = 1000;
+  EXPECT_NO_THROW(segment::verifySegment(x.proof, limit));
+  // A one-leaf infinite loop claiming 2^40 steps stops at the cancel flag.
+  vm::VmState loop;
+  loop.memory.store(0x1000, 4, test::rvasm::jal(0, 0));
+  loop.pc = 0x1000;
+  vm::HostContext host;
+  SegmentProof p = segment::proveSegment(loop, host, 10);
+  p.toStep = uint64_t(1) << 40;
+  std::atomic<bool> cancel{true};
+  segment::SegmentVerifyOptions c;
+  c.cancel = &cancel;
+  EXPECT_TRUE(test::throwsWith([&] { segment::verifySegment(p, c); }, "interrupted"));
 }
 
 TEST(SegmentExec, ProverRejectsEndBeforeStartAndReverts) {
