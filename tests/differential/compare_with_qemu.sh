@@ -124,6 +124,26 @@ for stream in out err; do
   fi
 done
 
+# The proving engine (reference interpreter with per-store Merkle tracking) must reach the
+# same final state and output as the fast engine used above (FPVM_DIFF_PROVING=0 skips it).
+if [ "${FPVM_DIFF_PROVING:-1}" = 1 ]; then
+  : >"$tmp/vm-proving.out"
+  "$FPVM" run --input "$tmp/pre.bin.gz" --output "$tmp/post-proving.json" --meta "" --engine proving \
+    --info-at never --guest-stdout "$tmp/vm-proving.out" --guest-stderr /dev/null \
+    <"$tmp/empty" >"$tmp/run-proving.log" 2>&1 || fail_cmd "fpvm run --engine proving failed" $? "$tmp/run-proving.log"
+  proving_hash=$("$FPVM" witness --input "$tmp/post-proving.json" | tr -d ' \t\r\n' |
+    sed -n 's/.*"stateHash":"\([^"]*\)".*/\1/p')
+  if [ "$proving_hash" != "$(field stateHash)" ]; then
+    echo "FAIL $NAME: proving engine ends in $proving_hash, fast engine in $(field stateHash)"
+    status=1
+  elif ! cmp -s "$tmp/vm.out" "$tmp/vm-proving.out"; then
+    echo "FAIL $NAME: proving engine printed different output"
+    status=1
+  else
+    echo "proving engine: same final state hash and output"
+  fi
+fi
+
 if [ $status -eq 0 ]; then
   echo "PASS $NAME: stdout, stderr and exit code $qemu_rc identical (${step:-?} steps)"
 fi
