@@ -49,7 +49,13 @@ def main():
     ap.add_argument("--out", default=os.path.join(os.path.dirname(os.path.abspath(__file__)), "results"))
     ap.add_argument("--only", nargs="*", help="run only these programs")
     ap.add_argument("--skip-proving", action="store_true", help="leave out the proving engine (slowest)")
+    ap.add_argument("--chart-only", action="store_true", help="redraw the chart from OUT/engines.json")
     args = ap.parse_args()
+    if args.chart_only:
+        with open(os.path.join(args.out, "engines.json")) as f:
+            data = json.load(f)
+        draw_chart(data["programs"], data["summary"], os.path.join(args.out, "engines.png"))
+        return
 
     fpvm = os.path.join(args.build, "src/cli/fpvm")
     guests = os.path.join(args.build, "guests")

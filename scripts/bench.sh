@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
 FPVM_TARGETS="fpvm fpvm_proof_bench bench_programs" scripts/build.sh build-rel -DCMAKE_BUILD_TYPE=Release -DFPVM_GUESTS=ON
-python3 bench/run_bench.py --build build-rel "$@"
+/usr/bin/python3 bench/run_bench.py --build build-rel "$@"  # Debian python3 (has matplotlib)
 ./build-rel/bench/fpvm_proof_bench build-rel/guests/bench_qsort.elf --snapshots 20 --hash-steps 1000000 \
   --json bench/results/proofs.json
 bench/mem_bench.sh build-rel
