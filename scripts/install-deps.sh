@@ -12,6 +12,8 @@ PACKAGES=(
   gcc-riscv64-unknown-elf picolibc-riscv64-unknown-elf qemu-user
   # Go guests (tests/go, examples/go-rollup)
   golang-go golang-golang-x-crypto-dev
+  # validation server: Boost.Beast/Asio, hiredis, and a real redis-server for the tests
+  libboost-dev libhiredis-dev redis-server
   # fuzzing and sanitizers
   clang libclang-rt-14-dev
   # scripts

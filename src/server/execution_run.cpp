@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cinttypes>
 #include <cstdio>
+#include <exception>
+#include <thread>
 
 #include "common/error.hpp"
 #include "common/hex.hpp"
@@ -19,18 +21,22 @@ namespace {
 /// per-leaf dirty marks keep the next Merkle root cheap); longer ones use the fast engine.
 constexpr uint64_t kInterpreterDistance = 64;
 
-void appendHash(std::string& out, const Hash32& h) {
+/// Per-step hash queries shorter than two parts of this size run on one thread.
+constexpr uint64_t kMinHashesPerPart = uint64_t(1) << 16;
+/// Most threads one per-step hash query uses.
+constexpr uint64_t kMaxHashParts = 8;
+
+/// Writes "0x<64 hex digits>" with quotes (68 bytes) at `out`.
+void writeHash(char* out, const Hash32& h) {
   static constexpr char kDigits[] = "0123456789abcdef";
-  char buf[68];
-  buf[0] = '"';
-  buf[1] = '0';
-  buf[2] = 'x';
+  out[0] = '"';
+  out[1] = '0';
+  out[2] = 'x';
   for (int i = 0; i < 32; ++i) {
-    buf[3 + 2 * i] = kDigits[h[i] >> 4];
-    buf[4 + 2 * i] = kDigits[h[i] & 15];
+    out[3 + 2 * i] = kDigits[h[i] >> 4];
+    out[4 + 2 * i] = kDigits[h[i] & 15];
   }
-  buf[67] = '"';
-  out.append(buf, 68);
+  out[67] = '"';
 }
 
 }  // namespace
@@ -43,6 +49,8 @@ struct ExecutionRun::Cursor {
   std::unique_ptr<vm::FastEngine> engine;
   /// Memory was written outside the engine since it last ran (its caches must be dropped).
   bool engineStale = false;
+  /// A step failed half-way: the machine must not be reused.
+  bool broken = false;
 };
 
 ExecutionRun::ExecutionRun(std::shared_ptr<const Prestate> prestate, std::shared_ptr<const ValidationInput> input,
@@ -185,8 +193,7 @@ void ExecutionRun::requireReady() const {
 }
 
 std::vector<uint64_t> ExecutionRun::checkpointSteps() const {
-  auto* self = const_cast<ExecutionRun*>(this);
-  std::lock_guard<std::mutex> q(self->queryMutex_);
+  std::lock_guard<std::mutex> q(queryMutex_);
   std::vector<uint64_t> out;
   for (const auto& cp : checkpoints_) out.push_back(cp.step);
   return out;
@@ -221,16 +228,20 @@ void ExecutionRun::advance(Cursor& c, uint64_t target, const Deadline& deadline)
       advanceFast(st, *c.engine, target, deadline, &cancel_, nullptr, &prestate_->symbols);
     }
   } catch (...) {
-    cursor_.reset();  // the machine is in an unknown state now
+    c.broken = true;  // the machine is in an unknown state now
     rethrowRunFailure(st, deadline, settings_.limits.memoryLimit);
   }
   queryStepsExecuted_ += st.step - before;
 }
 
-ExecutionRun::Cursor& ExecutionRun::seek(uint64_t step, const Deadline& deadline) {
+void ExecutionRun::place(std::unique_ptr<Cursor>& c, uint64_t step, const Deadline& deadline) {
   const Checkpoint& base = baseFor(step);
-  if (!cursor_ || cursor_->state->step > step || cursor_->state->step < base.step) cursor_ = makeCursor(*base.state);
-  advance(*cursor_, step, deadline);
+  if (!c || c->broken || c->state->step > step || c->state->step < base.step) c = makeCursor(*base.state);
+  advance(*c, step, deadline);
+}
+
+ExecutionRun::Cursor& ExecutionRun::seek(uint64_t step, const Deadline& deadline) {
+  place(cursor_, step, deadline);
   return *cursor_;
 }
 
@@ -243,36 +254,16 @@ StepInfo ExecutionRun::stepAt(uint64_t position) {
   return StepInfo{c.state->stateHash(), c.state->step, c.state->status()};
 }
 
-std::string ExecutionRun::machineHashes(uint64_t from, uint64_t stepSize, uint64_t maxIterations, size_t reserveExtra) {
-  requireReady();
-  std::lock_guard<std::mutex> q(queryMutex_);
-  Deadline deadline(settings_.limits.maxExecutionTime);
-  // Only as many hashes as the trace can produce are reserved.
-  uint64_t expected = maxIterations;
-  if (from < final_.step && stepSize > 0) expected = std::min(expected, (final_.step - from) / stepSize + 2);
-  if (from >= final_.step) expected = 1;
-  std::string out;
-  out.reserve(expected * kJsonBytesPerHash + 2 + reserveExtra);
-  out += '[';
-  if (from >= final_.step || maxIterations == 0) {
-    if (maxIterations > 0) appendHash(out, final_.hash);
-    out += ']';
-    return out;
-  }
-  Cursor* c = &seek(from, deadline);
-  appendHash(out, c->state->stateHash());
+void ExecutionRun::hashRange(std::unique_ptr<Cursor>& c, uint64_t from, uint64_t stepSize, uint64_t first, uint64_t end,
+                             char* out, const Deadline& deadline) {
+  place(c, from + first * stepSize, deadline);
+  writeHash(out + first * kJsonBytesPerHash, c->state->stateHash());
   const bool perStep = stepSize <= kInterpreterDistance;
   vm::NoTracker tracker;
-  for (uint64_t i = 1; i < maxIterations; ++i) {
-    const uint64_t at = c->state->step;
-    const uint64_t target = stepSize > ~uint64_t(0) - at ? ~uint64_t(0) : at + stepSize;
-    out += ',';
-    if (target >= final_.step) {  // the machine exits on the way: its hash no longer changes
-      appendHash(out, final_.hash);
-      break;
-    }
+  for (uint64_t i = first + 1; i < end; ++i) {
+    const uint64_t target = from + i * stepSize;  // < final step: no overflow
     if (perStep) {
-      // Inline interpreter loop: the common bottom-level query (step size 1).
+      // Inline interpreter loop: the bottom-level query (step size 1).
       vm::VmState& st = *c->state;
       vm::Interpreter<vm::NoTracker> interp(st, c->host, tracker);
       try {
@@ -284,7 +275,7 @@ std::string ExecutionRun::machineHashes(uint64_t from, uint64_t stepSize, uint64
                                                                                         &prestate_->symbols, false));
         }
       } catch (...) {
-        cursor_.reset();
+        c->broken = true;
         rethrowRunFailure(st, deadline, settings_.limits.memoryLimit);
       }
       c->engineStale = true;
@@ -292,16 +283,69 @@ std::string ExecutionRun::machineHashes(uint64_t from, uint64_t stepSize, uint64
       if ((i & 0xFFF) == 0) {
         if (cancel_.load()) throw RpcError(kCancelled, "execution run was closed during the query");
         if (deadline.passed())
-          throw RpcError(kTimeLimit, "max-execution-time exceeded while hashing: " + std::to_string(i) + " of " +
-                                         std::to_string(maxIterations) + " hashes done (max-execution-time is " +
+          throw RpcError(kTimeLimit, "max-execution-time exceeded while hashing steps " + std::to_string(from + first * stepSize) +
+                                         ".." + std::to_string(from + end * stepSize) + " (max-execution-time is " +
                                          formatDuration(deadline.limit()) + ")");
       }
     } else {
       advance(*c, target, deadline);
     }
-    appendHash(out, c->state->stateHash());
+    writeHash(out + i * kJsonBytesPerHash, c->state->stateHash());
   }
-  out += ']';
+}
+
+std::string ExecutionRun::machineHashes(uint64_t from, uint64_t stepSize, uint64_t maxIterations, size_t reserveExtra) {
+  requireReady();
+  std::lock_guard<std::mutex> q(queryMutex_);
+  Deadline deadline(settings_.limits.maxExecutionTime);
+  if (maxIterations == 0 || stepSize == 0) return "[]";
+  // Hash i is at position from + i·stepSize; the first position at or past the end is the final
+  // machine (whose hash no longer changes) and ends the answer.
+  uint64_t live = 0;  // hashes at positions before the final step
+  if (from < final_.step) live = (final_.step - from - 1) / stepSize + 1;
+  const uint64_t count = std::min<uint64_t>(maxIterations, live + 1);
+  // Fixed layout: '[' then count × ("0x…" 68 bytes + ',' or ']').
+  std::string out;
+  out.reserve(1 + count * kJsonBytesPerHash + reserveExtra);
+  out.resize(1 + count * kJsonBytesPerHash, ',');
+  out[0] = '[';
+  out.back() = ']';
+  char* slots = out.data() + 1;
+  const uint64_t liveCount = std::min(count, live);
+  if (count > live) writeHash(slots + live * kJsonBytesPerHash, final_.hash);
+  if (liveCount == 0) return out;
+
+  // Long per-step ranges are split over several machines, each started from the checkpoint
+  // before its part and moved there with the fast engine.
+  unsigned parts = 1;
+  if (stepSize <= kInterpreterDistance && liveCount >= 2 * kMinHashesPerPart) {
+    const unsigned hw = std::max(1u, std::thread::hardware_concurrency());
+    parts = static_cast<unsigned>(std::min<uint64_t>({hw, kMaxHashParts, liveCount / kMinHashesPerPart}));
+  }
+  if (parts <= 1) {
+    hashRange(cursor_, from, stepSize, 0, liveCount, slots, deadline);
+    return out;
+  }
+  std::vector<std::unique_ptr<Cursor>> cursors(parts);
+  cursors[0] = std::move(cursor_);
+  std::vector<std::exception_ptr> errors(parts);
+  std::vector<std::thread> threads;
+  for (unsigned p = 0; p < parts; ++p) {
+    const uint64_t a = liveCount * p / parts, b = liveCount * (p + 1) / parts;
+    auto work = [&, p, a, b] {
+      try {
+        hashRange(cursors[p], from, stepSize, a, b, slots, deadline);
+      } catch (...) {
+        errors[p] = std::current_exception();
+      }
+    };
+    if (p + 1 == parts) work();  // the last part on this thread
+    else threads.emplace_back(work);
+  }
+  for (auto& t : threads) t.join();
+  for (auto& e : errors)
+    if (e) std::rethrow_exception(e);
+  cursor_ = std::move(cursors.back());  // furthest along: the next query likely continues there
   return out;
 }
 
@@ -326,12 +370,12 @@ vm::StepProof ExecutionRun::proofAt(uint64_t position) {
   try {
     rc = vm::proveStep(st, c.host, proof, &syscall);
   } catch (...) {
-    cursor_.reset();
+    c.broken = true;
     rethrowRunFailure(st, deadline, settings_.limits.memoryLimit);
   }
   c.engineStale = true;
   if (rc != vm::kOk) {
-    cursor_.reset();
+    c.broken = true;
     throw RpcError(kExecutionFailed, "execution failed: " + vm::describeRevert(st, position, pc, rc, syscall, &prestate_->symbols, true));
   }
   return proof;

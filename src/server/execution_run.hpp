@@ -42,6 +42,8 @@ struct StepInfo {
 inline constexpr uint64_t kMaxHashesPerQuery = (uint64_t(1) << 24) + 1;
 /// Bytes per hash in a JSON array: "0x…" (66) + quotes + comma.
 inline constexpr size_t kJsonBytesPerHash = 69;
+// Long per-step queries (step size ≤ 64, ≥ 2^17 hashes) are split over up to min(cores, 8)
+// threads, each from its own checkpoint (execution_run.cpp).
 
 class ExecutionRun {
  public:
@@ -104,8 +106,15 @@ class ExecutionRun {
 
   void requireReady() const;
   const Checkpoint& baseFor(uint64_t step) const;
-  /// Places the cursor at `step` (< final step). Caller holds queryMutex_.
+  /// Places `c` at `step` (< final step): keeps it when it lies between the nearest checkpoint
+  /// and `step`, else starts a new one from that checkpoint. Caller holds queryMutex_.
+  void place(std::unique_ptr<Cursor>& c, uint64_t step, const Deadline& deadline);
+  /// place() on the run's own cursor.
   Cursor& seek(uint64_t step, const Deadline& deadline);
+  /// Writes the hashes of indices [first, end) (positions from + i·stepSize, all before the final
+  /// step) into their fixed slots of `out`, moving `c`.
+  void hashRange(std::unique_ptr<Cursor>& c, uint64_t from, uint64_t stepSize, uint64_t first, uint64_t end, char* out,
+                 const Deadline& deadline);
   void advance(Cursor& c, uint64_t target, const Deadline& deadline);
   std::unique_ptr<Cursor> makeCursor(const vm::VmState& from);
   Checkpoint snapshot(vm::VmState& state);
@@ -121,7 +130,7 @@ class ExecutionRun {
   std::string failure_;
   std::vector<std::function<void()>> waiting_;
 
-  std::mutex queryMutex_;  ///< checkpoints_ (after the build), cursor_
+  mutable std::mutex queryMutex_;  ///< checkpoints_ (after the build), cursor_
   std::vector<Checkpoint> checkpoints_;
   Checkpoint final_;
   std::unique_ptr<Cursor> cursor_;

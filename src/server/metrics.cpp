@@ -97,12 +97,18 @@ void Metrics::gaugeFunction(const std::string& name, std::function<double()> rea
 }
 
 double Metrics::value(const std::string& name, const std::string& labels) const {
-  std::lock_guard<std::mutex> lock(mutex_);
-  auto it = families_.find(name);
-  if (it == families_.end()) return 0;
-  if (it->second.read) return it->second.read();
-  auto v = it->second.values.find(labels);
-  return v == it->second.values.end() ? 0 : v->second;
+  std::function<double()> read;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    auto it = families_.find(name);
+    if (it == families_.end()) return 0;
+    if (!it->second.read) {
+      auto v = it->second.values.find(labels);
+      return v == it->second.values.end() ? 0 : v->second;
+    }
+    read = it->second.read;
+  }
+  return read();  // outside the lock: readers take other locks, which may be held by callers of inc()
 }
 
 uint64_t Metrics::count(const std::string& name, const std::string& labels) const {
@@ -114,13 +120,23 @@ uint64_t Metrics::count(const std::string& name, const std::string& labels) cons
 }
 
 std::string Metrics::render() const {
+  // Gauge functions run without the lock (they take the pools' and run manager's locks, whose
+  // holders may be waiting for this one in inc()).
+  std::map<std::string, std::function<double()>> readers;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    for (const auto& [name, f] : families_)
+      if (f.read) readers[name] = f.read;
+  }
+  std::map<std::string, double> read;
+  for (const auto& [name, fn] : readers) read[name] = fn();
   std::lock_guard<std::mutex> lock(mutex_);
   std::string out;
   for (const auto& [name, f] : families_) {
     const char* type = f.type == Type::Counter ? "counter" : f.type == Type::Gauge ? "gauge" : "histogram";
     out += "# HELP " + name + " " + f.help + "\n# TYPE " + name + " " + type + "\n";
-    if (f.read) {
-      out += name + " " + number(f.read()) + "\n";
+    if (auto r = read.find(name); r != read.end()) {
+      out += name + " " + number(r->second) + "\n";
       continue;
     }
     if (f.type != Type::Histogram) {

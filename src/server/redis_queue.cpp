@@ -184,6 +184,7 @@ void RedisConsumer::process(RedisClient& redis, const std::string& consumer, con
       return;
     }
   }
+  logInfo("redis job started", {{"stream", stream}, {"entry", id}, {"consumer", consumer}});
   Json input;
   try {
     input = Json::parse(msg);

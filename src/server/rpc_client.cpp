@@ -125,8 +125,16 @@ std::string RpcClient::exchange(const std::string& message) {
     }
     beast::get_lowest_layer(*impl_->ws).expires_after(options_.timeout);
     impl_->ws->text(true);
-    impl_->ws->write(net::buffer(message));
     impl_->buffer.consume(impl_->buffer.size());
+    beast::error_code writeError;
+    impl_->ws->write(net::buffer(message), writeError);
+    if (writeError) {
+      // The server may have refused the message and closed (e.g. 1009, too big): read its close
+      // frame if it arrived, to report the reason.
+      beast::error_code ec;
+      impl_->ws->read(impl_->buffer, ec);
+      throw beast::system_error(ec == websocket::error::closed ? ec : writeError);
+    }
     impl_->ws->read(impl_->buffer);
     std::string out = beast::buffers_to_string(impl_->buffer.data());
     impl_->buffer.consume(impl_->buffer.size());
@@ -167,24 +175,34 @@ Json RpcClient::call(const std::string& method, const Json& params) {
 }
 
 bool tryWebSocketUpgrade(const std::string& host, uint16_t port, const std::string& authorization, int& status, std::string& body) {
+  // A plain HTTP upgrade request, so that a refusal's status and body can be read (Beast's
+  // handshake does not return the response of a declined upgrade).
   net::io_context ioc;
   tcp::resolver resolver(ioc);
-  websocket::stream<beast::tcp_stream> ws(ioc);
-  beast::get_lowest_layer(ws).expires_after(std::chrono::seconds(30));
-  beast::get_lowest_layer(ws).connect(resolver.resolve(host, std::to_string(port)));
-  ws.set_option(websocket::stream_base::decorator([authorization](websocket::request_type& req) {
-    if (!authorization.empty()) req.set(http::field::authorization, authorization);
-  }));
-  websocket::response_type res;
+  beast::tcp_stream stream(ioc);
+  stream.expires_after(std::chrono::seconds(30));
+  stream.connect(resolver.resolve(host, std::to_string(port)));
+  http::request<http::empty_body> req{http::verb::get, "/", 11};
+  req.set(http::field::host, host);
+  req.set(http::field::connection, "Upgrade");
+  req.set(http::field::upgrade, "websocket");
+  req.set(http::field::sec_websocket_key, "dGhlIHNhbXBsZSBub25jZQ==");
+  req.set(http::field::sec_websocket_version, "13");
+  if (!authorization.empty()) req.set(http::field::authorization, authorization);
+  http::write(stream, req);
+  beast::flat_buffer buffer;
+  http::response_parser<http::string_body> parser;
+  parser.skip(false);
   beast::error_code ec;
-  ws.handshake(res, host, "/", ec);
-  status = static_cast<int>(res.result_int());
-  body = res.body();
-  if (!ec) {
-    ws.close(websocket::close_code::normal, ec);
-    return true;
+  http::read_header(stream, buffer, parser, ec);
+  if (ec) throw Error("WebSocket upgrade request failed: " + ec.message());
+  status = static_cast<int>(parser.get().result_int());
+  if (status != 101) {
+    http::read(stream, buffer, parser, ec);
+    body = parser.get().body();
   }
-  return false;
+  stream.socket().shutdown(tcp::socket::shutdown_both, ec);
+  return status == 101;
 }
 
 }  // namespace fpvm::server

@@ -89,6 +89,9 @@ void Server::start() {
     o.jwtSecret = jwtSecret_;
     http_ = std::make_unique<HttpServer>(o, *rpc_, metrics_, [this] { return health(); });
     http_->start();
+    const bool loopback = config_.addr == "127.0.0.1" || config_.addr == "::1" || config_.addr == "localhost";
+    if (!loopback && !config_.auth)
+      logWarn("serving without authentication on a non-loopback address", {{"addr", config_.addr}});
   }
   if (!config_.redisUrl.empty()) {
     redis_ = std::make_unique<RedisConsumer>(config_, *rpc_, metrics_, shutdown_);
