@@ -15,16 +15,6 @@
 namespace fpvm {
 namespace {
 
-std::vector<std::string> allRiscvTests() {
-  std::vector<std::string> out;
-  std::string dir = test::sharedDir();
-  if (dir.empty()) return out;
-  for (const char* suite : {"rv64ui-p", "rv64um-p", "rv64ua-p"})
-    for (const auto& e : std::filesystem::directory_iterator(dir + "/testdata/riscv-tests/" + suite)) out.push_back(e.path());
-  std::sort(out.begin(), out.end());
-  return out;
-}
-
 void runReference(vm::VmState& st) {
   vm::HostContext host;
   vm::NoTracker t;
@@ -33,7 +23,7 @@ void runReference(vm::VmState& st) {
 }
 
 TEST(FastEngine, MatchesReferenceOnRiscvTests) {
-  auto tests = allRiscvTests();
+  auto tests = test::allRiscvTestPaths();
   if (tests.empty()) GTEST_SKIP() << test::kSharedMissing;
   for (const auto& path : tests) {
     SCOPED_TRACE(path);
@@ -51,7 +41,7 @@ TEST(FastEngine, MatchesReferenceOnRiscvTests) {
 }
 
 TEST(FastEngine, ChunkedRunsWithHashesInBetweenMatchReference) {
-  auto tests = allRiscvTests();
+  auto tests = test::allRiscvTestPaths();
   if (tests.empty()) GTEST_SKIP() << test::kSharedMissing;
   for (const auto& path : tests) {
     SCOPED_TRACE(path);

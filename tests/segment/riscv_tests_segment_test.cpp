@@ -15,22 +15,12 @@
 namespace fpvm {
 namespace {
 
-std::vector<std::string> allRiscvTests() {
-  std::vector<std::string> out;
-  std::string dir = test::sharedDir();
-  if (dir.empty()) return out;
-  for (const char* suite : {"rv64ui-p", "rv64um-p", "rv64ua-p"})
-    for (const auto& e : std::filesystem::directory_iterator(dir + "/testdata/riscv-tests/" + suite)) out.push_back(e.path());
-  std::sort(out.begin(), out.end());
-  return out;
-}
-
 vm::VmState load(const std::string& path) {
   return vm::loadElf(vm::parseElf(readFile(path), path), vm::LoadOptions{.patchAndStack = false});
 }
 
 TEST(RiscvTestsSegments, EverySegmentMatchesTheProvingEngine) {
-  auto tests = allRiscvTests();
+  auto tests = test::allRiscvTestPaths();
   if (tests.empty()) GTEST_SKIP() << test::kSharedMissing;
   EXPECT_EQ(tests.size(), 84u);
   uint64_t segments = 0, steps = 0;

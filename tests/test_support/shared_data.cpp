@@ -1,6 +1,7 @@
 #include "test_support/shared_data.hpp"
 
 #include <cstdlib>
+#include <algorithm>
 #include <filesystem>
 
 #ifndef FPVM_SHARED_DIR
@@ -21,6 +22,17 @@ std::string riscvTestPath(const std::string& suite, const std::string& test) {
   if (dir.empty()) return "";
   std::string p = dir + "/testdata/riscv-tests/rv64" + suite + "-p/rv64" + suite + "-p-" + test;
   return std::filesystem::exists(p) ? p : "";
+}
+
+std::vector<std::string> allRiscvTestPaths() {
+  std::vector<std::string> out;
+  std::string dir = sharedDir();
+  if (dir.empty()) return out;
+  for (const char* suite : {"rv64ui-p", "rv64um-p", "rv64ua-p"})
+    for (const auto& e : std::filesystem::directory_iterator(dir + "/testdata/riscv-tests/" + suite))
+      out.push_back(e.path().string());
+  std::sort(out.begin(), out.end());
+  return out;
 }
 
 }  // namespace fpvm::test

@@ -2,6 +2,7 @@
 /// Locating the shared test data (../shared beside the checkout). Tests that need it skip with
 /// kSharedMissing where it is absent.
 #include <string>
+#include <vector>
 
 namespace fpvm::test {
 
@@ -13,5 +14,7 @@ inline constexpr const char* kSharedMissing =
 std::string sharedDir();
 /// Path of a shipped riscv-test, e.g. ("ui", "add") → …/rv64ui-p/rv64ui-p-add; "" if absent.
 std::string riscvTestPath(const std::string& suite, const std::string& test);
+/// Paths of all shipped riscv-tests (rv64ui-p, rv64um-p, rv64ua-p), sorted; empty if absent.
+std::vector<std::string> allRiscvTestPaths();
 
 }  // namespace fpvm::test
