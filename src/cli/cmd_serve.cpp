@@ -21,14 +21,19 @@ int runServe(const Args& args, const Args& serverCommand) {
   bool printConfig = false;
   app.add_option("--config", configFile, "JSON file of option names and values (flags override it)");
   app.add_flag("--print-config", printConfig, "print the effective configuration as JSON and exit");
-  std::map<std::string, std::string> given;  // option name → value text, in flag order
+  std::map<std::string, std::string> given;  // option name → value text
+  const nlohmann::json defaults = server::configToJson(server::ServerConfig{});
   for (const auto& o : server::configOptions()) {
     const std::string name = o.name;
+    const nlohmann::json& d = defaults[name];
+    std::string help = o.help;
+    if (!(d.is_string() && d.get<std::string>().empty()) && !(d.is_array() && d.empty()))
+      help += " [default: " + (d.is_string() ? d.get<std::string>() : d.dump()) + "]";
     if (o.kind == server::ConfigOption::Kind::Bool) {
       app.add_flag_function("--" + name + ",!--no-" + name,
-                            [&given, name](int64_t count) { given[name] = count > 0 ? "true" : "false"; }, o.help);
+                            [&given, name](int64_t count) { given[name] = count > 0 ? "true" : "false"; }, help);
     } else {
-      app.add_option_function<std::string>("--" + name, [&given, name](const std::string& v) { given[name] = v; }, o.help);
+      app.add_option_function<std::string>("--" + name, [&given, name](const std::string& v) { given[name] = v; }, help);
     }
   }
   if (!parseArgs(app, args)) return 0;
