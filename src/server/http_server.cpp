@@ -233,7 +233,9 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
     server_.metrics.inc("fpvm_http_oversize_total");
     const uint64_t limit = server_.options.requestSizeLimit;
     std::string size = "more than " + std::to_string(limit);
-    if (parser_ && parser_->content_length()) size = std::to_string(*parser_->content_length());
+    // content_length() is only defined once the header is parsed (Beast asserts otherwise).
+    if (parser_ && parser_->is_header_done() && parser_->content_length())
+      size = std::to_string(*parser_->content_length());
     logWarn("request refused", {{"reason", "request too large"}, {"bytes", size}, {"limit", std::to_string(limit)}});
     auto res = std::make_shared<http::response<http::string_body>>(http::status::payload_too_large, 11);
     res->set(http::field::server, "fpvm-validation-server");

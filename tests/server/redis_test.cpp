@@ -44,6 +44,12 @@ class RedisTest : public ::testing::Test {
     return cfg;
   }
   long long xlen(const std::string& stream) { return client_->command({"XLEN", stream}).integer; }
+  /// A consumer stores the result before it acknowledges and deletes the entry (the spec's
+  /// order): wait up to 10 s for the stream and the pending list to empty.
+  void waitDrained(const std::string& stream) {
+    for (int i = 0; i < 500 && (xlen(stream) != 0 || pending(stream) != 0); ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
   long long pending(const std::string& stream) { return client_->command({"XPENDING", stream, stream}).at(0).integer; }
 
   RedisServer redis_;
@@ -81,6 +87,7 @@ TEST_F(RedisTest, ResultsAndErrorsAreStoredAcknowledgedAndDeleted) {
   EXPECT_GT(ttl, 3500000);
   EXPECT_LE(ttl, 3600000);
   EXPECT_FALSE(client_->command({"GET", "test:error-key:" + stream + "." + broken}).isNil());
+  waitDrained(stream);
   EXPECT_EQ(xlen(stream), 0);
   EXPECT_EQ(pending(stream), 0);
   EXPECT_EQ(s.server().metrics().value("fpvm_redis_jobs_total", "outcome=\"result\""), 2);
@@ -107,6 +114,7 @@ TEST_F(RedisTest, EntriesPastMaxRetryCountGetAnErrorResult) {
   EXPECT_NE(outcome.message.find("gave up after 2 deliveries (max-retry-count is 1)"), std::string::npos) << outcome.message;
   EXPECT_EQ(s.server().metrics().value("fpvm_redis_claims_total"), 1);
   EXPECT_EQ(s.server().metrics().value("fpvm_redis_retries_total"), 1);
+  waitDrained(stream);
   EXPECT_EQ(xlen(stream), 0);
   EXPECT_EQ(pending(stream), 0);
 }
@@ -270,6 +278,9 @@ TEST_F(RedisTest, ThreeConsumersOneKilledMidJobEveryJobGetsExactlyOneResult) {
     done.insert(ids[i]);
   }
   EXPECT_EQ(done.size(), size_t(kJobs));
+  // A consumer stores the result before it acknowledges and deletes the entry (the spec's
+  // order), so the last entry may still be in the stream for a moment after its result appears.
+  waitDrained(stream);
   EXPECT_EQ(xlen(stream), 0);
   EXPECT_EQ(pending(stream), 0);
   // The killed consumer's job was taken over by a survivor.
