@@ -4,6 +4,7 @@
 
 #include "cli/cli_parse.hpp"
 #include "cli/guest_output.hpp"
+#include "cli/oracle_flags.hpp"
 #include "common/file_io.hpp"
 #include "common/hex.hpp"
 #include "common/logfmt.hpp"
@@ -58,9 +59,8 @@ int runRun(const Args& args, const Args& serverCommand) {
   CLI::App app("Run a VM state", "run");
   std::string input, output = "out.json", proofAt, proofFmt = "proof-%d.json", snapshotAt, snapshotFmt = "state-%d.json";
   std::string stopAt, stopAtPreimage, stopAtPreimageType, stopAtPreimageLargerThan, meta = "meta.json", infoAt = "%100000";
-  std::string guestStdout, guestStderr, preimageDir;
-  std::vector<std::string> locals, localFiles;
-  double preimageTimeout = 15;
+  std::string guestStdout, guestStderr;
+  OracleFlags oracleFlags;
   std::string engine = "fast";
   bool pprofCpu = false;
   app.add_option("--input", input, "input state file (JSON or binary, optional .gz)")->required();
@@ -78,10 +78,7 @@ int runRun(const Args& args, const Args& serverCommand) {
   app.add_flag("--pprof.cpu", pprofCpu, "accepted for compatibility; fpvm writes no Go profile");
   app.add_option("--guest-stdout", guestStdout, "write the guest's fd 1 bytes to this file (- = stdout) instead of logging");
   app.add_option("--guest-stderr", guestStderr, "write the guest's fd 2 bytes to this file (- = stderr) instead of logging");
-  app.add_option("--preimage-dir", preimageDir, "directory of preimages in op-program's format (0x<key>.txt, hex)");
-  app.add_option("--local", locals, "local boot value INDEX=HEX (repeatable)");
-  app.add_option("--local-file", localFiles, "JSON file of local boot values {\"INDEX\": \"0xHEX\"}");
-  app.add_option("--preimage-timeout", preimageTimeout, "seconds to wait for any answer from the preimage server");
+  oracleFlags.add(app);
   app.add_option("--engine", engine, "fast (validation, default) or proving (reference interpreter on every step)")
       ->check(CLI::IsMember({"fast", "proving"}));
   if (!parseArgs(app, args)) return 0;
@@ -95,16 +92,7 @@ int runRun(const Args& args, const Args& serverCommand) {
   options.preimageStop = parsePreimageStop(stopAtPreimage, stopAtPreimageType, stopAtPreimageLargerThan);
   if (pprofCpu) logWarn("--pprof.cpu is accepted for compatibility; no CPU profile is written");
 
-  preimage::HostOracleConfig oracleConfig;
-  for (const auto& l : locals) preimage::addLocalArgument(oracleConfig.locals, l);
-  for (const auto& f : localFiles) {
-    Bytes text = readFile(f);
-    preimage::addLocalJson(oracleConfig.locals, std::string(text.begin(), text.end()), f);
-  }
-  if (!preimageDir.empty()) oracleConfig.dataDir = preimageDir;
-  if (!(preimageTimeout > 0)) throw Error("--preimage-timeout must be positive");
-  oracleConfig.serverLimits.timeout = std::chrono::milliseconds(static_cast<int64_t>(preimageTimeout * 1000));
-  oracleConfig.serverCommand = serverCommand;
+  preimage::HostOracleConfig oracleConfig = oracleFlags.config(serverCommand);
 
   vm::SymbolTable symbols;
   if (meta.empty()) {
@@ -133,15 +121,10 @@ int runRun(const Args& args, const Args& serverCommand) {
   // preimage read that was in progress (docs/decisions/0002-hint-replay-on-resume.md).
   if (!state.lastCompleteHint.empty() && oracle.server()) oracle.hint(state.lastCompleteHint);
   vm::RunOutcome outcome;
-  try {
+  withOracle(oracle, [&] {
     outcome = vm::runLoop(state, host, options);
-  } catch (const Error& e) {
-    oracle.shutdown();
-    std::string how = oracle.server() ? oracle.server()->exitDescription() : "";
-    if (!how.empty()) throw Error(std::string(e.what()) + " (preimage server " + how + ")");
-    throw;
-  }
-  oracle.shutdown();
+    return 0;
+  });
   guestOutput.finish();
   if (outcome.interrupted) return kExitInterrupted;
   if (!output.empty()) {  // the final hash costs a Merkleization of all touched memory
