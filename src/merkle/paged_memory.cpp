@@ -258,6 +258,16 @@ void PagedMemory::merkleize() {
   root_ = upper_[kTreeDepth].at(0);
 }
 
+const Hash32* PagedMemory::committedNode(unsigned height, uint64_t index) const {
+  if (height >= kPageHeight) return &nodeAt(height, index);
+  const uint64_t pageIndex = index >> (kPageHeight - height);
+  const Page* page = findPage(pageIndex);
+  if (!page) return &zeroHash(height);
+  if (!page->hashes) return nullptr;
+  const uint64_t local = index & ((uint64_t(1) << (kPageHeight - height)) - 1);
+  return &page->hashes->nodes[(uint64_t(1) << (kPageHeight - height)) + local];
+}
+
 Hash32 PagedMemory::merkleRoot() {
   merkleize();
   return root_;

@@ -12,6 +12,7 @@
 #include "common/error.hpp"
 #include "merkle/geometry.hpp"
 #include "merkle/memory_proof.hpp"
+#include "merkle/pair_log.hpp"
 
 namespace fpvm::merkle {
 
@@ -107,6 +108,22 @@ class PagedMemory {
   /// The root computed from the page contents alone, ignoring every cache (for checks).
   Hash32 computeRootFromScratch() const;
 
+  // --- per-step batched hashing (merkle/path_batch.hpp) ---
+  /// Attaches `log` (nullptr detaches): every later write notes the leaf pairs it covers there.
+  /// The log belongs to this object: copies and moves of the memory do not take it.
+  void setPairLog(PairLog* log) { log_ = log; }
+  /// The node at `height` (1..58) with index `index` (= address >> (5 + height)) as of the last
+  /// merkleRoot()/proveLeaf(), ignoring writes since; nullptr when it lies inside a page that
+  /// keeps no inner-node cache (a page hashed at most once, or allocated since). The pointer
+  /// stays valid until the next Merkleization.
+  const Hash32* committedNode(unsigned height, uint64_t index) const;
+  /// True when page `pageIndex` exists and keeps its inner-node cache, i.e. committedNode() can
+  /// answer every height below the page root on its paths.
+  bool hasNodeCache(uint64_t pageIndex) const {
+    const Page* p = findPage(pageIndex);
+    return p && p->hashes;
+  }
+
  private:
   Page& pageForWrite(uint64_t pageIndex) {
     const CacheEntry& e = cache_[pageIndex % kCacheSize];
@@ -116,6 +133,8 @@ class PagedMemory {
   void markDirty(Page& p, uint64_t pageIndex, unsigned off, unsigned size) {
     unsigned first = off >> 6, last = (off + size - 1) >> 6;
     p.dirtyPairs |= (uint64_t(2) << last) - (uint64_t(1) << first);
+    if (log_) [[unlikely]]
+      log_->note((pageIndex << 6) | first, (pageIndex << 6) | last);
     if (!p.queued) {
       p.queued = true;
       dirtyPages_.push_back(pageIndex);
@@ -143,6 +162,7 @@ class PagedMemory {
   std::vector<std::unordered_map<uint64_t, Hash32>> upper_;
   Hash32 root_;
   size_t pageLimit_ = 0;
+  PairLog* log_ = nullptr;
 };
 
 /// Thrown when a page allocation would exceed PagedMemory's page limit.

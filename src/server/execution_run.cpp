@@ -11,6 +11,7 @@
 #include "common/logfmt.hpp"
 #include "server/config.hpp"
 #include "server/rpc_error.hpp"
+#include "server/step_hasher.hpp"
 #include "vm/interpreter.hpp"
 #include "vm/runner.hpp"
 
@@ -258,6 +259,12 @@ void ExecutionRun::hashRange(std::unique_ptr<Cursor>& c, uint64_t from, uint64_t
                              char* out, const Deadline& deadline) {
   place(c, from + first * stepSize, deadline);
   writeHash(out + first * kJsonBytesPerHash, c->state->stateHash());
+  if (stepSize == 1) {
+    hashEveryStep(*c, first + 1, end, out, deadline, [&] {
+      return std::to_string(from + first) + ".." + std::to_string(from + end);
+    });
+    return;
+  }
   const bool perStep = stepSize <= kInterpreterDistance;
   vm::NoTracker tracker;
   for (uint64_t i = first + 1; i < end; ++i) {
@@ -294,6 +301,38 @@ void ExecutionRun::hashRange(std::unique_ptr<Cursor>& c, uint64_t from, uint64_t
   }
 }
 
+void ExecutionRun::hashEveryStep(Cursor& c, uint64_t first, uint64_t end, char* out, const Deadline& deadline,
+                                 const std::function<std::string()>& range) {
+  // Chunks between cancel/deadline checks; each is hashed in batches by the StepHasher.
+  constexpr uint64_t kChunk = 4096;
+  std::vector<Hash32> hashes(std::min<uint64_t>(kChunk, end - first));
+  vm::VmState& st = *c.state;
+  StepHasher hasher(st, c.host);
+  c.engineStale = true;
+  for (uint64_t i = first; i < end;) {
+    const uint64_t n = std::min<uint64_t>(kChunk, end - i);
+    std::optional<StepHasher::Revert> revert;
+    try {
+      revert = hasher.run(n, hashes.data());
+    } catch (...) {
+      c.broken = true;
+      rethrowRunFailure(st, deadline, settings_.limits.memoryLimit);
+    }
+    if (revert) {
+      c.broken = true;
+      throw RpcError(kExecutionFailed, "execution failed: " + vm::describeRevert(st, revert->step, revert->pc, revert->code,
+                                                                                  revert->syscall, &prestate_->symbols, false));
+    }
+    for (uint64_t k = 0; k < n; ++k) writeHash(out + (i + k) * kJsonBytesPerHash, hashes[k]);
+    queryStepsExecuted_ += n;
+    i += n;
+    if (cancel_.load()) throw RpcError(kCancelled, "execution run was closed during the query");
+    if (deadline.passed())
+      throw RpcError(kTimeLimit, "max-execution-time exceeded while hashing steps " + range() + " (max-execution-time is " +
+                                     formatDuration(deadline.limit()) + ")");
+  }
+}
+
 std::string ExecutionRun::machineHashes(uint64_t from, uint64_t stepSize, uint64_t maxIterations, size_t reserveExtra) {
   requireReady();
   std::lock_guard<std::mutex> q(queryMutex_);
@@ -319,8 +358,8 @@ std::string ExecutionRun::machineHashes(uint64_t from, uint64_t stepSize, uint64
   // before its part and moved there with the fast engine.
   unsigned parts = 1;
   if (stepSize <= kInterpreterDistance && liveCount >= 2 * kMinHashesPerPart) {
-    const unsigned hw = std::max(1u, std::thread::hardware_concurrency());
-    parts = static_cast<unsigned>(std::min<uint64_t>({hw, kMaxHashParts, liveCount / kMinHashesPerPart}));
+    const unsigned threads = settings_.hashThreads ? settings_.hashThreads : std::max(1u, std::thread::hardware_concurrency());
+    parts = static_cast<unsigned>(std::min<uint64_t>({threads, kMaxHashParts, liveCount / kMinHashesPerPart}));
   }
   if (parts <= 1) {
     hashRange(cursor_, from, stepSize, 0, liveCount, slots, deadline);

@@ -29,6 +29,8 @@ struct RunSettings {
   RunLimits limits;
   unsigned cachedMachines = 4;
   uint64_t initialSteps = 100000;
+  /// Threads one long per-step hash query may use; 0 = min(cores, 8).
+  unsigned hashThreads = 0;
 };
 
 /// A machine state at a position of the trace.
@@ -43,7 +45,8 @@ inline constexpr uint64_t kMaxHashesPerQuery = (uint64_t(1) << 24) + 1;
 /// Bytes per hash in a JSON array: "0x…" (66) + quotes + comma.
 inline constexpr size_t kJsonBytesPerHash = 69;
 // Long per-step queries (step size ≤ 64, ≥ 2^17 hashes) are split over up to min(cores, 8)
-// threads, each from its own checkpoint (execution_run.cpp).
+// threads (RunSettings::hashThreads), each from its own checkpoint (execution_run.cpp); step size
+// 1 hashes in batches (step_hasher.hpp).
 
 class ExecutionRun {
  public:
@@ -115,6 +118,10 @@ class ExecutionRun {
   /// step) into their fixed slots of `out`, moving `c`.
   void hashRange(std::unique_ptr<Cursor>& c, uint64_t from, uint64_t stepSize, uint64_t first, uint64_t end, char* out,
                  const Deadline& deadline);
+  /// Step size 1: writes the hashes after every step for indices [first, end) into their slots
+  /// of `out` (the cursor stands at index first - 1); `range` names the steps in errors.
+  void hashEveryStep(Cursor& c, uint64_t first, uint64_t end, char* out, const Deadline& deadline,
+                     const std::function<std::string()>& range);
   void advance(Cursor& c, uint64_t target, const Deadline& deadline);
   std::unique_ptr<Cursor> makeCursor(const vm::VmState& from);
   Checkpoint snapshot(vm::VmState& state);

@@ -10,10 +10,11 @@
 
 namespace fpvm::vm {
 
-Witness VmState::witness() {
+Witness VmState::witness() { return witnessWith(memory.merkleRoot()); }
+
+Witness VmState::witnessWith(const Hash32& memRoot) const {
   Witness w{};
-  Hash32 root = memory.merkleRoot();
-  std::memcpy(w.data() + kOffMemRoot, root.data(), 32);
+  std::memcpy(w.data() + kOffMemRoot, memRoot.data(), 32);
   std::memcpy(w.data() + kOffPreimageKey, preimageKey.data(), 32);
   putBE64(w.data() + kOffPreimageOffset, preimageOffset);
   putBE64(w.data() + kOffPc, pc);

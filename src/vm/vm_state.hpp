@@ -38,6 +38,9 @@ struct VmState {
 
   /// The witness of the current state (Merkleizes memory as needed).
   Witness witness();
+  /// The witness of the current state with `memRoot` as its memory root (no Merkleization; for
+  /// callers that computed the root themselves, e.g. batched per-step hashing).
+  Witness witnessWith(const Hash32& memRoot) const;
   /// The state hash of the current state.
   Hash32 stateHash() { return hashWitness(witness()); }
   /// Status byte of the current state.
