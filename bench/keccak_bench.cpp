@@ -1,6 +1,7 @@
 // Keccak-f[1600] throughput per path: permutations per second on one thread for 64-byte inputs
 // (Merkle nodes) and for 362-byte messages (state witnesses, 3 permutations each). Reported,
-// never asserted. Usage: fpvm_keccak_bench [seconds per measurement, default 1]
+// never asserted. Usage: fpvm_keccak_bench [seconds per measurement, default 1; best of 3]
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -13,18 +14,23 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-/// Runs `fn` (which performs `permsPerCall` permutations) for about `seconds`; permutations/s.
+/// Runs `fn` (which performs `permsPerCall` permutations) three times for about `seconds` each;
+/// the best rate in permutations/s (the machine is shared, so the best run is the least disturbed).
 template <class Fn>
 double measure(double seconds, double permsPerCall, Fn fn) {
-  uint64_t calls = 0;
-  const auto start = Clock::now();
-  double elapsed = 0;
-  do {
-    for (int i = 0; i < 64; ++i) fn();
-    calls += 64;
-    elapsed = std::chrono::duration<double>(Clock::now() - start).count();
-  } while (elapsed < seconds);
-  return double(calls) * permsPerCall / elapsed;
+  double best = 0;
+  for (int rep = 0; rep < 3; ++rep) {
+    uint64_t calls = 0;
+    const auto start = Clock::now();
+    double elapsed = 0;
+    do {
+      for (int i = 0; i < 64; ++i) fn();
+      calls += 64;
+      elapsed = std::chrono::duration<double>(Clock::now() - start).count();
+    } while (elapsed < seconds);
+    best = std::max(best, double(calls) * permsPerCall / elapsed);
+  }
+  return best;
 }
 
 }  // namespace

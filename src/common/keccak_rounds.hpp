@@ -21,8 +21,12 @@ inline constexpr uint64_t kRoundConstants[24] = {
 /// `xor2(a, b)`, `xor5(a, b, c, d, e)`, `rotl<n>(a)` (0 < n < 64), `chi(a, b, c)` = a ^ (~b & c),
 /// and `xorConst(a, k)` (k broadcast to every element).
 template <class Ops>
-inline void keccakRounds(typename Ops::V* a) {
+inline void keccakRounds(typename Ops::V* state) {
   using V = typename Ops::V;
+  // A local copy whose address never escapes lives in registers across the rounds (the SIMD
+  // versions otherwise load and store all 25 vectors through `state` every round).
+  V a[25];
+  for (int i = 0; i < 25; ++i) a[i] = state[i];
   for (int round = 0; round < 24; ++round) {
     const V c0 = Ops::xor5(a[0], a[5], a[10], a[15], a[20]);
     const V c1 = Ops::xor5(a[1], a[6], a[11], a[16], a[21]);
@@ -89,6 +93,7 @@ inline void keccakRounds(typename Ops::V* a) {
     a[23] = Ops::chi(b23, b24, b20);
     a[24] = Ops::chi(b24, b20, b21);
   }
+  for (int i = 0; i < 25; ++i) state[i] = a[i];
 }
 
 }  // namespace fpvm::keccak_detail
