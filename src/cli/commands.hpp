@@ -28,5 +28,7 @@ int runValidateSegments(const Args& args, const Args& serverCommand);
 int runServe(const Args& args, const Args& serverCommand);
 /// Submits a validation request over Redis Streams and waits for the result.
 int runSubmit(const Args& args);
+/// Bisects a dispute between two parties down to one step and judges it (src/dispute).
+int runBisect(const Args& args);
 
 }  // namespace fpvm::cli

@@ -29,6 +29,7 @@ void usage() {
 #ifdef FPVM_WITH_SERVER
                "  serve      validation server: JSON-RPC over HTTP/WebSocket, Redis Streams (--prestates, …)\n"
                "  submit     submit a validation request over Redis Streams and wait for the result\n"
+               "  bisect     bisect a dispute between two parties to one step and judge its proof (--a, --b, --input)\n"
 #endif
                "\n"
                "Run `fpvm <command> --help` for the flags of a command.\n";
@@ -81,6 +82,8 @@ int main(int argc, char** argv) {
       rc = runServe(args, server);
     else if (command == "submit")
       rc = runSubmit(args);
+    else if (command == "bisect")
+      rc = runBisect(args);
 #endif
     else
       throw fpvm::Error("unknown command \"" + command + "\" (run `fpvm --help` for the list)");

@@ -1,0 +1,158 @@
+// `fpvm bisect`: plays the dispute game between two parties (validation servers or execution
+// runs in this process) down to one step, verifies that step's proofs statelessly and reports
+// whose claim holds (src/dispute).
+#include <iostream>
+#include <memory>
+
+#include "cli/cli_parse.hpp"
+#include "cli/commands.hpp"
+#include "common/file_io.hpp"
+#include "common/hex.hpp"
+#include "dispute/bisection.hpp"
+#include "dispute/local_party.hpp"
+#include "dispute/report_json.hpp"
+#include "dispute/rpc_party.hpp"
+#include "proof/proof_json.hpp"
+#include "server/config.hpp"
+#include "server/jwt.hpp"
+#include "server/validation_input.hpp"
+#include "vm/state_file.hpp"
+
+namespace fpvm::cli {
+namespace {
+
+/// Exit code when no claim could be established (undecided, neither claim holds, prestates differ).
+constexpr int kExitNoWinner = 3;
+
+nlohmann::json readJsonFile(const std::string& path, const std::string& flag) {
+  Bytes b = readFile(path);
+  try {
+    return nlohmann::json::parse(b.begin(), b.end());
+  } catch (const std::exception& e) {
+    throw Error(flag + " " + path + ": not valid JSON: " + e.what());
+  }
+}
+
+server::ValidationInput parseInput(const nlohmann::json& j, const std::string& where) {
+  try {
+    return server::parseValidationInput(j, where);
+  } catch (const std::exception& e) {  // RpcError is not an fpvm::Error
+    throw Error(e.what());
+  }
+}
+
+/// The flags of one side.
+struct PartyFlags {
+  std::string spec, input, prestate, jwtSecret;
+};
+
+struct LocalRunFlags {
+  std::string maxExecutionTime = "1h", memoryLimit = "0";
+  uint64_t initialSteps = 100000;
+  unsigned cachedMachines = 4;
+};
+
+std::unique_ptr<dispute::Party> makeParty(const char* name, const PartyFlags& f, const LocalRunFlags& local,
+                                          const std::string& sharedPrestate) {
+  const std::string flag = std::string("--") + name;
+  if (f.input.empty()) throw Error(flag + "-input (or --input) is required: the validation input of party " + name);
+  nlohmann::json input = readJsonFile(f.input, flag + "-input");
+  if (auto url = dispute::parseServerUrl(f.spec)) {
+    dispute::RpcPartyOptions o;
+    o.client = *url;
+    if (!f.jwtSecret.empty()) o.client.jwtSecret = server::loadOrCreateJwtSecret(f.jwtSecret);
+    const std::string prestate = f.prestate.empty() ? sharedPrestate : f.prestate;
+    if (prestate.empty()) throw Error(flag + "-prestate (or --prestate) is required for a server party: the 0x state hash of its prestate");
+    o.prestate = hash32FromHex(prestate, flag + "-prestate");
+    o.input = std::move(input);
+    return std::make_unique<dispute::RpcParty>(std::move(o));
+  }
+  if (!fileExists(f.spec)) throw Error(flag + " " + f.spec + ": neither http://HOST:PORT, ws://HOST:PORT nor an existing state file");
+  vm::VmState state = vm::readStateFile(f.spec);
+  server::RunSettings settings;
+  settings.limits.maxExecutionTime = server::parseDuration(local.maxExecutionTime, "--max-execution-time");
+  settings.limits.memoryLimit = server::parseByteSize(local.memoryLimit, "--memory-limit");
+  if (local.initialSteps == 0) throw Error("--initial-steps must be at least 1");
+  if (local.cachedMachines == 0) throw Error("--cached-machines must be at least 1");
+  settings.initialSteps = local.initialSteps;
+  settings.cachedMachines = local.cachedMachines;
+  auto party = std::make_unique<dispute::LocalParty>(std::move(state), parseInput(input, flag + "-input " + f.input), settings, f.spec);
+  const std::string prestate = f.prestate.empty() ? sharedPrestate : f.prestate;
+  if (!prestate.empty() && !(hash32FromHex(prestate, flag + "-prestate") == party->prestateHash()))
+    throw Error(flag + " " + f.spec + ": its state hash is " + toHex(party->prestateHash()) + ", not the given prestate " + prestate);
+  return party;
+}
+
+}  // namespace
+
+int runBisect(const Args& args) {
+  CLI::App app("Bisect a dispute between two parties down to one step and judge it with the stateless verifier", "bisect");
+  PartyFlags a, b;
+  LocalRunFlags local;
+  std::string input, prestate, jwtSecret, levels = "2^23,1", trustedInput, out, proofOut;
+  uint64_t topHashes = (uint64_t(1) << 19) + 1, maxPerQuery = (uint64_t(1) << 23) + 1;
+  bool sequential = false, quiet = false;
+  app.add_option("--a", a.spec, "party A: http://HOST:PORT or ws://HOST:PORT of a validation server, or a state file (run here)")->required();
+  app.add_option("--b", b.spec, "party B: as --a")->required();
+  app.add_option("--input", input, "validation input JSON {id, localKeys, preimages} of both parties");
+  app.add_option("--a-input", a.input, "party A's input (overrides --input)");
+  app.add_option("--b-input", b.input, "party B's input (overrides --input)");
+  app.add_option("--prestate", prestate, "0x state hash of the prestate (needed for server parties)");
+  app.add_option("--a-prestate", a.prestate, "party A's prestate (overrides --prestate)");
+  app.add_option("--b-prestate", b.prestate, "party B's prestate (overrides --prestate)");
+  app.add_option("--jwt-secret", jwtSecret, "hex JWT secret file for both servers (none: no Authorization header)");
+  app.add_option("--a-jwt-secret", a.jwtSecret, "party A's JWT secret file");
+  app.add_option("--b-jwt-secret", b.jwtSecret, "party B's JWT secret file");
+  app.add_option("--levels", levels, "step size of each level, e.g. 2^23,1 (BoLD) or 2^20,2^10,1")->capture_default_str();
+  app.add_option("--top-hashes", topHashes, "hashes asked for at the first level (horizon = (N-1) × first step size)")->capture_default_str();
+  app.add_option("--max-hashes-per-query", maxPerQuery, "longest answer asked for in one query; longer levels come in pieces")->capture_default_str();
+  app.add_flag("--sequential", sequential, "ask the parties one after the other instead of at the same time");
+  app.add_option("--trusted-input", trustedInput, "the game's own data (input JSON: local values, preimages) to judge reads no hash check covers");
+  app.add_option("--out", out, "write the report JSON here (atomically) as well as to stdout");
+  app.add_option("--proof-out", proofOut, "write the one-step proof that decides the dispute (proof JSON)");
+  app.add_option("--max-execution-time", local.maxExecutionTime, "local parties: limit on executing the trace")->capture_default_str();
+  app.add_option("--memory-limit", local.memoryLimit, "local parties: guest memory limit (0 = none)")->capture_default_str();
+  app.add_option("--initial-steps", local.initialSteps, "local parties: spacing of the first cached machines")->capture_default_str();
+  app.add_option("--cached-machines", local.cachedMachines, "local parties: machines kept at checkpoints")->capture_default_str();
+  app.add_flag("--quiet", quiet, "no progress lines on stderr");
+  app.footer("Exit code: 0 when a claim holds (or the parties agree), 3 when no claim can be established, 1 on errors.");
+  if (!parseArgs(app, args)) return 0;
+
+  if (a.input.empty()) a.input = input;
+  if (b.input.empty()) b.input = input;
+  if (a.jwtSecret.empty()) a.jwtSecret = jwtSecret;
+  if (b.jwtSecret.empty()) b.jwtSecret = jwtSecret;
+
+  dispute::BisectOptions options;
+  options.stepSizes = dispute::parseLevels(levels);
+  options.topHashes = topHashes;
+  options.maxHashesPerQuery = maxPerQuery;
+  options.parallel = !sequential;
+  dispute::checkOptions(options);
+  dispute::TrustedData trusted;
+  if (!trustedInput.empty()) {
+    server::ValidationInput t = parseInput(readJsonFile(trustedInput, "--trusted-input"), "--trusted-input " + trustedInput);
+    trusted.locals = std::move(t.locals);
+    trusted.preimages = std::move(t.preimages);
+    options.trusted = &trusted;
+  }
+  if (!quiet) options.progress = [](const std::string& line) { std::cerr << "bisect: " << line << std::endl; };
+
+  auto partyA = makeParty("a", a, local, prestate);
+  auto partyB = makeParty("b", b, local, prestate);
+  dispute::BisectReport report = dispute::bisect(*partyA, *partyB, options);
+  const std::string text = dispute::reportToJson(report).dump(2) + "\n";
+  if (!out.empty()) writeFileAtomic(out, ByteView(reinterpret_cast<const uint8_t*>(text.data()), text.size()));
+  if (!proofOut.empty()) {
+    if (!report.winningProof) throw Error("--proof-out: no proof decides this dispute (" + report.reason + ")");
+    const std::string p = proof::encodeProofJson(*report.winningProof);
+    writeFileAtomic(proofOut, ByteView(reinterpret_cast<const uint8_t*>(p.data()), p.size()));
+  }
+  std::cout << text;
+  if (!quiet) std::cerr << "bisect: " << dispute::outcomeName(report.outcome) << ", " << dispute::verdictName(report.verdict) << ": " << report.reason << std::endl;
+  const bool decided = report.verdict == dispute::Verdict::ClaimAHolds || report.verdict == dispute::Verdict::ClaimBHolds ||
+                       report.outcome == dispute::Outcome::PartiesAgree;
+  return decided ? 0 : kExitNoWinner;
+}
+
+}  // namespace fpvm::cli

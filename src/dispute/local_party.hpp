@@ -1,0 +1,42 @@
+#pragma once
+/// A party whose execution run lives in this process: the same ExecutionRun (machine cache,
+/// checkpoints, per-step hashing) the validation server uses, without the network.
+#include <memory>
+#include <optional>
+
+#include "dispute/party.hpp"
+#include "server/execution_run.hpp"
+#include "server/prestate_store.hpp"
+#include "server/validation_input.hpp"
+
+namespace fpvm::dispute {
+
+class LocalParty final : public Party {
+ public:
+  /// `name` is used in reports (e.g. the prestate file's path).
+  LocalParty(vm::VmState prestate, server::ValidationInput input, server::RunSettings settings, std::string name);
+  ~LocalParty() override;
+
+  std::string describe() const override { return "local " + name_; }
+  /// Executes the whole trace once (on this thread), keeping checkpoints.
+  void open() override;
+  std::vector<Hash32> machineHashes(uint64_t from, uint64_t stepSize, uint64_t maxIterations) override;
+  vm::StepProof proofAt(uint64_t position) override;
+  void close() noexcept override;
+  uint64_t roundTrips() const override { return 0; }
+
+  /// The prestate's hash.
+  const Hash32& prestateHash() const { return prestate_->hash; }
+  /// Steps of the whole trace (after open(), also after close()).
+  uint64_t finalStep() const;
+
+ private:
+  std::shared_ptr<const server::Prestate> prestate_;
+  std::shared_ptr<const server::ValidationInput> input_;
+  server::RunSettings settings_;
+  std::string name_;
+  std::unique_ptr<server::ExecutionRun> run_;
+  std::optional<uint64_t> finalStep_;
+};
+
+}  // namespace fpvm::dispute

@@ -1,0 +1,140 @@
+#include "dispute/step_judge.hpp"
+
+#include <cstdio>
+
+#include "common/error.hpp"
+#include "common/hex.hpp"
+#include "preimage/keys.hpp"
+#include "proof/step_verifier.hpp"
+#include "vm/revert_codes.hpp"
+#include "vm/vm_state.hpp"
+
+namespace fpvm::dispute {
+namespace {
+
+uint64_t readBE64(const uint8_t* p) {
+  uint64_t v = 0;
+  for (int i = 0; i < 8; ++i) v = v << 8 | p[i];
+  return v;
+}
+
+std::string shortHex(ByteView data) {
+  std::string h = toHex(data);
+  return h.size() > 42 ? h.substr(0, 42) + "…(" + std::to_string(data.size()) + " bytes)" : h;
+}
+
+/// Checks the preimage data of the proof; returns the problem, or "" when acceptable.
+std::string checkOracleData(const vm::StepProof& p, const TrustedData* trusted, bool& checked) {
+  checked = false;
+  const Hash32& key = *p.oracleKey;
+  const Bytes& v = p.oracleValue;
+  if (v.size() < 8 || readBE64(v.data()) != v.size() - 8)
+    return "its preimage value is not an 8-byte big-endian length followed by that many bytes";
+  const ByteView data(v.data() + 8, v.size() - 8);
+  const auto type = static_cast<preimage::KeyType>(key[0]);
+  const std::string keyName = preimage::keyTypeName(key[0]) + " key " + toHex(key);
+  if (type == preimage::KeyType::Keccak256 || type == preimage::KeyType::Sha256) {
+    try {
+      preimage::checkPreimage(key, data);
+    } catch (const Error&) {
+      return "its preimage for " + keyName + " does not hash to the key";
+    }
+    checked = true;
+    return "";
+  }
+  if (!trusted) return "";
+  if (type == preimage::KeyType::Local) {
+    const uint64_t index = readBE64(key.data() + 24);
+    auto it = trusted->locals.find(index);
+    if (it == trusted->locals.end()) return "it reads local value " + std::to_string(index) + ", which the game does not define";
+    checked = true;
+    if (!std::equal(it->second.begin(), it->second.end(), data.begin(), data.end()))
+      return "its local value " + std::to_string(index) + " is " + shortHex(data) + ", the game's is " + shortHex(it->second);
+    return "";
+  }
+  auto it = trusted->preimages.find(key);
+  if (it == trusted->preimages.end()) return "";
+  checked = true;
+  if (!std::equal(it->second.begin(), it->second.end(), data.begin(), data.end()))
+    return "its preimage for " + keyName + " differs from the one loaded in the oracle";
+  return "";
+}
+
+}  // namespace
+
+ProofCheck checkStepProof(const vm::StepProof& proof, const Hash32& agreedPre, const TrustedData* trusted) {
+  ProofCheck c;
+  c.oracleKey = proof.oracleKey;
+  const Hash32 pre = vm::VmState::hashWitness(proof.stateData);
+  if (!(pre == agreedPre)) {
+    c.problem = "its pre-state hashes to " + toHex(pre) + ", not to the agreed " + toHex(agreedPre);
+    return c;
+  }
+  if (proof.oracleKey) {
+    c.problem = checkOracleData(proof, trusted, c.oracleDataChecked);
+    if (!c.problem.empty()) return c;
+  }
+  std::unique_ptr<proof::PartOracle> oracle;
+  if (proof.oracleKey) oracle = std::make_unique<proof::SinglePreimageOracle>(*proof.oracleKey, proof.oracleValue);
+  proof::VerifyOptions opt;
+  opt.exactLength = true;
+  proof::VerifyResult r;
+  try {
+    r = proof::verifyStep(proof.stateData, proof.proofData, oracle.get(), opt);
+  } catch (const Error& e) {
+    c.problem = std::string("the verifier rejects it: ") + e.what();
+    return c;
+  }
+  if (!r.ok()) {
+    char code[16];
+    std::snprintf(code, sizeof code, "0x%x", r.revert);
+    c.problem = std::string("the step reverts with ") + code + " (" + vm::revertName(r.revert) + ")";
+    return c;
+  }
+  c.valid = true;
+  c.post = r.postHash;
+  return c;
+}
+
+Judgement judgeStep(const ProofCheck& a, const ProofCheck& b, const Hash32& claimA, const Hash32& claimB) {
+  Judgement j;
+  if (!a.valid && !b.valid) {
+    j.reason = "neither proof verifies (A: " + a.problem + "; B: " + b.problem + ")";
+    return j;
+  }
+  if (a.valid && b.valid && !(a.post == b.post)) {
+    j.reason = "both proofs verify but reach different states (A " + toHex(a.post) + ", B " + toHex(b.post) +
+               "): the step reads data the referee cannot check";
+    if (a.oracleKey) j.reason += " (" + preimage::keyTypeName((*a.oracleKey)[0]) + " key " + toHex(*a.oracleKey) + ")";
+    j.reason += "; give the game's data (--trusted-input) to decide";
+    return j;
+  }
+  const Hash32 truth = a.valid ? a.post : b.post;
+  j.truth = truth;
+  const std::string basis = a.valid && b.valid ? "both proofs verify and reach " + toHex(truth)
+                            : a.valid          ? "only A's proof verifies (B's: " + b.problem + "); it reaches " + toHex(truth)
+                                               : "only B's proof verifies (A's: " + a.problem + "); it reaches " + toHex(truth);
+  if (truth == claimA) {
+    j.verdict = Verdict::ClaimAHolds;
+    j.reason = basis + ", A's claim";
+  } else if (truth == claimB) {
+    j.verdict = Verdict::ClaimBHolds;
+    j.reason = basis + ", B's claim";
+  } else {
+    j.verdict = Verdict::NeitherHolds;
+    j.reason = basis + ", which neither party claimed";
+  }
+  return j;
+}
+
+const char* verdictName(Verdict v) {
+  switch (v) {
+    case Verdict::ClaimAHolds: return "claim-a-holds";
+    case Verdict::ClaimBHolds: return "claim-b-holds";
+    case Verdict::NeitherHolds: return "neither-claim-holds";
+    case Verdict::Undecided: return "undecided";
+  }
+  return "undecided";
+}
+
+}  // namespace fpvm::dispute
