@@ -60,7 +60,11 @@ std::unique_ptr<dispute::Party> makeParty(const char* name, const PartyFlags& f,
   if (auto url = dispute::parseServerUrl(f.spec)) {
     dispute::RpcPartyOptions o;
     o.client = *url;
-    if (!f.jwtSecret.empty()) o.client.jwtSecret = server::loadOrCreateJwtSecret(f.jwtSecret);
+    if (!f.jwtSecret.empty()) {
+      // A client must not invent a secret: the file has to be the server's.
+      if (!fileExists(f.jwtSecret)) throw Error(flag + "-jwt-secret " + f.jwtSecret + ": no such file");
+      o.client.jwtSecret = server::loadOrCreateJwtSecret(f.jwtSecret);
+    }
     const std::string prestate = f.prestate.empty() ? sharedPrestate : f.prestate;
     if (prestate.empty()) throw Error(flag + "-prestate (or --prestate) is required for a server party: the 0x state hash of its prestate");
     o.prestate = hash32FromHex(prestate, flag + "-prestate");

@@ -100,6 +100,9 @@ TEST_F(BisectCli, BadInputGetsAClearErrorAndExitCodeOne) {
       {"--a http://127.0.0.1:1 --b " + state + " --input " + d + "/a.json", "--a-prestate (or --prestate) is required"},
       {"--a " + state + " --b " + state + " --input " + d + "/nope.json", "nope.json"},
       {"--a " + state + " --b " + state + " --input " + state, "not valid JSON"},
+      {"--a http://127.0.0.1:1 --b " + state + " --input " + d + "/a.json --prestate 0x" + std::string(64, '1') + " --jwt-secret " + d +
+           "/no-secret",
+       "--a-jwt-secret " + d + "/no-secret: no such file"},
   };
   for (const auto& c : cases) {
     Outcome o = fpvm(dir, "bisect " + c.args);

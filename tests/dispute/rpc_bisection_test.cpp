@@ -5,6 +5,7 @@
 
 #include "common/hex.hpp"
 #include "dispute/rpc_party.hpp"
+#include "server/jwt.hpp"
 #include "server/run_manager.hpp"
 #include "dispute_fixtures.hpp"
 #include "server/validation_input.hpp"
@@ -63,6 +64,36 @@ TEST(RpcBisection, ServerAgainstLocalPartyWithALyingServerSide) {
   EXPECT_EQ(r.disputedStep, lieFrom - 1);
   EXPECT_EQ(r.roundTripsA, 0u);
   EXPECT_EQ(r.roundTripsB, 6u);
+}
+
+TEST(RpcBisection, JwtAuthenticatedServers) {
+  srv::TempDir dir;
+  const std::string secretPath = dir.path() + "/jwtsecret";
+  auto config = srv::testConfig();
+  config.auth = true;
+  config.jwtSecret = secretPath;
+  const Bytes secret = server::loadOrCreateJwtSecret(secretPath);  // created like `fpvm serve` does
+  srv::TestServer server(config, {lateReaderProgram()});
+  const Json in = lateReaderInput(1000, 1);
+  auto signedParty = rpcParty(server, in, true);
+  fpvm::dispute::RpcPartyOptions o;
+  o.client.port = server.port();
+  o.client.jwtSecret = secret;
+  o.prestate = hash32FromHex(server.prestate(0));
+  o.input = in;
+  auto b = std::make_unique<LyingParty>(std::make_unique<fpvm::dispute::RpcParty>(o), 2000);
+  // A has no secret: the server refuses it, and the error says so.
+  try {
+    fpvm::dispute::bisect(*signedParty, *b, smallLevels());
+    FAIL() << "a party without the secret must be refused";
+  } catch (const std::exception& e) {
+    EXPECT_NE(std::string(e.what()).find("validation_createExecutionRun failed"), std::string::npos) << e.what();
+  }
+  auto a = std::make_unique<fpvm::dispute::RpcParty>(o);
+  auto b2 = std::make_unique<LyingParty>(std::make_unique<fpvm::dispute::RpcParty>(o), 2000);
+  auto r = fpvm::dispute::bisect(*a, *b2, smallLevels());
+  EXPECT_EQ(r.verdict, Verdict::ClaimAHolds) << r.reason;
+  EXPECT_EQ(r.disputedStep, 1999u);
 }
 
 TEST(RpcBisection, ServerErrorsNameTheServerAndMethod) {
