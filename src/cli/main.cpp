@@ -25,7 +25,7 @@ void usage() {
                "  prove-segment      prove steps [A, B) as one segment proof (--input, --from, --to, --output)\n"
                "  verify-segment     re-execute a segment proof statelessly (--proof, --expect-post)\n"
                "  merge-segments     merge proofs of adjacent segments (--proof …, --output)\n"
-               "  validate-segments  validate a run by segment proofs on N threads (--input, --every, --threads)\n"
+               "  validate-segments  validate a run by segment proofs on N threads or Redis consumers (--input, --every, --threads, --redis-url)\n"
 #ifdef FPVM_WITH_SERVER
                "  serve      validation server: JSON-RPC over HTTP/WebSocket, Redis Streams (--prestates, …)\n"
                "  submit     submit a validation request over Redis Streams and wait for the result\n"

@@ -171,6 +171,25 @@ void runWorkers(unsigned threads, Work&& work) {
 
 }  // namespace
 
+SegmentRecord verifyEncodedSegment(const Bytes& proof, const std::string& what, const SegmentVerifyOptions& options) {
+  const double ts = threadCpuSeconds();
+  SegmentProof p = decodeSegmentProof(proof, what);
+  SegmentVerifyResult r = verifySegment(p, options);
+  SegmentRecord rec;
+  rec.from = r.fromStep;
+  rec.to = r.endStep;
+  rec.pre = r.preHash;
+  rec.post = r.postHash;
+  rec.exited = r.exited;
+  rec.bytes = proof.size();
+  rec.leaves = p.leaves.size();
+  rec.siblings = p.siblings.size();
+  rec.preimages = p.preimages.size();
+  rec.memoryProofs = r.memoryAccesses;
+  rec.verifySeconds = threadCpuSeconds() - ts;
+  return rec;
+}
+
 ChainReport verifySegmentChain(const std::vector<Bytes>& proofs, unsigned threads, const std::optional<Hash32>& start,
                                const std::optional<Hash32>& end, const std::vector<Hash32>& checkpoints,
                                const SegmentVerifyOptions& options) {
@@ -178,38 +197,33 @@ ChainReport verifySegmentChain(const std::vector<Bytes>& proofs, unsigned thread
   ChainReport rep;
   const size_t n = proofs.size();
   if (n == 0) throw Error("no segment proofs to verify");
-  if (!checkpoints.empty() && checkpoints.size() != n + 1)
-    throw Error("internal error: " + std::to_string(checkpoints.size()) + " checkpoints for " + std::to_string(n) + " segments");
   rep.segments.resize(n);
-  std::vector<uint8_t> exited(n, 0);
   std::atomic<size_t> next{0};
   FirstError error;
   runWorkers(std::min<unsigned>(std::max(threads, 1u), static_cast<unsigned>(n)), [&](unsigned) {
     for (;;) {
       const size_t i = next.fetch_add(1);
       if (i >= n || error.any()) return;
-      const double ts = threadCpuSeconds();
       try {
-        SegmentProof p = decodeSegmentProof(proofs[i], "#" + std::to_string(i));
-        SegmentVerifyResult r = verifySegment(p, options);
-        SegmentRecord& rec = rep.segments[i];
-        rec.from = r.fromStep;
-        rec.to = r.endStep;
-        rec.pre = r.preHash;
-        rec.post = r.postHash;
-        rec.bytes = proofs[i].size();
-        rec.leaves = p.leaves.size();
-        rec.siblings = p.siblings.size();
-        rec.preimages = p.preimages.size();
-        rec.memoryProofs = r.memoryAccesses;
-        exited[i] = r.exited;
-        rec.verifySeconds = threadCpuSeconds() - ts;
+        rep.segments[i] = verifyEncodedSegment(proofs[i], "#" + std::to_string(i), options);
       } catch (const std::exception& e) {  // Error, or bad_alloc on a hostile proof
         error.set(i, "segment " + std::to_string(i) + " does not verify: " + e.what());
       }
     }
   });
   error.rethrow();
+  checkSegmentChain(rep, start, end, checkpoints);
+  rep.wallSeconds = since(t0);
+  return rep;
+}
+
+void checkSegmentChain(ChainReport& rep, const std::optional<Hash32>& start, const std::optional<Hash32>& end,
+                       const std::vector<Hash32>& checkpoints) {
+  const size_t n = rep.segments.size();
+  if (n == 0) throw Error("no segments to chain");
+  if (!checkpoints.empty() && checkpoints.size() != n + 1)
+    throw Error("internal error: " + std::to_string(checkpoints.size()) + " checkpoints for " + std::to_string(n) + " segments");
+  rep.cpuSeconds = 0;
   for (size_t i = 0; i < n; ++i) {
     const SegmentRecord& s = rep.segments[i];
     rep.cpuSeconds += s.verifySeconds;
@@ -230,15 +244,29 @@ ChainReport verifySegmentChain(const std::vector<Bytes>& proofs, unsigned thread
   rep.endHash = rep.segments.back().post;
   rep.startStep = rep.segments.front().from;
   rep.endStep = rep.segments.back().to;
-  rep.exited = exited.back() != 0;
+  rep.exited = rep.segments.back().exited;
   if (end && !(rep.endHash == *end))
     throw Error("chain ends at " + toHex(rep.endHash) + " (step " + std::to_string(rep.endStep) + "), the claimed end is " +
                 toHex(*end));
-  rep.wallSeconds = since(t0);
-  return rep;
 }
 
-ValidateReport validateSegments(vm::VmState& st, vm::HostContext& host, const ValidateOptions& opt) {
+void adoptChain(ValidateReport& rep, ChainReport chain, double verifySeconds) {
+  if (chain.segments.size() != rep.segments.size())
+    throw Error("internal error: " + std::to_string(chain.segments.size()) + " verified segments for " +
+                std::to_string(rep.segments.size()) + " built");
+  rep.verifyWallSeconds = verifySeconds;
+  rep.verifyCpuSeconds = chain.cpuSeconds;
+  for (size_t i = 0; i < chain.segments.size(); ++i) {
+    SegmentRecord& v = chain.segments[i];
+    const SegmentRecord& b = rep.segments[i];
+    v.proveSeconds = b.proveSeconds;
+    if (v.bytes == 0) v.bytes = b.bytes;
+    if (v.memoryProofs == 0) v.memoryProofs = b.memoryProofs;
+  }
+  rep.segments = std::move(chain.segments);
+}
+
+ValidateReport buildSegmentProofs(vm::VmState& st, vm::HostContext& host, const ValidateOptions& opt, const ProofSink& sink) {
   if (opt.every == 0) throw Error("the checkpoint interval must be positive");
   const unsigned threads = std::max(opt.threads, 1u);
   const auto t0 = Clock::now();
@@ -280,11 +308,14 @@ ValidateReport validateSegments(vm::VmState& st, vm::HostContext& host, const Va
       SegmentRecord rec;
       rec.from = p.fromStep();
       rec.to = job.state.step;
+      rec.pre = p.preHash;  // claimed by the proof; verification replaces them
+      rec.post = p.postHash;
       rec.memoryProofs = stats.memoryProofs;
       Bytes bytes = encodeSegmentProof(p);
       rec.bytes = bytes.size();
       rec.proveSeconds = threadCpuSeconds() - ts;
       std::lock_guard<std::mutex> lock(resultMutex);
+      if (sink) sink(job.index, rec, bytes);
       if (built.size() <= job.index) built.resize(job.index + 1);
       built[job.index] = {rec, std::move(bytes)};
     } catch (const std::exception& e) {
@@ -359,24 +390,30 @@ ValidateReport validateSegments(vm::VmState& st, vm::HostContext& host, const Va
   if (built.empty()) throw Error("nothing to validate: the machine is at step " + std::to_string(st.step) +
                                  (st.exited ? " and has exited" : " and the step limit is reached"));
 
-  // Phase 2: N verifiers, each segment from its proof alone; the commitments must chain.
-  std::vector<Bytes> proofs;
-  proofs.reserve(built.size());
+  rep.proofs.reserve(built.size());
   for (auto& [rec, bytes] : built) {
     rep.proveCpuSeconds += rec.proveSeconds;
     rep.proofBytes += bytes.size();
     rep.singleStepBytes += (rec.to - rec.from) * 362 + rec.memoryProofs * 1920;
-    proofs.push_back(std::move(bytes));
+    rep.segments.push_back(rec);
+    rep.proofs.push_back(std::move(bytes));
   }
+  rep.wallSeconds = since(t0);
+  return rep;
+}
+
+ValidateReport validateSegments(vm::VmState& st, vm::HostContext& host, const ValidateOptions& opt) {
+  const auto t0 = Clock::now();
+  ValidateReport rep = buildSegmentProofs(st, host, opt);
+  if (rep.interrupted) return rep;
+  // Phase 2: N verifiers, each segment from its proof alone; the commitments must chain.
   const auto tv = Clock::now();
   SegmentVerifyOptions vo;
   vo.cancel = opt.cancel;
-  ChainReport chain = verifySegmentChain(proofs, threads, rep.checkpoints.front(), opt.claimedEnd, rep.checkpoints, vo);
-  rep.verifyWallSeconds = since(tv);
-  rep.verifyCpuSeconds = chain.cpuSeconds;
-  rep.segments = std::move(chain.segments);
-  for (size_t i = 0; i < rep.segments.size(); ++i) rep.segments[i].proveSeconds = built[i].first.proveSeconds;
-  if (opt.keepProofs) rep.proofs = std::move(proofs);
+  ChainReport chain =
+      verifySegmentChain(rep.proofs, std::max(opt.threads, 1u), rep.checkpoints.front(), opt.claimedEnd, rep.checkpoints, vo);
+  adoptChain(rep, std::move(chain), since(tv));
+  if (!opt.keepProofs) rep.proofs.clear();
   rep.wallSeconds = since(t0);
   return rep;
 }

@@ -5,6 +5,7 @@
 /// commitments must chain from the start hash to the end hash (and a claimed end, if given).
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -20,6 +21,7 @@ namespace fpvm::segment {
 struct SegmentRecord {
   uint64_t from = 0, to = 0;     ///< first step and end step (post-state Step)
   Hash32 pre, post;              ///< verified pre- and post-state hashes
+  bool exited = false;           ///< the verified post-state has exited
   size_t bytes = 0;              ///< encoded proof size
   size_t leaves = 0, siblings = 0, preimages = 0;
   uint64_t memoryProofs = 0;     ///< memory proofs the steps' one-step proofs would hold
@@ -36,6 +38,18 @@ struct ChainReport {
   double wallSeconds = 0;
   double cpuSeconds = 0;  ///< sum of the per-segment verification CPU times
 };
+
+/// Decodes and re-executes one encoded proof (`what` names it in errors); the record's
+/// verifySeconds is the calling thread's CPU time. Throws Error naming why it was rejected.
+SegmentRecord verifyEncodedSegment(const Bytes& proof, const std::string& what, const SegmentVerifyOptions& options = {});
+
+/// Checks that verified segments chain. `chain.segments` must hold, in chain order, each
+/// segment's verified pre/post hashes, steps and exit flag: each pre-state must be the previous post-state, the first must start at `start`
+/// and the last end at `end` when those are given, and with `checkpoints` (segments + 1 hashes)
+/// every pre- and post-state must be the commitment at its step. Fills the start/end fields,
+/// `exited` and `cpuSeconds` (sum of verifySeconds). Throws Error naming the first broken link.
+void checkSegmentChain(ChainReport& chain, const std::optional<Hash32>& start = std::nullopt,
+                       const std::optional<Hash32>& end = std::nullopt, const std::vector<Hash32>& checkpoints = {});
 
 /// Verifies encoded proofs on `threads` threads (1 = the calling thread only) and checks that
 /// they chain: each proof's pre-state is the previous one's verified post-state, the first
@@ -81,6 +95,24 @@ struct ValidateReport {
   uint64_t singleStepBytes = 0;  ///< the same steps as one-step proofs (362 + 1920 per memory proof)
   bool interrupted = false;      ///< the cancel flag stopped it (nothing was verified to the end)
 };
+
+/// Called once per built proof with its index and build figures (from, to, the proof's claimed
+/// pre and post hashes, bytes, memoryProofs, proveSeconds), in completion order, from the prover threads but never two calls at once. An
+/// exception thrown here stops the build and is reported as the failure of that segment.
+using ProofSink = std::function<void(size_t index, const SegmentRecord& built, const Bytes& proof)>;
+
+/// Phase 1 of validateSegments: the fast-engine pass with its commitments and the proofs built on
+/// `options.threads` threads. Returns the report with the phase-1 fields, `segments` holding the
+/// build figures, and every proof in `proofs` (whatever keepProofs says); nothing is verified
+/// yet. `sink`, when set, receives each proof as soon as it is built (to hand it to remote
+/// verifiers while the run goes on). Throws Error like validateSegments for the run itself.
+ValidateReport buildSegmentProofs(vm::VmState& start, vm::HostContext& host, const ValidateOptions& options,
+                                  const ProofSink& sink = {});
+
+/// Phase 2's bookkeeping: moves a checked chain (checkSegmentChain or verifySegmentChain) into
+/// the report of buildSegmentProofs — verified segments with their build figures kept,
+/// verification CPU time, `verifySeconds` as verifyWallSeconds.
+void adoptChain(ValidateReport& report, ChainReport chain, double verifySeconds);
 
 /// Validates `start` (left at the end state) with the fast engine and segment proofs. `host`'s
 /// oracle serves the fast engine; the provers read preimages from a copy of what it served.

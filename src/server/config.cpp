@@ -137,6 +137,8 @@ const std::vector<ConfigOption>& configOptions() {
       FPVM_DURATION_OPTION("response-entry-timeout", responseEntryTimeout, "TTL of Redis result and error keys"),
       FPVM_UINT_OPTION("max-retry-count", maxRetryCount, 1 << 20, "Redis deliveries of one entry before an error result"),
       FPVM_UINT_OPTION("redis-consumers", redisConsumers, 4096, "Redis consumer threads (0 = workers)"),
+      FPVM_BOOL_OPTION("segment-jobs", segmentJobs, "with redis-url: also verify segment proofs from <prefix>stream:segments"),
+      FPVM_UINT_OPTION("segment-max-steps", segmentMaxSteps, ~uint64_t(0), "longest segment (steps) a segment job may claim"),
       FPVM_STRING_OPTION("log-level", logLevel, "debug, info, warn or error"),
   };
   return options;
@@ -162,6 +164,7 @@ void ServerConfig::validate() const {
   if (logLevel != "debug" && logLevel != "info" && logLevel != "warn" && logLevel != "error")
     throw Error("invalid value for log-level: \"" + logLevel + "\" (expected debug, info, warn or error)");
   if (!rpc && redisUrl.empty()) throw Error("nothing to do: rpc is off and no redis-url is set");
+  if (segmentMaxSteps == 0) throw Error("invalid value for segment-max-steps: must be at least 1");
 }
 
 void applyConfigJson(ServerConfig& config, const nlohmann::json& object, const std::string& what) {

@@ -47,6 +47,8 @@ struct ServerConfig {
   Millis responseEntryTimeout{std::chrono::hours(1)};    ///< TTL of result/error keys
   unsigned maxRetryCount = 3;                            ///< deliveries before an error result
   unsigned redisConsumers = 0;                           ///< consumer threads; 0 = workers
+  bool segmentJobs = true;                 ///< also verify segment proofs from <prefix>stream:segments
+  uint64_t segmentMaxSteps = 4'000'000'000;  ///< longest segment a job may claim (untrusted input)
   // --- logging ---
   std::string logLevel = "info";
 

@@ -52,6 +52,8 @@ Metrics::Metrics() {
   declare("fpvm_redis_retries_total", Type::Counter, "Redis entries delivered again after a consumer stopped working on them");
   declare("fpvm_redis_heartbeats_total", Type::Counter, "XCLAIM JUSTID refreshes of running Redis entries");
   declare("fpvm_redis_errors_total", Type::Counter, "Redis command or connection failures");
+  declare("fpvm_segment_jobs_total", Type::Counter, "Segment-verification jobs from Redis by outcome (verified, rejected)");
+  declare("fpvm_segment_steps_total", Type::Counter, "Steps re-executed by verified segment jobs");
   declare("fpvm_http_oversize_total", Type::Counter, "Requests refused for exceeding request-size-limit");
   declare("fpvm_auth_failures_total", Type::Counter, "Requests refused for a missing or bad JWT");
 }

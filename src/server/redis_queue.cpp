@@ -9,8 +9,10 @@
 #include "common/hex.hpp"
 #include "common/logfmt.hpp"
 #include "server/redis_client.hpp"
+#include "server/redis_segment_jobs.hpp"
 #include "server/rpc_error.hpp"
 #include "server/rpc_service.hpp"
+#include "server/worker_pool.hpp"
 
 namespace fpvm::server {
 namespace {
@@ -61,19 +63,21 @@ std::string errorKey(const std::string& prefix, const std::string& stream, const
 // ---------------------------------------------------------------------------------------------
 // Consumer
 
-RedisConsumer::RedisConsumer(const ServerConfig& config, RpcService& rpc, Metrics& metrics, const std::atomic<bool>& shutdown)
-    : config_(config), rpc_(rpc), metrics_(metrics), shutdown_(shutdown), consumerBase_(uniqueConsumerBase()) {
+RedisConsumer::RedisConsumer(const ServerConfig& config, RpcService& rpc, WorkerPool& workers, Metrics& metrics,
+                             const std::atomic<bool>& shutdown)
+    : config_(config), rpc_(rpc), workers_(workers), metrics_(metrics), shutdown_(shutdown), consumerBase_(uniqueConsumerBase()) {
   for (const auto& h : rpc_.prestates().hashes()) {
     prestates_.push_back(h);
     streams_.push_back(streamName(config_.streamPrefix, h));
   }
+  if (config_.segmentJobs) streams_.push_back(segmentStreamName(config_.streamPrefix));
 }
 
 RedisConsumer::~RedisConsumer() { stop(); }
 
 void RedisConsumer::start() {
   if (streams_.empty()) {
-    logWarn("redis consumer not started: no prestates loaded");
+    logWarn("redis consumer not started: no prestates loaded and segment-jobs is off");
     return;
   }
   {
@@ -185,22 +189,11 @@ void RedisConsumer::process(RedisClient& redis, const std::string& consumer, con
     }
   }
   logInfo("redis job started", {{"stream", stream}, {"entry", id}, {"consumer", consumer}});
-  Json input;
-  try {
-    input = Json::parse(msg);
-  } catch (const std::exception& e) {
-    finish(false, errorValue(kParseError, std::string("entry field msg is not a JSON validation input: ") + e.what()), "error");
-    return;
-  }
-  auto prestate = rpc_.prestates().find(prestates_[streamIndex]);
   {
     std::lock_guard<std::mutex> lock(activeMutex_);
     active_[stream + "|" + id] = Active{stream, consumer};
   }
-  std::promise<CallResult> promise;
-  auto future = promise.get_future();
-  rpc_.validateQueued(std::move(input), prestate, [&promise](CallResult r) { promise.set_value(std::move(r)); });
-  CallResult r = future.get();
+  CallResult r = isSegmentStream(streamIndex) ? runSegment(msg, consumer) : runValidation(streamIndex, msg);
   {
     std::lock_guard<std::mutex> lock(activeMutex_);
     active_.erase(stream + "|" + id);
@@ -212,6 +205,49 @@ void RedisConsumer::process(RedisClient& redis, const std::string& consumer, con
   }
   if (r.code == 0) finish(true, r.json, "result");
   else finish(false, errorValue(r.code, r.message), "error");
+}
+
+CallResult RedisConsumer::runValidation(size_t streamIndex, std::string msg) {
+  Json input;
+  try {
+    input = Json::parse(msg);
+  } catch (const std::exception& e) {
+    return CallResult::error(kParseError, std::string("entry field msg is not a JSON validation input: ") + e.what());
+  }
+  auto prestate = rpc_.prestates().find(prestates_[streamIndex]);
+  std::promise<CallResult> promise;
+  auto future = promise.get_future();
+  rpc_.validateQueued(std::move(input), prestate, [&promise](CallResult r) { promise.set_value(std::move(r)); });
+  return future.get();
+}
+
+CallResult RedisConsumer::runSegment(const std::string& msg, const std::string& consumer) {
+  std::promise<CallResult> promise;
+  auto future = promise.get_future();
+  auto shuttingDown = [&promise] { promise.set_value(CallResult::error(kShuttingDown, "server shutting down")); };
+  auto job = [this, &promise, &msg, &consumer] {
+    segment::SegmentVerifyOptions options;
+    options.maxSteps = config_.segmentMaxSteps;
+    options.cancel = &shutdown_;
+    try {
+      Json result = verifySegmentJob(msg, options, consumer);
+      metrics_.inc("fpvm_segment_jobs_total", "outcome=\"verified\"");
+      metrics_.inc("fpvm_segment_steps_total", "", double(result["step"].get<uint64_t>() - result["from"].get<uint64_t>()));
+      promise.set_value(CallResult::ok(result.dump()));
+    } catch (const RpcError& e) {
+      if (shutdown_.load()) {  // interrupted by our own shutdown, not the proof's fault
+        promise.set_value(CallResult::error(kShuttingDown, "server shutting down"));
+        return;
+      }
+      metrics_.inc("fpvm_segment_jobs_total", "outcome=\"rejected\"");
+      promise.set_value(CallResult::error(e.code(), e.what()));
+    } catch (const std::exception& e) {
+      logError("segment job failed unexpectedly", {{"error", e.what()}});
+      promise.set_value(CallResult::error(kInternalError, std::string("internal error: ") + e.what()));
+    }
+  };
+  if (!workers_.postWait(WorkerPool::Job{job, shuttingDown})) shuttingDown();
+  return future.get();
 }
 
 void RedisConsumer::heartbeat() {
@@ -247,15 +283,19 @@ RedisProducer::RedisProducer(const std::string& url, std::string prefix)
 
 RedisProducer::~RedisProducer() = default;
 
-std::string RedisProducer::submit(const Hash32& prestate, const Json& input) {
-  const std::string stream = streamName(prefix_, prestate);
-  ensureGroup(*redis_, stream);
-  RedisReply r = redis_->command({"XADD", stream, "*", "msg", input.dump()});
-  return r.str;
+void RedisProducer::ensureStream(const std::string& stream) { ensureGroup(*redis_, stream); }
+
+std::string RedisProducer::add(const std::string& stream, const Json& msg) {
+  return redis_->command({"XADD", stream, "*", "msg", msg.dump()}).str;
 }
 
-std::optional<RedisProducer::Outcome> RedisProducer::poll(const Hash32& prestate, const std::string& id) {
+std::string RedisProducer::submit(const Hash32& prestate, const Json& input) {
   const std::string stream = streamName(prefix_, prestate);
+  ensureStream(stream);
+  return add(stream, input);
+}
+
+std::optional<RedisProducer::Outcome> RedisProducer::pollStream(const std::string& stream, const std::string& id) {
   RedisReply res = redis_->command({"GET", resultKey(prefix_, stream, id)});
   if (!res.isNil()) {
     Outcome o;
@@ -274,17 +314,24 @@ std::optional<RedisProducer::Outcome> RedisProducer::poll(const Hash32& prestate
   return std::nullopt;
 }
 
+std::optional<RedisProducer::Outcome> RedisProducer::poll(const Hash32& prestate, const std::string& id) {
+  return pollStream(streamName(prefix_, prestate), id);
+}
+
+void RedisProducer::remove(const std::string& stream, const std::string& id) {
+  redis_->command({"XACK", stream, stream, id});
+  redis_->command({"XDEL", stream, id});
+}
+
 RedisProducer::Outcome RedisProducer::wait(const Hash32& prestate, const std::string& id, milliseconds timeout, milliseconds interval) {
+  const std::string stream = streamName(prefix_, prestate);
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   for (;;) {
-    if (auto o = poll(prestate, id)) return *o;
+    if (auto o = pollStream(stream, id)) return *o;
     if (std::chrono::steady_clock::now() >= deadline) break;
     std::this_thread::sleep_for(interval);
   }
-  // Trim: nobody should start the request any more.
-  const std::string stream = streamName(prefix_, prestate);
-  redis_->command({"XACK", stream, stream, id});
-  redis_->command({"XDEL", stream, id});
+  remove(stream, id);  // nobody should start the request any more
   throw Error("no result for " + stream + " entry " + id + " within " + formatDuration(timeout) +
               "; the request was removed from the stream");
 }

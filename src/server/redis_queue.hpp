@@ -6,7 +6,9 @@
 /// `<prefix>result-key:<stream>.<entry id>` (errors at `<prefix>error-key:…`), then XACK and XDEL.
 /// While a job runs its entry is re-claimed (XCLAIM … JUSTID) every idletime-to-autoclaim/2;
 /// entries idle longer than that are taken over with XAUTOCLAIM, and an entry delivered more than
-/// max-retry-count times gets an error result instead of another run.
+/// max-retry-count times gets an error result instead of another run. With segment-jobs on,
+/// the consumers also take segment-verification jobs from `<prefix>stream:segments`
+/// (redis_segment_jobs.hpp) under the same rules.
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -26,6 +28,8 @@
 namespace fpvm::server {
 
 class RpcService;
+class WorkerPool;
+struct CallResult;
 
 /// Key names.
 std::string streamName(const std::string& prefix, const Hash32& prestate);
@@ -34,7 +38,9 @@ std::string errorKey(const std::string& prefix, const std::string& stream, const
 
 class RedisConsumer {
  public:
-  RedisConsumer(const ServerConfig& config, RpcService& rpc, Metrics& metrics, const std::atomic<bool>& shutdown);
+  /// Validation jobs go through `rpc` (its worker pool), segment jobs straight to `workers`.
+  RedisConsumer(const ServerConfig& config, RpcService& rpc, WorkerPool& workers, Metrics& metrics,
+                const std::atomic<bool>& shutdown);
   ~RedisConsumer();
   /// Creates the consumer groups and starts the consumer and heartbeat threads. Throws Error when
   /// Redis cannot be reached.
@@ -53,9 +59,16 @@ class RedisConsumer {
   /// Runs one entry; returns after its result is stored and the entry acknowledged.
   void process(class RedisClient& redis, const std::string& consumer, const std::string& stream, size_t streamIndex,
                const std::string& id, const std::string& msg, bool claimed);
+  /// Runs a validation job on the worker pool and waits for it.
+  CallResult runValidation(size_t streamIndex, std::string msg);
+  /// Runs a segment-verification job on the worker pool and waits for it.
+  CallResult runSegment(const std::string& msg, const std::string& consumer);
+  /// Streams [0, prestates_.size()) hold validations; the one after them segment jobs.
+  bool isSegmentStream(size_t streamIndex) const { return streamIndex >= prestates_.size(); }
 
   const ServerConfig& config_;
   RpcService& rpc_;
+  WorkerPool& workers_;
   Metrics& metrics_;
   const std::atomic<bool>& shutdown_;
   std::vector<std::string> streams_;
@@ -69,9 +82,11 @@ class RedisConsumer {
   std::map<std::string, Active> active_;  ///< entry id → where it runs
 };
 
-/// The producer side: submits validation requests and waits for their results.
+/// The producer side: submits requests and waits for their results. The prestate methods are
+/// for validation jobs; the stream methods serve any job kind (segment jobs use them).
 class RedisProducer {
  public:
+  /// Connects; throws Error naming the URL when Redis cannot be reached or the URL is bad.
   RedisProducer(const std::string& url, std::string prefix);
   ~RedisProducer();
 
@@ -91,6 +106,16 @@ class RedisProducer {
   /// group (so nobody runs it later) and fpvm::Error is thrown.
   Outcome wait(const Hash32& prestate, const std::string& id, std::chrono::milliseconds timeout,
                std::chrono::milliseconds interval = std::chrono::milliseconds(20));
+
+  /// Creates `stream` and its group (named like the stream) unless they exist.
+  void ensureStream(const std::string& stream);
+  /// XADDs `msg` as the entry's `msg` field to `stream` (which must exist); returns the entry id.
+  std::string add(const std::string& stream, const nlohmann::json& msg);
+  /// The stored outcome of entry `id` of `stream`, if any.
+  std::optional<Outcome> pollStream(const std::string& stream, const std::string& id);
+  /// Removes an entry from `stream` and its group's pending list (XACK + XDEL), so nobody starts
+  /// it later.
+  void remove(const std::string& stream, const std::string& id);
 
  private:
   std::unique_ptr<class RedisClient> redis_;

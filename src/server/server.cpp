@@ -13,9 +13,13 @@ namespace fpvm::server {
 
 Server::Server(ServerConfig config) : config_(std::move(config)) {
   config_.validate();
-  if (config_.prestates.empty()) throw Error("prestates: no prestate folder given (--prestates DIR)");
-  prestates_ = PrestateStore::load(config_.prestates);
-  if (prestates_.size() == 0) logWarn("no prestate loaded", {{"folder", config_.prestates}});
+  // A Redis consumer of segment jobs needs no prestate: segment proofs are verified statelessly.
+  const bool segmentsOnly = !config_.redisUrl.empty() && config_.segmentJobs;
+  if (config_.prestates.empty() && !segmentsOnly)
+    throw Error("prestates: no prestate folder given (--prestates DIR)");
+  if (!config_.prestates.empty()) prestates_ = PrestateStore::load(config_.prestates);
+  if (prestates_.size() == 0)
+    logWarn("no prestate loaded", {{"folder", config_.prestates.empty() ? "(none)" : config_.prestates}});
   init();
 }
 
@@ -94,7 +98,7 @@ void Server::start() {
       logWarn("serving without authentication on a non-loopback address", {{"addr", config_.addr}});
   }
   if (!config_.redisUrl.empty()) {
-    redis_ = std::make_unique<RedisConsumer>(config_, *rpc_, metrics_, shutdown_);
+    redis_ = std::make_unique<RedisConsumer>(config_, *rpc_, *workers_, metrics_, shutdown_);
     redis_->start();
   }
   logInfo("validation server started", {{"addr", config_.addr},

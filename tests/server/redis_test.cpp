@@ -19,6 +19,7 @@
 #include "server/redis_client.hpp"
 #include "server/redis_queue.hpp"
 #include "server/rpc_error.hpp"
+#include "consumer_process.hpp"
 #include "server_test_support.hpp"
 
 namespace fpvm::test::srv {
@@ -204,34 +205,11 @@ TEST_F(RedisTest, SubmitCommandPrintsTheResult) {
 
 // ---- three consumer processes, one killed mid-job ----
 
-struct Consumer {
-  pid_t pid = -1;
-  std::string log;
-};
-
-Consumer spawnConsumer(const std::string& prestates, const std::string& url, const std::string& log) {
-  Consumer c;
-  c.log = log;
-  c.pid = ::fork();
-  if (c.pid == 0) {
-    int fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    ::dup2(fd, 2);
-    ::dup2(fd, 1);
-    ::execl(FPVM_TEST_FPVM, FPVM_TEST_FPVM, "serve", "--no-rpc", "--prestates", prestates.c_str(), "--redis-url", url.c_str(),
-            "--stream-prefix", "kill:", "--workers", "1", "--idletime-to-autoclaim", "1s", "--max-retry-count", "3",
-            static_cast<char*>(nullptr));
-    ::_exit(127);
-  }
-  return c;
-}
-
-int countLines(const std::string& path, const std::string& needle) {
-  std::ifstream f(path);
-  std::string line;
-  int n = 0;
-  while (std::getline(f, line))
-    if (line.find(needle) != std::string::npos) ++n;
-  return n;
+ConsumerProcess spawnKillConsumer(const std::string& prestates, const std::string& url, const std::string& log) {
+  return spawnConsumer(url,
+                       {"--prestates", prestates, "--stream-prefix", "kill:", "--workers", "1", "--idletime-to-autoclaim", "1s",
+                        "--max-retry-count", "3", "--no-segment-jobs"},
+                       log);
 }
 
 TEST_F(RedisTest, ThreeConsumersOneKilledMidJobEveryJobGetsExactlyOneResult) {
@@ -240,9 +218,9 @@ TEST_F(RedisTest, ThreeConsumersOneKilledMidJobEveryJobGetsExactlyOneResult) {
   vm::VmState program = counterProgram();
   const Hash32 prestate = program.stateHash();
   server::writePrestateFolder(dir.path() + "/prestates", program);
-  std::vector<Consumer> consumers;
+  std::vector<ConsumerProcess> consumers;
   for (int i = 0; i < 3; ++i)
-    consumers.push_back(spawnConsumer(dir.path() + "/prestates", redis_.url(), dir.path() + "/consumer" + std::to_string(i) + ".log"));
+    consumers.push_back(spawnKillConsumer(dir.path() + "/prestates", redis_.url(), dir.path() + "/consumer" + std::to_string(i) + ".log"));
 
   server::RedisProducer producer(redis_.url(), "kill:");
   const std::string stream = server::streamName("kill:", prestate);
@@ -291,9 +269,7 @@ TEST_F(RedisTest, ThreeConsumersOneKilledMidJobEveryJobGetsExactlyOneResult) {
   for (const auto& c : consumers) stored += countLines(c.log, "stored=yes");
   EXPECT_EQ(stored, kJobs);
   for (size_t i = 1; i < consumers.size(); ++i) {
-    ::kill(consumers[i].pid, SIGTERM);
-    int status = 0;
-    ::waitpid(consumers[i].pid, &status, 0);
+    const int status = stopConsumer(consumers[i]);
     EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "consumer " << i << " status " << status;
   }
   std::cout << "[ redis ] 50 jobs over 3 consumers, one SIGKILLed mid-job; takeovers: " << takeovers << std::endl;

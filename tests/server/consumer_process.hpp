@@ -1,0 +1,63 @@
+#pragma once
+/// Redis consumers as separate `fpvm serve --no-rpc` processes (so a test can SIGKILL one in the
+/// middle of a job), and counting the log lines they write. Needs FPVM_TEST_FPVM (the fpvm
+/// binary), which the server test executables define.
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <fstream>
+#include <string>
+#include <vector>
+
+namespace fpvm::test::srv {
+
+/// A consumer process and the file its stdout and stderr go to.
+struct ConsumerProcess {
+  pid_t pid = -1;
+  std::string log;
+};
+
+/// Starts `fpvm serve --no-rpc --redis-url URL ARGS…` with its output in `log`.
+inline ConsumerProcess spawnConsumer(const std::string& url, const std::vector<std::string>& args, const std::string& log) {
+  std::vector<std::string> argv = {FPVM_TEST_FPVM, "serve", "--no-rpc", "--redis-url", url};
+  argv.insert(argv.end(), args.begin(), args.end());
+  std::vector<char*> cargv;
+  for (auto& a : argv) cargv.push_back(a.data());
+  cargv.push_back(nullptr);
+  ConsumerProcess c;
+  c.log = log;
+  c.pid = ::fork();
+  if (c.pid == 0) {
+    int fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    ::dup2(fd, 2);
+    ::dup2(fd, 1);
+    ::execv(FPVM_TEST_FPVM, cargv.data());
+    ::_exit(127);
+  }
+  return c;
+}
+
+/// Lines of the file at `path` containing `needle`.
+inline int countLines(const std::string& path, const std::string& needle) {
+  std::ifstream f(path);
+  std::string line;
+  int n = 0;
+  while (std::getline(f, line))
+    if (line.find(needle) != std::string::npos) ++n;
+  return n;
+}
+
+/// Stops a consumer with SIGTERM and returns its wait status.
+inline int stopConsumer(ConsumerProcess& c) {
+  int status = 0;
+  if (c.pid > 0) {
+    ::kill(c.pid, SIGTERM);
+    ::waitpid(c.pid, &status, 0);
+    c.pid = -1;
+  }
+  return status;
+}
+
+}  // namespace fpvm::test::srv
