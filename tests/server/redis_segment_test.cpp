@@ -304,7 +304,7 @@ TEST_F(RedisSegmentTest, ProducerReportsTheFirstRejectedSegmentAndABrokenClaim) 
 TEST_F(RedisSegmentTest, ConsumerKilledMidJobLosesNothing) {
   REQUIRE_REDIS(redis_);
   startConsumers(2, "kill:", {"--idletime-to-autoclaim", "1s", "--max-retry-count", "3"});
-  constexpr uint64_t kCount = 40'000'000, kEvery = 32'000'000;  // 160 M steps, 6 segments of ~0.4 s
+  constexpr uint64_t kCount = 20'000'000, kEvery = 16'000'000;  // 80 M steps, 6 segments of ~0.2 s
   const Hash32 end = counterEndHash(kCount);
   CounterRun run(kCount);
   segment::ValidateOptions opt;
