@@ -127,6 +127,7 @@ const std::vector<ConfigOption>& configOptions() {
       FPVM_UINT_OPTION("cached-challenge-machines", cachedChallengeMachines, 1 << 20, "machines cached per execution run"),
       FPVM_UINT_OPTION("initial-steps", initialSteps, ~uint64_t(0), "spacing of the first cached machines"),
       FPVM_UINT_OPTION("kept-closed-runs", keptClosedRuns, 1 << 20, "closed execution runs kept for a new run on the same input"),
+      FPVM_UINT_OPTION("hash-threads", hashThreads, 64, "threads one long per-step hash query uses (0 = min(cores, 8))"),
       ConfigOption{"preimage-server", "preimage server command for preimages not supplied inline (also: serve … -- cmd)",
                    K::StringList, [](ServerConfig& c, const Json& v) { c.preimageServer = toStringList(v, "preimage-server"); },
                    [](const ServerConfig& c) { return Json(c.preimageServer); }},

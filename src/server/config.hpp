@@ -37,6 +37,7 @@ struct ServerConfig {
   unsigned cachedChallengeMachines = 4;                   ///< checkpoints kept per run (>= 2)
   uint64_t initialSteps = 100000;                         ///< first checkpoint spacing
   unsigned keptClosedRuns = 2;  ///< closed runs kept for reuse by the same (prestate, input)
+  unsigned hashThreads = 0;     ///< threads of one long per-step hash query; 0 = min(cores, 8)
   // --- preimages not supplied inline ---
   std::vector<std::string> preimageServer;  ///< `run -- cmd` style server command (per run)
   Millis preimageTimeout{15000};

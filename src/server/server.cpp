@@ -45,6 +45,7 @@ void Server::init() {
   settings.limits.serverLimits.timeout = config_.preimageTimeout;
   settings.cachedMachines = config_.cachedChallengeMachines;
   settings.initialSteps = config_.initialSteps;
+  settings.hashThreads = config_.hashThreads;
   runs_ = std::make_unique<RunManager>(settings, *workers_, metrics_, config_.executionRunTimeout, config_.keptClosedRuns, &shutdown_);
   rpc_ = std::make_unique<RpcService>(config_, prestates_, *workers_, *queries_, *runs_, metrics_, shutdown_);
   WorkerPool* w = workers_.get();
