@@ -18,11 +18,7 @@ constexpr uint64_t kData = 0x20000;
 
 /// Appends "a7 = nr; a0 = fd; a1 = s0 + off; a2 = n; ecall" (5 steps).
 void sys(std::vector<uint32_t>& c, uint32_t nr, uint32_t fd, int32_t off, int32_t n) {
-  c.push_back(addi(a7, zero, int32_t(nr)));
-  c.push_back(addi(a0, zero, int32_t(fd)));
-  c.push_back(addi(a1, s0, off));
-  c.push_back(addi(a2, zero, n));
-  c.push_back(ecall());
+  appendSyscall(c, nr, fd, s0, off, n);
 }
 
 std::string le64Hex(uint64_t v) {

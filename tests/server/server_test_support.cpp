@@ -51,11 +51,7 @@ void putLocalKey(vm::VmState& st, uint64_t addr, uint64_t index) {
 
 /// Appends "a7 = nr; a0 = fd; a1 = s0 + off; a2 = n; ecall".
 void sys(std::vector<uint32_t>& c, uint32_t nr, uint32_t fd, int32_t off, int32_t n) {
-  c.push_back(addi(a7, zero, int32_t(nr)));
-  c.push_back(addi(a0, zero, int32_t(fd)));
-  c.push_back(addi(a1, s0, off));
-  c.push_back(addi(a2, zero, n));
-  c.push_back(ecall());
+  appendSyscall(c, nr, fd, s0, off, n);
 }
 
 Bytes le64(uint64_t v) {

@@ -5,6 +5,7 @@
 /// out-of-range immediates are truncated to the field (tests that want odd encodings use the
 /// format encoders directly).
 #include <cstdint>
+#include <vector>
 
 namespace fpvm::test::rvasm {
 
@@ -198,6 +199,17 @@ static_assert(sraiw(a0, a1, 31) == 0x41f5d51b);
 static_assert(subw(a0, a1, a2) == 0x40c5853b);
 static_assert(csrrwi(a0, 0x7c0, 5) == 0x7c02d573);
 static_assert(sw(a0, a1, -1) == 0xfea5afa3);
+// ---- sequences ----
+/// Appends a system call whose buffer lies at register `base` + `off` (5 instructions):
+/// addi a7, zero, nr; addi a0, zero, fd; addi a1, base, off; addi a2, zero, n; ecall.
+inline void appendSyscall(std::vector<uint32_t>& code, uint32_t nr, uint32_t fd, uint32_t base, int32_t off, int32_t n) {
+  code.push_back(addi(a7, zero, int32_t(nr)));
+  code.push_back(addi(a0, zero, int32_t(fd)));
+  code.push_back(addi(a1, base, off));
+  code.push_back(addi(a2, zero, n));
+  code.push_back(ecall());
+}
+
 static_assert(fence() == 0x0ff0000f && fence_i() == 0x0000100f && fence_tso() == 0x8330000f);
 static_assert(fmadd_d(1, 2, 3, 4) == 0x223170c3 && fadd_d(1, 2, 3) == 0x023170d3);
 static_assert(sfence_vma(a0, a1) == 0x12b50073 && wfi() == 0x10500073);
