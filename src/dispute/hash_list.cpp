@@ -3,7 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/error.hpp"
-#include "server/rpc_client.hpp"
+#include "server/rpc_call_error.hpp"
 
 namespace fpvm::dispute {
 namespace {
@@ -70,8 +70,7 @@ std::vector<Hash32> parseHashArrayResponse(std::string_view text, const std::str
     } catch (const std::exception& e) {
       throw Error(what + ": malformed JSON-RPC answer: " + e.what());
     }
-    if (j.is_object() && j.contains("error") && j["error"].is_object())
-      throw server::RpcCallError(j["error"].value("code", 0), j["error"].value("message", std::string()));
+    if (j.is_object() && j.contains("error")) throw server::rpcCallErrorFrom(j["error"]);
     throw Error(what + ": JSON-RPC answer without result");
   }
   size_t i = skipSpace(text, key + 8);

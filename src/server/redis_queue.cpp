@@ -10,6 +10,7 @@
 #include "common/logfmt.hpp"
 #include "server/redis_client.hpp"
 #include "server/redis_segment_jobs.hpp"
+#include "server/rpc_client.hpp"
 #include "server/rpc_error.hpp"
 #include "server/rpc_service.hpp"
 #include "server/worker_pool.hpp"
@@ -306,9 +307,14 @@ std::optional<RedisProducer::Outcome> RedisProducer::pollStream(const std::strin
   RedisReply err = redis_->command({"GET", errorKey(prefix_, stream, id)});
   if (!err.isNil()) {
     Outcome o;
-    Json e = Json::parse(err.str);
-    o.code = e.value("code", 0);
-    o.message = e.value("message", std::string());
+    const Json e = Json::parse(err.str, nullptr, false);
+    if (e.is_discarded()) {
+      o.message = "unreadable error entry: " + err.str.substr(0, 200);
+    } else {
+      const RpcCallError c = rpcCallErrorFrom(e);
+      o.code = c.code();
+      o.message = c.what();
+    }
     return o;
   }
   return std::nullopt;

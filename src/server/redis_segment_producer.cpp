@@ -111,10 +111,12 @@ RedisValidateReport validateSegmentsOverRedis(vm::VmState& st, vm::HostContext& 
       throw rejection(i, jobs, *o);
     }
     chain.segments[i] = segmentRecordFromResult(o->result);
-    if (o->result.value("index", ~uint64_t(0)) != i)
+    const auto index = o->result.find("index");
+    if (index == o->result.end() || !index->is_number_unsigned() || index->get<uint64_t>() != i)
       throw Error("the result of segment " + std::to_string(i) + " (" + jobs.stream() + " entry " + jobs.id(i) + ") names segment " +
-                  o->result.value("index", nlohmann::json()).dump());
-    out.verifiedBy[i] = o->result.value("consumer", std::string());
+                  (index == o->result.end() ? std::string("none") : index->dump()));
+    const auto consumer = o->result.find("consumer");
+    if (consumer != o->result.end() && consumer->is_string()) out.verifiedBy[i] = consumer->get<std::string>();
   }
   segment::checkSegmentChain(chain, rep.checkpoints.front(), opt.claimedEnd, rep.checkpoints);
   segment::adoptChain(rep, std::move(chain), since(tv));

@@ -166,10 +166,7 @@ Json RpcClient::call(const std::string& method, const Json& params) {
   } catch (const std::exception& e) {
     throw Error("malformed JSON-RPC answer: " + std::string(e.what()));
   }
-  if (res.contains("error")) {
-    const Json& e = res["error"];
-    throw RpcCallError(e.value("code", 0), e.value("message", std::string()));
-  }
+  if (res.is_object() && res.contains("error")) throw rpcCallErrorFrom(res["error"]);
   if (!res.contains("result")) throw Error("JSON-RPC answer without result");
   return res["result"];
 }

@@ -12,6 +12,7 @@
 
 #include "common/bytes.hpp"
 #include "common/error.hpp"
+#include "server/rpc_call_error.hpp"
 
 namespace fpvm::server {
 
@@ -22,16 +23,6 @@ struct RpcClientOptions {
   Bytes jwtSecret;  ///< empty = send no Authorization header
   std::chrono::seconds timeout{600};
   uint64_t maxResponseBytes = uint64_t(4) << 30;
-};
-
-/// A JSON-RPC error answer.
-class RpcCallError : public Error {
- public:
-  RpcCallError(int code, const std::string& message) : Error(message), code_(code) {}
-  int code() const { return code_; }
-
- private:
-  int code_;
 };
 
 class RpcClient {

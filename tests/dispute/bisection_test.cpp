@@ -220,6 +220,16 @@ TEST(HashList, ParsesServerAnswersAndNamesBadEntries) {
     EXPECT_EQ(e.code(), -32001);
     EXPECT_STREQ(e.what(), "run not found");
   }
+  // Found by fuzz_jsonrpc: an error object whose code is not a number (regress-error-code-string).
+  try {
+    fpvm::dispute::parseHashArrayResponse(R"({"jsonrpc":"2.0","id":2,"error":{"code":"run not found"}})", "t");
+    FAIL() << "an error answer must throw";
+  } catch (const server::RpcCallError& e) {
+    EXPECT_EQ(e.code(), 0);
+    EXPECT_NE(std::string(e.what()).find("without a message"), std::string::npos) << e.what();
+  }
+  EXPECT_THROW(fpvm::dispute::parseHashArrayResponse(R"({"jsonrpc":"2.0","id":2,"error":[1,{"message":7}]})", "t"),
+               server::RpcCallError);
   EXPECT_THROW(fpvm::dispute::parseHashArray("[" + h1 + ",\"0x12\"]", "t"), Error);
   EXPECT_THROW(fpvm::dispute::parseHashArray("[" + h1 + "", "t"), Error);
   EXPECT_THROW(fpvm::dispute::parseHashArray("[" + h1 + "] x", "t"), Error);

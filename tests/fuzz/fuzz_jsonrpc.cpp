@@ -12,7 +12,7 @@
 #include "dispute/hash_list.hpp"
 #include "fuzz_check.hpp"
 #include "server/params.hpp"
-#include "server/rpc_client.hpp"
+#include "server/rpc_call_error.hpp"
 #include "server/rpc_error.hpp"
 #include "server/validation_input.hpp"
 

@@ -319,7 +319,12 @@ TEST(Limits, RequestSizeLimitOverHttpAndWebSocket) {
     ws->exchange(body);
     ADD_FAILURE() << "oversize WebSocket message accepted";
   } catch (const Error& e) {
-    EXPECT_NE(std::string(e.what()).find("1009"), std::string::npos) << e.what();  // close code: message too big
+    // Close code 1009 (message too big) — or, when the server closes before the client has
+    // written the whole message, the client's write fails first (seen ~1 % of runs).
+    const std::string m = e.what();
+    EXPECT_TRUE(m.find("1009") != std::string::npos || m.find("Broken pipe") != std::string::npos ||
+                m.find("reset by peer") != std::string::npos)
+        << m;
   }
   // Still serving.
   EXPECT_EQ(s.client(false)->call("validation_name"), "fpvm-fast");
