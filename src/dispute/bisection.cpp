@@ -5,6 +5,7 @@
 #include <exception>
 #include <thread>
 
+#include "common/elapsed.hpp"
 #include "common/error.hpp"
 #include "common/hex.hpp"
 #include "server/execution_run.hpp"
@@ -13,8 +14,6 @@ namespace fpvm::dispute {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-double secondsSince(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
 
 /// Runs `fa` and `fb` (at the same time when `parallel`) and rethrows the first failure, A's first.
 template <class FA, class FB>

@@ -12,12 +12,6 @@
 namespace fpvm::dispute {
 namespace {
 
-uint64_t readBE64(const uint8_t* p) {
-  uint64_t v = 0;
-  for (int i = 0; i < 8; ++i) v = v << 8 | p[i];
-  return v;
-}
-
 std::string shortHex(ByteView data) {
   std::string h = toHex(data);
   return h.size() > 42 ? h.substr(0, 42) + "…(" + std::to_string(data.size()) + " bytes)" : h;
@@ -28,7 +22,7 @@ std::string checkOracleData(const vm::StepProof& p, const TrustedData* trusted, 
   checked = false;
   const Hash32& key = *p.oracleKey;
   const Bytes& v = p.oracleValue;
-  if (v.size() < 8 || readBE64(v.data()) != v.size() - 8)
+  if (v.size() < 8 || getBE64(v.data()) != v.size() - 8)
     return "its preimage value is not an 8-byte big-endian length followed by that many bytes";
   const ByteView data(v.data() + 8, v.size() - 8);
   const auto type = static_cast<preimage::KeyType>(key[0]);
@@ -44,7 +38,7 @@ std::string checkOracleData(const vm::StepProof& p, const TrustedData* trusted, 
   }
   if (!trusted) return "";
   if (type == preimage::KeyType::Local) {
-    const uint64_t index = readBE64(key.data() + 24);
+    const uint64_t index = getBE64(key.data() + 24);
     auto it = trusted->locals.find(index);
     if (it == trusted->locals.end()) return "it reads local value " + std::to_string(index) + ", which the game does not define";
     checked = true;

@@ -10,6 +10,7 @@
 #include <thread>
 #include <time.h>
 
+#include "common/elapsed.hpp"
 #include "common/error.hpp"
 #include "common/hex.hpp"
 #include "segment/segment_prover.hpp"
@@ -20,7 +21,6 @@ namespace fpvm::segment {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-double since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
 /// CPU time of the calling thread: per-segment costs stay meaningful on a busy machine.
 double threadCpuSeconds() {
   timespec ts{};
@@ -213,7 +213,7 @@ ChainReport verifySegmentChain(const std::vector<Bytes>& proofs, unsigned thread
   });
   error.rethrow();
   checkSegmentChain(rep, start, end, checkpoints);
-  rep.wallSeconds = since(t0);
+  rep.wallSeconds = secondsSince(t0);
   return rep;
 }
 
@@ -291,7 +291,7 @@ ValidateReport buildSegmentProofs(vm::VmState& st, vm::HostContext& host, const 
   double cRun = threadCpuSeconds();
   rep.checkpoints.push_back(st.stateHash());
   vm::VmState snapshot = st;
-  runSeconds += since(tRun);
+  runSeconds += secondsSince(tRun);
   runCpu += threadCpuSeconds() - cRun;
 
   // Phase 1: the fast engine hands a state copy per segment to the provers.
@@ -365,7 +365,7 @@ ValidateReport buildSegmentProofs(vm::VmState& st, vm::HostContext& host, const 
       Job job{index, std::move(snapshot), target};
       const bool more = !st.exited && st.step < limit;
       if (more) snapshot = st;
-      runSeconds += since(tRun);
+      runSeconds += secondsSince(tRun);
       runCpu += threadCpuSeconds() - cRun;
       if (threads > 1) {
         if (!queue.push(std::move(job))) break;
@@ -386,7 +386,7 @@ ValidateReport buildSegmentProofs(vm::VmState& st, vm::HostContext& host, const 
   rep.exited = st.exited;
   rep.runSeconds = runSeconds;
   rep.runCpuSeconds = runCpu;
-  rep.buildWallSeconds = since(t0);
+  rep.buildWallSeconds = secondsSince(t0);
   if (built.empty()) throw Error("nothing to validate: the machine is at step " + std::to_string(st.step) +
                                  (st.exited ? " and has exited" : " and the step limit is reached"));
 
@@ -398,7 +398,7 @@ ValidateReport buildSegmentProofs(vm::VmState& st, vm::HostContext& host, const 
     rep.segments.push_back(rec);
     rep.proofs.push_back(std::move(bytes));
   }
-  rep.wallSeconds = since(t0);
+  rep.wallSeconds = secondsSince(t0);
   return rep;
 }
 
@@ -412,9 +412,9 @@ ValidateReport validateSegments(vm::VmState& st, vm::HostContext& host, const Va
   vo.cancel = opt.cancel;
   ChainReport chain =
       verifySegmentChain(rep.proofs, std::max(opt.threads, 1u), rep.checkpoints.front(), opt.claimedEnd, rep.checkpoints, vo);
-  adoptChain(rep, std::move(chain), since(tv));
+  adoptChain(rep, std::move(chain), secondsSince(tv));
   if (!opt.keepProofs) rep.proofs.clear();
-  rep.wallSeconds = since(t0);
+  rep.wallSeconds = secondsSince(t0);
   return rep;
 }
 

@@ -3,6 +3,7 @@
 #include <optional>
 #include <thread>
 
+#include "common/elapsed.hpp"
 #include "common/error.hpp"
 #include "server/config.hpp"
 #include "server/redis_queue.hpp"
@@ -12,7 +13,6 @@ namespace fpvm::server {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-double since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
 
 /// The jobs of one validation, by segment index; removes the unfinished ones on request.
 class SegmentJobs {
@@ -119,9 +119,9 @@ RedisValidateReport validateSegmentsOverRedis(vm::VmState& st, vm::HostContext& 
     if (consumer != o->result.end() && consumer->is_string()) out.verifiedBy[i] = consumer->get<std::string>();
   }
   segment::checkSegmentChain(chain, rep.checkpoints.front(), opt.claimedEnd, rep.checkpoints);
-  segment::adoptChain(rep, std::move(chain), since(tv));
+  segment::adoptChain(rep, std::move(chain), secondsSince(tv));
   if (!opt.keepProofs) rep.proofs.clear();
-  rep.wallSeconds = since(t0);
+  rep.wallSeconds = secondsSince(t0);
   return out;
 }
 

@@ -23,7 +23,7 @@ void sys(std::vector<uint32_t>& c, uint32_t nr, uint32_t fd, int32_t off, int32_
 
 std::string le64Hex(uint64_t v) {
   Bytes b(8);
-  for (int i = 0; i < 8; ++i) b[i] = static_cast<uint8_t>(v >> (8 * i));
+  putLE(b.data(), v, 8);
   return toHex(b);
 }
 

@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cstdio>
 #include <future>
+#include <optional>
 #include <set>
 #include <thread>
 
@@ -22,15 +23,13 @@
 #include "vm/fast_engine.hpp"
 #include "vm/state_file.hpp"
 #include "consumer_process.hpp"
+#include "redis_fixture.hpp"
 #include "server_test_support.hpp"
 
 namespace fpvm::test::srv {
 namespace {
 
 using namespace std::chrono_literals;
-
-#define REQUIRE_REDIS(r) \
-  if (!(r).available()) GTEST_SKIP() << "SKIPPED: " << (r).problem()
 
 /// counterProgram(count) with its input's oracle, ready to validate.
 struct CounterRun {
@@ -76,11 +75,8 @@ struct CounterFiles {
   std::string path, flags;
 };
 
-class RedisSegmentTest : public ::testing::Test {
+class RedisSegmentTest : public RedisFixture {
  protected:
-  void SetUp() override {
-    if (redis_.available()) client_ = std::make_unique<server::RedisClient>(redis_.url());
-  }
   void TearDown() override {
     for (auto& c : consumers_) stopConsumer(c);
   }
@@ -95,23 +91,22 @@ class RedisSegmentTest : public ::testing::Test {
       for (int i = 0; i < 1000 && countLines(c.log, "redis consumer started") == 0; ++i) std::this_thread::sleep_for(10ms);
     for (auto& c : consumers_) ASSERT_EQ(countLines(c.log, "redis consumer started"), 1) << c.log;
   }
-  server::ServerConfig consumerConfig() {
-    auto cfg = testConfig();
-    cfg.rpc = false;
-    cfg.redisUrl = redis_.url();
-    cfg.streamPrefix = "test:";
-    cfg.idletimeToAutoclaim = 400ms;
-    return cfg;
+  /// Producer options for the fixture's redis-server.
+  server::RedisSegmentOptions redisOptions(const std::string& prefix, std::chrono::seconds timeout) const {
+    server::RedisSegmentOptions ro;
+    ro.url = redis_.url();
+    ro.prefix = prefix;
+    ro.timeout = timeout;
+    return ro;
   }
-  long long xlen(const std::string& stream) { return client_->command({"XLEN", stream}).integer; }
-  long long pending(const std::string& stream) { return client_->command({"XPENDING", stream, stream}).at(0).integer; }
-  /// Results are stored before the entry is acknowledged and deleted: wait for both.
-  void waitDrained(const std::string& stream) {
-    for (int i = 0; i < 500 && (xlen(stream) != 0 || pending(stream) != 0); ++i) std::this_thread::sleep_for(20ms);
+  /// Checkpoints every `every` steps, one local prover, and the claimed end (if any).
+  static segment::ValidateOptions chainOptions(uint64_t every, std::optional<Hash32> end = std::nullopt, unsigned threads = 1) {
+    segment::ValidateOptions opt;
+    opt.every = every;
+    opt.threads = threads;
+    opt.claimedEnd = end;
+    return opt;
   }
-
-  RedisServer redis_;
-  std::unique_ptr<server::RedisClient> client_;
   TempDir dir_;
   std::vector<ConsumerProcess> consumers_;
 };
@@ -123,14 +118,8 @@ TEST_F(RedisSegmentTest, TwoConsumerProcessesVerifyTheChainFromStartToClaimedEnd
   const Hash32 end = counterEndHash(kCount);
 
   CounterRun run(kCount);
-  segment::ValidateOptions opt;
-  opt.every = kEvery;
-  opt.threads = 1;
-  opt.claimedEnd = end;
-  server::RedisSegmentOptions ro;
-  ro.url = redis_.url();
-  ro.prefix = "seg:";
-  ro.timeout = 60s;
+  const segment::ValidateOptions opt = chainOptions(kEvery, end);
+  const server::RedisSegmentOptions ro = redisOptions("seg:", 60s);
   server::RedisValidateReport r = server::validateSegmentsOverRedis(run.state, run.host, opt, ro);
   const segment::ValidateReport& rep = r.validation;
   ASSERT_FALSE(rep.interrupted);
@@ -258,18 +247,13 @@ TEST_F(RedisSegmentTest, ProducerReportsTheFirstRejectedSegmentAndABrokenClaim) 
   auto cfg = consumerConfig();
   cfg.segmentMaxSteps = 150'000;  // the consumers refuse segments longer than this
   TestServer s(cfg, {});
-  server::RedisSegmentOptions ro;
-  ro.url = redis_.url();
-  ro.prefix = "test:";
-  ro.timeout = 30s;
+  const server::RedisSegmentOptions ro = redisOptions("test:", 30s);
   const std::string stream = server::segmentStreamName("test:");
   {
     // Segments of 200 000 steps (and a short tail): all but the tail are refused, and the first
     // by index is the one reported.
     CounterRun run(200'000);
-    segment::ValidateOptions opt;
-    opt.every = 200'000;
-    opt.threads = 1;
+    const segment::ValidateOptions opt = chainOptions(200'000);
     try {
       server::validateSegmentsOverRedis(run.state, run.host, opt, ro);
       ADD_FAILURE() << "segments of 200 000 steps passed a limit of 150 000";
@@ -307,14 +291,8 @@ TEST_F(RedisSegmentTest, ConsumerKilledMidJobLosesNothing) {
   constexpr uint64_t kCount = 20'000'000, kEvery = 16'000'000;  // 80 M steps, 6 segments of ~0.2 s
   const Hash32 end = counterEndHash(kCount);
   CounterRun run(kCount);
-  segment::ValidateOptions opt;
-  opt.every = kEvery;
-  opt.threads = 1;
-  opt.claimedEnd = end;
-  server::RedisSegmentOptions ro;
-  ro.url = redis_.url();
-  ro.prefix = "kill:";
-  ro.timeout = 120s;
+  const segment::ValidateOptions opt = chainOptions(kEvery, end);
+  const server::RedisSegmentOptions ro = redisOptions("kill:", 120s);
   auto result = std::async(std::launch::async, [&] { return server::validateSegmentsOverRedis(run.state, run.host, opt, ro); });
 
   // Kill consumer 0 while it runs a job (started more than it finished).

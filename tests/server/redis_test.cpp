@@ -20,6 +20,7 @@
 #include "server/redis_queue.hpp"
 #include "server/rpc_error.hpp"
 #include "consumer_process.hpp"
+#include "redis_fixture.hpp"
 #include "server_test_support.hpp"
 
 namespace fpvm::test::srv {
@@ -27,35 +28,7 @@ namespace {
 
 using namespace std::chrono_literals;
 
-#define REQUIRE_REDIS(r) \
-  if (!(r).available()) GTEST_SKIP() << "SKIPPED: " << (r).problem()
-
-class RedisTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    if (!redis_.available()) return;
-    client_ = std::make_unique<server::RedisClient>(redis_.url());
-  }
-  server::ServerConfig consumerConfig() {
-    auto cfg = testConfig();
-    cfg.rpc = false;
-    cfg.redisUrl = redis_.url();
-    cfg.streamPrefix = "test:";
-    cfg.idletimeToAutoclaim = 400ms;
-    return cfg;
-  }
-  long long xlen(const std::string& stream) { return client_->command({"XLEN", stream}).integer; }
-  /// A consumer stores the result before it acknowledges and deletes the entry (the spec's
-  /// order): wait up to 10 s for the stream and the pending list to empty.
-  void waitDrained(const std::string& stream) {
-    for (int i = 0; i < 500 && (xlen(stream) != 0 || pending(stream) != 0); ++i)
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  long long pending(const std::string& stream) { return client_->command({"XPENDING", stream, stream}).at(0).integer; }
-
-  RedisServer redis_;
-  std::unique_ptr<server::RedisClient> client_;
-};
+using RedisTest = RedisFixture;
 
 TEST_F(RedisTest, ResultsAndErrorsAreStoredAcknowledgedAndDeleted) {
   REQUIRE_REDIS(redis_);

@@ -176,16 +176,7 @@ std::vector<Hash32> referenceHashes(const vm::VmState& programState, const Json&
 }
 
 Hash32 referenceHashAt(const vm::VmState& programState, const Json& input, uint64_t steps) {
-  vm::VmState st = programState;
-  RefOracle oracle;
-  oracle.in = server::parseValidationInput(input, "input");
-  vm::HostContext host;
-  host.oracle = &oracle;
-  vm::NoTracker tracker;
-  vm::Interpreter<vm::NoTracker> interp(st, host, tracker);
-  while (!st.exited && st.step < steps)
-    if (interp.step() != vm::kOk) throw Error("reference run reverted at step " + std::to_string(st.step));
-  return st.stateHash();
+  return referenceHashes(programState, input, steps, 1).front();
 }
 
 TempDir::TempDir() {

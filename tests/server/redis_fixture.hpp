@@ -1,0 +1,48 @@
+#pragma once
+/// The fixture the Redis tests share: a redis-server of their own (skipped with a message when it
+/// is not installed), a client on it, a consumer configuration for in-process servers, and the
+/// stream checks (length, pending entries, waiting until a stream is drained).
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <memory>
+#include <string>
+#include <thread>
+
+#include "server/redis_client.hpp"
+#include "server_test_support.hpp"
+
+namespace fpvm::test::srv {
+
+/// Skips the test, naming why, when the fixture's redis-server could not be started.
+#define REQUIRE_REDIS(r) \
+  if (!(r).available()) GTEST_SKIP() << "SKIPPED: " << (r).problem()
+
+class RedisFixture : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (redis_.available()) client_ = std::make_unique<server::RedisClient>(redis_.url());
+  }
+  /// testConfig() as a Redis consumer only: no RPC, prefix "test:", autoclaim after 400 ms.
+  server::ServerConfig consumerConfig() {
+    auto cfg = testConfig();
+    cfg.rpc = false;
+    cfg.redisUrl = redis_.url();
+    cfg.streamPrefix = "test:";
+    cfg.idletimeToAutoclaim = std::chrono::milliseconds(400);
+    return cfg;
+  }
+  long long xlen(const std::string& stream) { return client_->command({"XLEN", stream}).integer; }
+  long long pending(const std::string& stream) { return client_->command({"XPENDING", stream, stream}).at(0).integer; }
+  /// A consumer stores the result before it acknowledges and deletes the entry (the spec's
+  /// order): wait up to 10 s for the stream and the pending list to empty.
+  void waitDrained(const std::string& stream) {
+    for (int i = 0; i < 500 && (xlen(stream) != 0 || pending(stream) != 0); ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+
+  RedisServer redis_;
+  std::unique_ptr<server::RedisClient> client_;
+};
+
+}  // namespace fpvm::test::srv
