@@ -9,7 +9,9 @@
 #include <string>
 #include <thread>
 
+#include "server/metrics.hpp"
 #include "server/redis_client.hpp"
+#include "server/server.hpp"
 #include "server_test_support.hpp"
 
 namespace fpvm::test::srv {
@@ -38,6 +40,14 @@ class RedisFixture : public ::testing::Test {
   /// order): wait up to 10 s for the stream and the pending list to empty.
   void waitDrained(const std::string& stream) {
     for (int i = 0; i < 500 && (xlen(stream) != 0 || pending(stream) != 0); ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+
+  /// A consumer counts a job in fpvm_redis_jobs_total{outcome} after its XACK and XDEL: wait up to
+  /// 10 s for the count to reach `n` (the caller then asserts it).
+  static void waitForJobs(server::Server& server, const std::string& outcome, double n) {
+    const std::string labels = "outcome=\"" + outcome + "\"";
+    for (int i = 0; i < 500 && server.metrics().value("fpvm_redis_jobs_total", labels) < n; ++i)
       std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
 

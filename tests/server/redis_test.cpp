@@ -64,6 +64,8 @@ TEST_F(RedisTest, ResultsAndErrorsAreStoredAcknowledgedAndDeleted) {
   waitDrained(stream);
   EXPECT_EQ(xlen(stream), 0);
   EXPECT_EQ(pending(stream), 0);
+  waitForJobs(s.server(), "result", 2);
+  waitForJobs(s.server(), "error", 1);
   EXPECT_EQ(s.server().metrics().value("fpvm_redis_jobs_total", "outcome=\"result\""), 2);
   EXPECT_EQ(s.server().metrics().value("fpvm_redis_jobs_total", "outcome=\"error\""), 1);
 }
@@ -139,6 +141,7 @@ TEST_F(RedisTest, HeartbeatsKeepALongJobFromBeingTakenOver) {
   const std::string id = producer.submit(prestate, counterInput(300'000'000, 0));  // ~1.2 G steps, a few seconds
   auto outcome = producer.wait(prestate, id, 60s);
   ASSERT_TRUE(outcome.ok) << outcome.message;
+  waitForJobs(s.server(), "result", 1);
   EXPECT_EQ(s.server().metrics().value("fpvm_redis_claims_total"), 0);
   EXPECT_GE(s.server().metrics().value("fpvm_redis_heartbeats_total"), 2);
   EXPECT_EQ(s.server().metrics().value("fpvm_redis_jobs_total", "outcome=\"result\""), 1);
