@@ -79,8 +79,10 @@ int runRun(const Args& args, const Args& serverCommand) {
   app.add_option("--guest-stdout", guestStdout, "write the guest's fd 1 bytes to this file (- = stdout) instead of logging");
   app.add_option("--guest-stderr", guestStderr, "write the guest's fd 2 bytes to this file (- = stderr) instead of logging");
   oracleFlags.add(app);
-  app.add_option("--engine", engine, "fast (validation, default) or proving (reference interpreter on every step)")
-      ->check(CLI::IsMember({"fast", "proving"}));
+  app.add_option("--engine", engine,
+                 "fast (validation, default), proving (per-store Merkle bookkeeping) or reference (reference "
+                 "interpreter on every step)")
+      ->check(CLI::IsMember({"fast", "proving", "reference"}));
   if (!parseArgs(app, args)) return 0;
 
   vm::RunOptions options;
@@ -88,7 +90,9 @@ int runRun(const Args& args, const Args& serverCommand) {
   options.infoAt = vm::StepPattern::parse(infoAt, "--info-at");
   options.snapshotAt = vm::StepPattern::parse(snapshotAt, "--snapshot-at");
   options.proofAt = vm::StepPattern::parse(proofAt, "--proof-at");
-  options.fastEngine = engine == "fast";
+  options.engine = engine == "fast"      ? vm::EngineChoice::Fast
+                   : engine == "proving" ? vm::EngineChoice::Proving
+                                         : vm::EngineChoice::Reference;
   options.preimageStop = parsePreimageStop(stopAtPreimage, stopAtPreimageType, stopAtPreimageLargerThan);
   if (pprofCpu) logWarn("--pprof.cpu is accepted for compatibility; no CPU profile is written");
 

@@ -36,6 +36,9 @@ static_assert(sizeof(Slot) == 8);
 
 constexpr unsigned kSlotsPerPage = merkle::kPageSize / 4;
 constexpr unsigned kSinkRegister = 32;
+/// Steps per chunk: the cancel flag is polled at chunk starts, and the last steps of a chunk run
+/// in checked mode, so chunks are long.
+constexpr uint64_t kChunkSteps = uint64_t(1) << 20;
 
 alignas(64) const uint8_t kZeroPage[merkle::kPageSize] = {};
 
@@ -144,7 +147,8 @@ struct FastEngine::DecodedPage {
   DecodedPage() { slots[kSlotsPerPage].op = opPageEnd; }
 };
 
-FastEngine::FastEngine(VmState& state, HostContext& host) : s_(state), host_(host) {}
+FastEngine::FastEngine(VmState& state, HostContext& host, Bookkeeping bookkeeping)
+    : s_(state), host_(host), bookkeeping_(bookkeeping) {}
 FastEngine::~FastEngine() = default;
 
 void FastEngine::invalidateCaches() {
@@ -206,13 +210,22 @@ void FastEngine::storeSlow(uint64_t addr, unsigned size, uint64_t value) {
     noteCodeWrite(addr, size);
     return;
   }
-  uint8_t* data = s_.memory.pageForDirectWrite(idx);
+  merkle::Page* page = nullptr;
+  uint8_t* data;
+  if (bookkeeping_ == Bookkeeping::LeafPairs) {
+    page = &s_.memory.allocatePage(idx);
+    data = page->data;
+    s_.memory.noteDirectWrite(*page, idx, off, size);
+  } else {
+    data = s_.memory.pageForDirectWrite(idx);
+  }
   putLE(data + off, value, size);
   readTlb_[idx % kTlbSize] = TlbEntry{idx, data};
   if (code_.count(idx)) {
     noteCodeWrite(addr, size);
   } else {
     writeTlb_[idx % kTlbSize] = TlbEntry{idx, data};
+    writePages_[idx % kTlbSize] = page;
   }
 }
 
@@ -255,6 +268,12 @@ RevertCode FastEngine::slowStep(uint64_t* regs, uint64_t& pc) {
 #pragma GCC diagnostic ignored "-Wpedantic"
 
 FastStop FastEngine::run(uint64_t maxSteps, const std::atomic<bool>* cancel) {
+  return bookkeeping_ == Bookkeeping::LeafPairs ? runThreaded<Bookkeeping::LeafPairs>(maxSteps, cancel)
+                                                : runThreaded<Bookkeeping::Pages>(maxSteps, cancel);
+}
+
+template <Bookkeeping kBookkeeping>
+FastStop FastEngine::runThreaded(uint64_t maxSteps, const std::atomic<bool>* cancel) {
   // Anything may have hashed memory since the last run (clearing dirty marks): re-mark pages
   // on their first write by refilling the write TLB.
   flushWriteTlb();
@@ -354,6 +373,8 @@ FastStop FastEngine::run(uint64_t maxSteps, const std::atomic<bool>* cancel) {
     const uint64_t v_ = (value);                                                \
     if (e_.page == i_ && o_ + (size) <= merkle::kPageSize) [[likely]] {         \
       std::memcpy(e_.data + o_, &v_, (size));                                   \
+      if constexpr (kBookkeeping == Bookkeeping::LeafPairs)                     \
+        s_.memory.noteDirectWrite(*writePages_[i_ % kTlbSize], i_, o_, (size)); \
     } else {                                                                    \
       storeSlow(a_, (size), v_); /* may reset decoded slots; pages stay put */  \
     }                                                                           \
@@ -362,11 +383,11 @@ FastStop FastEngine::run(uint64_t maxSteps, const std::atomic<bool>* cancel) {
   // Enter (or re-enter) the loop at `pc`: start a chunk, look up the code page.
 L_enter:
   if (step >= end) goto L_done;
-  if (cancel && (step & 0xFFFF) == 0 && cancel->load(std::memory_order_relaxed)) {
+  if (cancel && (step & (kChunkSteps - 1)) == 0 && cancel->load(std::memory_order_relaxed)) {
     stop = FastStop::Cancelled;
     goto L_done;
   }
-  budget = std::min<uint64_t>(end - step, 0x10000 - (step & 0xFFFF));
+  budget = std::min<uint64_t>(end - step, kChunkSteps - (step & (kChunkSteps - 1)));
   chunkEnd = step + budget;
   if (pc & 3) goto L_slow_at_pc;  // only an initial or reverting pc can be misaligned
   pageBase = pc & ~uint64_t(merkle::kPageSize - 1);

@@ -24,17 +24,27 @@ enum class FastStop {
   Cancelled,  ///< the cancel flag was seen
 };
 
+/// What an engine records about the memory it writes.
+enum class Bookkeeping {
+  /// Validation: a page is marked dirty as a whole on its first write of a run; no per-store work.
+  Pages,
+  /// Proving: every store marks the 64-byte leaf pairs it writes (and notes them in an attached
+  /// pair log), like the reference interpreter, so a hash or proof at any step re-hashes only
+  /// what changed.
+  LeafPairs,
+};
+
 /// Runs a VmState it does not own. While run() executes, registers and pc live in the engine;
 /// between calls the VmState is complete and may be hashed, saved or stepped by other engines
 /// (call invalidateCaches() after anything else writes memory).
 class FastEngine {
  public:
-  FastEngine(VmState& state, HostContext& host);
+  FastEngine(VmState& state, HostContext& host, Bookkeeping bookkeeping = Bookkeeping::Pages);
   ~FastEngine();
   FastEngine(const FastEngine&) = delete;
   FastEngine& operator=(const FastEngine&) = delete;
 
-  /// Executes up to `maxSteps` steps. `cancel` (may be null) is polled every 64 Ki steps.
+  /// Executes up to `maxSteps` steps. `cancel` (may be null) is polled every 1 Mi steps.
   FastStop run(uint64_t maxSteps, const std::atomic<bool>* cancel = nullptr);
   /// The revert code after FastStop::Reverted.
   RevertCode revert() const { return revert_; }
@@ -46,6 +56,8 @@ class FastEngine {
   struct DecodedPage;
 
  private:
+  template <Bookkeeping kBookkeeping>
+  FastStop runThreaded(uint64_t maxSteps, const std::atomic<bool>* cancel);
   DecodedPage* codePage(uint64_t pageIndex);
   RevertCode slowStep(uint64_t* regs, uint64_t& pc);
   uint64_t loadSlow(uint64_t addr, unsigned size);
@@ -55,6 +67,7 @@ class FastEngine {
 
   VmState& s_;
   HostContext& host_;
+  const Bookkeeping bookkeeping_;
   RevertCode revert_ = kOk;
   uint64_t lastSyscall_ = ~uint64_t(0);
 
@@ -66,6 +79,8 @@ class FastEngine {
   };
   TlbEntry readTlb_[kTlbSize];
   TlbEntry writeTlb_[kTlbSize];
+  /// The Page behind each write-TLB entry (Bookkeeping::LeafPairs marks pairs there).
+  merkle::Page* writePages_[kTlbSize] = {};
   struct CodeTlbEntry {
     uint64_t page = ~uint64_t(0);
     DecodedPage* decoded = nullptr;

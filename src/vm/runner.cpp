@@ -95,7 +95,7 @@ RunOutcome runLoop(VmState& st, HostContext& host, const RunOptions& opt) {
   RunOutcome outcome;
   NoTracker noTracker;
   Interpreter<NoTracker> interp(st, host, noTracker);
-  FastEngine fast(st, host);
+  FastEngine fast(st, host, opt.engine == EngineChoice::Proving ? Bookkeeping::LeafPairs : Bookkeeping::Pages);
   auto lastInfoTime = std::chrono::steady_clock::now();
   uint64_t lastInfoStep = st.step;
   const bool checkPreimage = opt.preimageStop.any || opt.preimageStop.keyPrefix || opt.preimageStop.keyType ||
@@ -139,8 +139,8 @@ RunOutcome runLoop(VmState& st, HostContext& host, const RunOptions& opt) {
         if (rc != kOk) throw Error(describeRevert(st, step, pc, rc, syscall, opt.symbols, true));
         if (opt.onProof) opt.onProof(proof);
         fast.invalidateCaches();  // the reference step may have written code
-      } else if (opt.fastEngine && !checkPreimage) {
-        // No per-step condition: run the fast engine up to the next step with an event.
+      } else if (opt.engine != EngineChoice::Reference && !checkPreimage) {
+        // No per-step condition: run the engine up to the next step with an event.
         const uint64_t next = nextEvent(opt, step + 1);
         FastStop stop = fast.run(next - step, opt.cancel);
         if (stop == FastStop::Reverted) {

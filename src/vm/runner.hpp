@@ -27,6 +27,13 @@ struct PreimageStop {
   uint64_t largerThan = 0;
 };
 
+/// Which engine runLoop executes with.
+enum class EngineChoice {
+  Fast,       ///< validation: FastEngine with page bookkeeping (and its native tier where built)
+  Proving,    ///< FastEngine's interpreter with per-store leaf-pair bookkeeping
+  Reference,  ///< the reference interpreter on every step (the definition the others are checked against)
+};
+
 /// How to run.
 struct RunOptions {
   StepPattern stopAt;
@@ -39,9 +46,8 @@ struct RunOptions {
   std::function<void(VmState&)> onSnapshot;
   /// Called with each proof of a step that matches proofAt.
   std::function<void(const StepProof&)> onProof;
-  /// Use the fast engine between events (validation); false = the proving engine's reference
-  /// interpreter for every step.
-  bool fastEngine = true;
+  /// The engine that runs between events (proofs always come from the reference interpreter).
+  EngineChoice engine = EngineChoice::Fast;
   /// Polled every 100 steps; when true the loop ends with `interrupted`.
   const std::atomic<bool>* cancel = nullptr;
 };

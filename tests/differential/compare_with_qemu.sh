@@ -124,24 +124,27 @@ for stream in out err; do
   fi
 done
 
-# The proving engine (reference interpreter with per-store Merkle tracking) must reach the
-# same final state and output as the fast engine used above (FPVM_DIFF_PROVING=0 skips it).
+# The proving engine (the interpreter with per-store leaf-pair bookkeeping) and the reference
+# interpreter must reach the same final state and output as the fast engine used above
+# (FPVM_DIFF_PROVING=0 skips both).
 if [ "${FPVM_DIFF_PROVING:-1}" = 1 ]; then
-  : >"$tmp/vm-proving.out"
-  "$FPVM" run --input "$tmp/pre.bin.gz" --output "$tmp/post-proving.json" --meta "" --engine proving \
-    --info-at never --guest-stdout "$tmp/vm-proving.out" --guest-stderr /dev/null \
-    <"$tmp/empty" >"$tmp/run-proving.log" 2>&1 || fail_cmd "fpvm run --engine proving failed" $? "$tmp/run-proving.log"
-  proving_hash=$("$FPVM" witness --input "$tmp/post-proving.json" | tr -d ' \t\r\n' |
-    sed -n 's/.*"stateHash":"\([^"]*\)".*/\1/p')
-  if [ "$proving_hash" != "$(field stateHash)" ]; then
-    echo "FAIL $NAME: proving engine ends in $proving_hash, fast engine in $(field stateHash)"
-    status=1
-  elif ! cmp -s "$tmp/vm.out" "$tmp/vm-proving.out"; then
-    echo "FAIL $NAME: proving engine printed different output"
-    status=1
-  else
-    echo "proving engine: same final state hash and output"
-  fi
+  for engine in proving reference; do
+    : >"$tmp/vm-$engine.out"
+    "$FPVM" run --input "$tmp/pre.bin.gz" --output "$tmp/post-$engine.json" --meta "" --engine $engine \
+      --info-at never --guest-stdout "$tmp/vm-$engine.out" --guest-stderr /dev/null \
+      <"$tmp/empty" >"$tmp/run-$engine.log" 2>&1 || fail_cmd "fpvm run --engine $engine failed" $? "$tmp/run-$engine.log"
+    other_hash=$("$FPVM" witness --input "$tmp/post-$engine.json" | tr -d ' \t\r\n' |
+      sed -n 's/.*"stateHash":"\([^"]*\)".*/\1/p')
+    if [ "$other_hash" != "$(field stateHash)" ]; then
+      echo "FAIL $NAME: $engine engine ends in $other_hash, fast engine in $(field stateHash)"
+      status=1
+    elif ! cmp -s "$tmp/vm.out" "$tmp/vm-$engine.out"; then
+      echo "FAIL $NAME: $engine engine printed different output"
+      status=1
+    else
+      echo "$engine engine: same final state hash and output"
+    fi
+  done
 fi
 
 if [ $status -eq 0 ]; then

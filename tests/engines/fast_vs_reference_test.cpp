@@ -1,6 +1,7 @@
-// The fast engine against the reference interpreter: same step count and state hash at the end
-// of every riscv-test, when run in one go and in small chunks (hashing between chunks), and on
-// self-modifying code.
+// The fast engine against the reference interpreter, with both kinds of bookkeeping (validation's
+// whole pages, proving's leaf pairs): same step count and state hash at the end of every
+// riscv-test, when run in one go and in small chunks (hashing between chunks), and on
+// self-modifying code; with leaf-pair bookkeeping, the same pairs logged on every step.
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -22,7 +23,16 @@ void runReference(vm::VmState& st) {
   while (!st.exited && st.step < 100000) ASSERT_EQ(interp.step(), vm::kOk);
 }
 
-TEST(FastEngine, MatchesReferenceOnRiscvTests) {
+/// Runs each test with both kinds of bookkeeping.
+class FastEngineTest : public testing::TestWithParam<vm::Bookkeeping> {};
+
+INSTANTIATE_TEST_SUITE_P(Bookkeeping, FastEngineTest,
+                         testing::Values(vm::Bookkeeping::Pages, vm::Bookkeeping::LeafPairs),
+                         [](const testing::TestParamInfo<vm::Bookkeeping>& info) {
+                           return info.param == vm::Bookkeeping::Pages ? std::string("Pages") : std::string("LeafPairs");
+                         });
+
+TEST_P(FastEngineTest, MatchesReferenceOnRiscvTests) {
   auto tests = test::allRiscvTestPaths();
   if (tests.empty()) GTEST_SKIP() << test::kSharedMissing;
   for (const auto& path : tests) {
@@ -32,7 +42,7 @@ TEST(FastEngine, MatchesReferenceOnRiscvTests) {
       vm::VmState fast = ref;
       runReference(ref);
       vm::HostContext host;
-      vm::FastEngine engine(fast, host);
+      vm::FastEngine engine(fast, host, GetParam());
       EXPECT_EQ(engine.run(100000), vm::FastStop::Exited);
       EXPECT_EQ(fast.step, ref.step);
       EXPECT_EQ(fast.stateHash(), ref.stateHash());
@@ -40,7 +50,7 @@ TEST(FastEngine, MatchesReferenceOnRiscvTests) {
   }
 }
 
-TEST(FastEngine, ChunkedRunsWithHashesInBetweenMatchReference) {
+TEST_P(FastEngineTest, ChunkedRunsWithHashesInBetweenMatchReference) {
   auto tests = test::allRiscvTestPaths();
   if (tests.empty()) GTEST_SKIP() << test::kSharedMissing;
   for (const auto& path : tests) {
@@ -50,7 +60,7 @@ TEST(FastEngine, ChunkedRunsWithHashesInBetweenMatchReference) {
     vm::HostContext host, refHost;
     vm::NoTracker t;
     vm::Interpreter<vm::NoTracker> interp(ref, refHost, t);
-    vm::FastEngine engine(fast, host);
+    vm::FastEngine engine(fast, host, GetParam());
     uint64_t chunk = 1;
     while (!ref.exited) {
       for (uint64_t i = 0; i < chunk && !ref.exited; ++i) ASSERT_EQ(interp.step(), vm::kOk);
@@ -63,8 +73,38 @@ TEST(FastEngine, ChunkedRunsWithHashesInBetweenMatchReference) {
   }
 }
 
+// Proving bookkeeping marks exactly the leaf pairs the reference interpreter marks, step by step
+// (the pair log is what per-step batched hashing reads).
+TEST(FastEngineLeafPairs, LogsTheSamePairsAsReferenceOnEveryStep) {
+  auto tests = test::allRiscvTestPaths();
+  if (tests.empty()) GTEST_SKIP() << test::kSharedMissing;
+  for (const auto& path : tests) {
+    SCOPED_TRACE(path);
+    vm::VmState ref = vm::loadElf(vm::parseElf(readFile(path), path), vm::LoadOptions{.patchAndStack = true});
+    vm::VmState fast = ref;
+    merkle::PairLog refLog, fastLog;
+    ref.memory.setPairLog(&refLog);
+    fast.memory.setPairLog(&fastLog);
+    vm::HostContext host, refHost;
+    vm::NoTracker t;
+    vm::Interpreter<vm::NoTracker> interp(ref, refHost, t);
+    vm::FastEngine engine(fast, host, vm::Bookkeeping::LeafPairs);
+    while (!ref.exited) {
+      refLog.clear();
+      fastLog.clear();
+      ASSERT_EQ(interp.step(), vm::kOk);
+      ASSERT_NE(engine.run(1), vm::FastStop::Reverted);
+      ASSERT_EQ(fastLog.count, refLog.count) << "step " << ref.step;
+      if (refLog.count == 1) {
+        ASSERT_EQ(fastLog.pair, refLog.pair) << "step " << ref.step;
+      }
+    }
+    EXPECT_EQ(fast.stateHash(), ref.stateHash());
+  }
+}
+
 // A loop that rewrites one of its own instructions: the fast engine must see the new code.
-TEST(FastEngine, SelfModifyingCode) {
+TEST_P(FastEngineTest, SelfModifyingCode) {
   // 0x1000: addi x5, x5, 1        (rewritten to addi x5, x5, 2 by the store below)
   // 0x1004: sw   x6, -4(x7)       (x7 = 0x1004 → stores the new word at 0x1000)
   // 0x1008: addi x8, x8, 1
@@ -90,7 +130,7 @@ TEST(FastEngine, SelfModifyingCode) {
   vm::VmState ref = st;
   runReference(ref);
   vm::HostContext host;
-  vm::FastEngine engine(st, host);
+  vm::FastEngine engine(st, host, GetParam());
   ASSERT_EQ(engine.run(1000), vm::FastStop::Exited);
   EXPECT_EQ(ref.exitCode, 19);  // 1 + 9 × 2
   EXPECT_EQ(st.exitCode, ref.exitCode);
@@ -98,7 +138,7 @@ TEST(FastEngine, SelfModifyingCode) {
   EXPECT_EQ(st.stateHash(), ref.stateHash());
 }
 
-TEST(FastEngine, RevertsLikeReference) {
+TEST_P(FastEngineTest, RevertsLikeReference) {
   // jalr to a misaligned target (x1 = 0x2002) and an unknown opcode.
   for (uint32_t word : {0x00008067u /* jalr x0, 0(x1) */, 0x0000007Fu}) {
     vm::VmState st;
@@ -106,7 +146,7 @@ TEST(FastEngine, RevertsLikeReference) {
     st.pc = 0x1000;
     st.registers[1] = 0x2002;
     vm::HostContext host;
-    vm::FastEngine engine(st, host);
+    vm::FastEngine engine(st, host, GetParam());
     vm::VmState ref = st;
     vm::HostContext refHost;
     vm::NoTracker t;
@@ -125,7 +165,7 @@ namespace {
 
 // A guest that stores to a new page on every iteration stops with MemoryLimitError once the
 // memory's page limit is reached, in both engines, and the error says which limit.
-TEST(FastEngine, PageLimitStopsTheRun) {
+TEST_P(FastEngineTest, PageLimitStopsTheRun) {
   // loop: sd x0, 0(x5); add x5, x5, x6; jal x0, loop   (x6 = 4096)
   const uint32_t prog[] = {0x0002b023, 0x006282b3, 0xff9ff06f};
   for (bool fast : {true, false}) {
@@ -138,7 +178,7 @@ TEST(FastEngine, PageLimitStopsTheRun) {
     vm::HostContext host;
     try {
       if (fast) {
-        vm::FastEngine engine(st, host);
+        vm::FastEngine engine(st, host, GetParam());
         engine.run(1000000);
       } else {
         vm::NoTracker t;

@@ -115,23 +115,26 @@ preimage_dir)
   ;;
 
 engines_agree)
-  # The fast engine (default) and the proving engine reach the same final state, step count and
-  # output on the example program, for the valid and the invalid claim (issue 5).
+  # The fast engine (default), the proving engine and the reference interpreter reach the same
+  # final state, step count and output on the example program, for the valid and the invalid
+  # claim (issue 5).
   for boot in valid invalid; do
     run_vm --output "$d/fast-$boot.json" --info-at never --local-file "$DATA/boot-$boot.json" \
       --preimage-dir "$DATA/preimages" --engine fast
     expect_rc 0
     cp "$d/guest.out" "$d/fast-$boot.out"
-    run_vm --output "$d/proving-$boot.json" --info-at never --local-file "$DATA/boot-$boot.json" \
-      --preimage-dir "$DATA/preimages" --engine proving
-    expect_rc 0
-    [ "$(witness "$d/fast-$boot.json" stateHash)" = "$(witness "$d/proving-$boot.json" stateHash)" ] ||
-      fail "fast and proving engines end in different states ($boot claim)"
-    [ "$(witness "$d/fast-$boot.json" step)" = "$(witness "$d/proving-$boot.json" step)" ] ||
-      fail "fast and proving engines ran different step counts ($boot claim)"
-    cmp -s "$d/fast-$boot.out" "$d/guest.out" || fail "fast and proving engines printed different output"
+    for engine in proving reference; do
+      run_vm --output "$d/$engine-$boot.json" --info-at never --local-file "$DATA/boot-$boot.json" \
+        --preimage-dir "$DATA/preimages" --engine $engine
+      expect_rc 0
+      [ "$(witness "$d/fast-$boot.json" stateHash)" = "$(witness "$d/$engine-$boot.json" stateHash)" ] ||
+        fail "fast and $engine engines end in different states ($boot claim)"
+      [ "$(witness "$d/fast-$boot.json" step)" = "$(witness "$d/$engine-$boot.json" step)" ] ||
+        fail "fast and $engine engines ran different step counts ($boot claim)"
+      cmp -s "$d/fast-$boot.out" "$d/guest.out" || fail "fast and $engine engines printed different output"
+    done
   done
-  echo "fast and proving engines agree: $(witness "$d/fast-valid.json" step) steps, $(witness "$d/fast-valid.json" stateHash)"
+  echo "fast, proving and reference engines agree: $(witness "$d/fast-valid.json" step) steps, $(witness "$d/fast-valid.json" stateHash)"
   ;;
 
 missing_preimage)
