@@ -4,155 +4,75 @@
 #include <cstring>
 
 #include "vm/alu.hpp"
+#include "vm/decoded_slot.hpp"
 #include "vm/interpreter.hpp"
 #include "vm/rv_fields.hpp"
 
 namespace fpvm::vm {
 namespace {
 
-/// Decoded operations. opUndecoded slots are decoded on first execution; opSlow slots run on the
-/// reference interpreter (ECALL, atomics, and every encoding that may revert).
-enum Op : uint8_t {
-  opUndecoded = 0, opSlow, opNop, opCsr,
-  opLui, opAuipc, opJal, opJalr,
-  opBeq, opBne, opBlt, opBge, opBltu, opBgeu,
-  opLb, opLh, opLw, opLd, opLbu, opLhu, opLwu,
-  opSb, opSh, opSw, opSd,
-  opAddi, opSlti, opSltiu, opXori, opOri, opAndi, opSlli, opSrli, opSrai,
-  opAddiw, opSlliw, opSrliw, opSraiw,
-  opAdd, opSub, opSll, opSlt, opSltu, opXor, opSrl, opSra, opOr, opAnd,
-  opMul, opMulh, opMulhsu, opMulhu, opDiv, opDivu, opRem, opRemu,
-  opAddw, opSubw, opSllw, opSrlw, opSraw, opMulw, opDivw, opDivuw, opRemw, opRemuw,
-  opPageEnd,  ///< sentinel after the last slot of a page
-};
-
-/// One decoded instruction. rd 0 is mapped to the sink register 32 so writes need no check.
-struct Slot {
-  uint8_t op = opUndecoded;
-  uint8_t rd = 32, rs1 = 0, rs2 = 0;
-  int32_t imm = 0;
-};
-static_assert(sizeof(Slot) == 8);
-
 constexpr unsigned kSlotsPerPage = merkle::kPageSize / 4;
-constexpr unsigned kSinkRegister = 32;
 /// Steps per chunk: the cancel flag is polled at chunk starts, and the last steps of a chunk run
 /// in checked mode, so chunks are long.
 constexpr uint64_t kChunkSteps = uint64_t(1) << 20;
 
-alignas(64) const uint8_t kZeroPage[merkle::kPageSize] = {};
+/// Shortest straight-line run worth a native block (a block call costs about as much as
+/// interpreting two instructions).
+constexpr unsigned kMinNativeBlock = 3;
+/// Longest native block (bounds the code one compile writes).
+constexpr unsigned kMaxNativeBlock = 256;
 
-Slot decode(uint32_t in, uint64_t pc) {
-  using namespace rv;
-  Slot s;
-  const uint32_t f3 = funct3(in), f7 = funct7(in);
-  s.rd = rd(in) == 0 ? kSinkRegister : static_cast<uint8_t>(rd(in));
-  s.rs1 = static_cast<uint8_t>(rs1(in));
-  s.rs2 = static_cast<uint8_t>(rs2(in));
-  auto op = [&](Op o, uint64_t imm = 0) {
-    s.op = o;
-    s.imm = static_cast<int32_t>(imm);
-    return s;
-  };
-  switch (opcode(in)) {
-    case kLui: return op(opLui, immU(in));
-    case kAuipc: return op(opAuipc, immU(in));
-    case kJal: return ((pc + immJ(in)) & 3) ? op(opSlow) : op(opJal, immJ(in));
-    case kJalr: return op(opJalr, immI(in));
-    case kBranch: {
-      if (((pc + immB(in)) & 3) != 0) return op(opSlow);
-      static constexpr Op kBranchOps[8] = {opBeq, opBne, opNop, opNop, opBlt, opBge, opBltu, opBgeu};
-      return op(kBranchOps[f3], immB(in));
-    }
-    case kLoad: {
-      static constexpr Op kLoads[8] = {opLb, opLh, opLw, opLd, opLbu, opLhu, opLwu, opSlow};
-      return op(kLoads[f3], immI(in));
-    }
-    case kStore: {
-      static constexpr Op kStores[8] = {opSb, opSh, opSw, opSd, opSlow, opSlow, opSlow, opSlow};
-      return op(kStores[f3], immS(in));
-    }
-    case kOpImm: {
-      const uint64_t imm = immI(in);
-      switch (f3) {
-        case 0: return op(opAddi, imm);
-        case 1: return op(opSlli, imm & 63);
-        case 2: return op(opSlti, imm);
-        case 3: return op(opSltiu, imm);
-        case 4: return op(opXori, imm);
-        case 5:
-          if ((imm >> 6) == 0) return op(opSrli, imm & 63);
-          if ((imm >> 6) == 0x10) return op(opSrai, imm & 63);
-          return op(opSlow);
-        case 6: return op(opOri, imm);
-        default: return op(opAndi, imm);
-      }
-    }
-    case kOpImm32: {
-      const uint64_t imm = immI(in);
-      if (f3 == 0) return op(opAddiw, imm);
-      if (f3 == 1) return (imm & 0x20) ? op(opSlow) : op(opSlliw, imm & 31);
-      if (f3 == 5 && !(imm & 0x20)) {
-        if ((imm >> 5) == 0) return op(opSrliw, imm & 31);
-        if ((imm >> 5) == 0x20) return op(opSraiw, imm & 31);
-      }
-      return op(opSlow);
-    }
-    case kOp: {
-      if (f7 == 1) {
-        static constexpr Op kM[8] = {opMul, opMulh, opMulhsu, opMulhu, opDiv, opDivu, opRem, opRemu};
-        return op(kM[f3]);
-      }
-      switch (f3) {
-        case 0: return f7 == 0 ? op(opAdd) : f7 == 0x20 ? op(opSub) : op(opSlow);
-        case 1: return op(opSll);
-        case 2: return op(opSlt);
-        case 3: return op(opSltu);
-        case 4: return op(opXor);
-        case 5: return f7 == 0 ? op(opSrl) : f7 == 0x20 ? op(opSra) : op(opSlow);
-        case 6: return op(opOr);
-        default: return op(opAnd);
-      }
-    }
-    case kOp32: {
-      if (f7 == 1) {
-        static constexpr Op kM32[8] = {opMulw, opSlow, opSlow, opSlow, opDivw, opDivuw, opRemw, opRemuw};
-        return op(kM32[f3]);
-      }
-      switch (f3) {
-        case 0: return f7 == 0 ? op(opAddw) : f7 == 0x20 ? op(opSubw) : op(opSlow);
-        case 1: return op(opSllw);
-        case 5: return f7 == 0 ? op(opSrlw) : f7 == 0x20 ? op(opSraw) : op(opSlow);
-        default: return op(opSlow);
-      }
-    }
-    case kSystem:
-      if (f3 != 0) return op(opCsr);
-      return (in >> 20) == 0 ? op(opSlow) : op(opNop);
-    case kMiscMem:
-    case kLoadFp:
-    case kStoreFp:
-    case kOpFp:
-      return op(opNop);
-    default:
-      return op(opSlow);  // atomics, unknown opcodes (the reference interpreter reverts)
-  }
-}
+alignas(64) const uint8_t kZeroPage[merkle::kPageSize] = {};
 
 }  // namespace
 
 struct FastEngine::DecodedPage {
   /// One slot per instruction plus a sentinel that continues on the next page.
   Slot slots[kSlotsPerPage + 1];
+  /// Native blocks on this page: first and last slot index (the first slot is the opNative head).
+  std::vector<std::pair<uint16_t, uint16_t>> nativeBlocks;
   DecodedPage() { slots[kSlotsPerPage].op = opPageEnd; }
 };
 
+static_assert(sizeof(FastEngine::DecodedPage) >= sizeof(Slot) * (kSlotsPerPage + 1));
+
 FastEngine::FastEngine(VmState& state, HostContext& host, Bookkeeping bookkeeping)
-    : s_(state), host_(host), bookkeeping_(bookkeeping) {}
+    : s_(state), host_(host), bookkeeping_(bookkeeping) {
+  if (bookkeeping == Bookkeeping::Pages) {
+    native_ = std::make_unique<NativeCode>();
+    if (!native_->enabled()) native_.reset();
+  }
+}
 FastEngine::~FastEngine() = default;
+
+void FastEngine::resetNativeCode() {
+  code_.clear();
+  for (auto& e : codeTlb_) e = CodeTlbEntry{};
+  if (native_) native_->reset();
+}
+
+void FastEngine::tryCompileNative(DecodedPage& page, unsigned index, uint64_t pc) {
+  // Decode the run from memory without touching the slots after the head: a later jump into the
+  // middle of this run finds them undecoded and may start a block of its own there.
+  Slot run[kMaxNativeBlock];
+  unsigned n = 0;
+  while (n < kMaxNativeBlock && index + n < kSlotsPerPage) {
+    const uint64_t at = pc + 4 * uint64_t(n);
+    const Slot d = n == 0 ? page.slots[index] : decode(static_cast<uint32_t>(s_.memory.load(at, 4)), at);
+    if (!nativeOp(d.op)) break;
+    run[n++] = d;
+  }
+  if (n < kMinNativeBlock) return;
+  const int32_t offset = native_->compile(run, n, pc);
+  if (offset < 0) return;  // full: resetNativeCode() at the next chunk start
+  page.slots[index].op = opNative;
+  page.slots[index].imm = offset;
+  page.nativeBlocks.emplace_back(static_cast<uint16_t>(index), static_cast<uint16_t>(index + n - 1));
+}
 
 void FastEngine::invalidateCaches() {
   code_.clear();
+  if (native_) native_->reset();
   for (auto& e : codeTlb_) e = CodeTlbEntry{};
   for (auto& e : readTlb_) e = TlbEntry{};
   flushWriteTlb();
@@ -184,7 +104,22 @@ FastEngine::DecodedPage* FastEngine::codePage(uint64_t pageIndex) {
 void FastEngine::noteCodeWrite(uint64_t addr, unsigned size) {
   for (uint64_t a = addr & ~uint64_t(3); a < addr + size || (addr + size < addr && a >= addr); a += 4) {
     auto it = code_.find(a >> merkle::kPageBits);
-    if (it != code_.end()) it->second->slots[(a & (merkle::kPageSize - 1)) >> 2] = Slot{};
+    if (it != code_.end()) {
+      DecodedPage& page = *it->second;
+      const unsigned index = (a & (merkle::kPageSize - 1)) >> 2;
+      page.slots[index] = Slot{};
+      // A native block covering the word is stale: drop it (its head goes back to undecoded).
+      auto& blocks = page.nativeBlocks;
+      for (size_t b = 0; b < blocks.size();) {
+        if (blocks[b].first <= index && index <= blocks[b].second) {
+          page.slots[blocks[b].first] = Slot{};
+          blocks[b] = blocks.back();
+          blocks.pop_back();
+        } else {
+          ++b;
+        }
+      }
+    }
     if (a + 4 < a) break;  // wrapped
   }
 }
@@ -313,12 +248,12 @@ FastStop FastEngine::runThreaded(uint64_t maxSteps, const std::atomic<bool>* can
       &&L_add, &&L_sub, &&L_sll, &&L_slt, &&L_sltu, &&L_xor, &&L_srl, &&L_sra, &&L_or, &&L_and,
       &&L_mul, &&L_mulh, &&L_mulhsu, &&L_mulhu, &&L_div, &&L_divu, &&L_rem, &&L_remu,
       &&L_addw, &&L_subw, &&L_sllw, &&L_srlw, &&L_sraw, &&L_mulw, &&L_divw, &&L_divuw, &&L_remw, &&L_remuw,
-      &&L_page_end,
+      &&L_native, &&L_page_end,
   };
-  static_assert(sizeof(kLabels) / sizeof(kLabels[0]) == opRemuw + 2);
+  static_assert(sizeof(kLabels) / sizeof(kLabels[0]) == opPageEnd + 1);
   static void* const kChecked[] = {
 #define C4 &&L_check, &&L_check, &&L_check, &&L_check
-      C4, C4, C4, C4, C4, C4, C4, C4, C4, C4, C4, C4, C4, C4, C4, C4, &&L_check, &&L_check, &&L_check,
+      C4, C4, C4, C4, C4, C4, C4, C4, C4, C4, C4, C4, C4, C4, C4, C4, C4,
 #undef C4
   };
   static_assert(sizeof(kChecked) == sizeof(kLabels));
@@ -387,6 +322,7 @@ L_enter:
     stop = FastStop::Cancelled;
     goto L_done;
   }
+  if (native_ && native_->full()) resetNativeCode();
   budget = std::min<uint64_t>(end - step, kChunkSteps - (step & (kChunkSteps - 1)));
   chunkEnd = step + budget;
   if (pc & 3) goto L_slow_at_pc;  // only an initial or reverting pc can be misaligned
@@ -415,6 +351,7 @@ L_check:
   }
   --budget;
   runStart = slot + 1;
+  if (slot->op == opNative) [[unlikely]] goto L_slow;  // one step exactly: the reference interpreter
   goto* kLabels[slot->op];
 
 L_page_end:
@@ -426,7 +363,26 @@ L_page_end:
 L_undecoded: {
   const uint64_t at = PC_OF(slot);
   *slot = decode(static_cast<uint32_t>(s_.memory.load(at, 4)), at);
+  if constexpr (kBookkeeping == Bookkeeping::Pages) {
+    // A run starts here when the previous slot cannot be part of a block (or was never
+    // executed): try to make this slot the head of a native block.
+    if (native_ && nativeHeadOp(slot->op)) {
+      const unsigned index = static_cast<unsigned>(slot - page->slots);
+      if (index == 0 || !nativeOp(slot[-1].op)) {
+        tryCompileNative(*page, index, at);
+        if (slot->op == opNative && table != kLabels) goto L_slow;  // checked mode: one step
+      }
+    }
+  }
   goto* kLabels[slot->op];
+}
+
+L_native: {
+  // A native block runs up to its end or up to an access it leaves to the interpreter; the
+  // instructions it completed count as part of the current run.
+  const uint32_t done = native_->at(slot->imm)(x, readTlb_, writeTlb_);
+  slot += done;
+  DISPATCH();
 }
 
 L_slow:

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "vm/host_context.hpp"
+#include "vm/native_block.hpp"
 #include "vm/revert_codes.hpp"
 #include "vm/vm_state.hpp"
 
@@ -64,6 +65,11 @@ class FastEngine {
   void storeSlow(uint64_t addr, unsigned size, uint64_t value);
   void noteCodeWrite(uint64_t addr, unsigned size);
   void flushWriteTlb();
+  /// Compiles the straight-line run starting at `slot` (index `index` of `page`, guest address
+  /// `pc`) into a native block and makes `slot` its head, when the run is long enough.
+  void tryCompileNative(DecodedPage& page, unsigned index, uint64_t pc);
+  /// Drops every native block and decoded page (the code memory is full).
+  void resetNativeCode();
 
   VmState& s_;
   HostContext& host_;
@@ -86,6 +92,8 @@ class FastEngine {
     DecodedPage* decoded = nullptr;
   };
   CodeTlbEntry codeTlb_[kTlbSize];
+  /// The native-code tier (Bookkeeping::Pages only, where the platform allows it).
+  std::unique_ptr<NativeCode> native_;
 };
 
 }  // namespace fpvm::vm

@@ -1,0 +1,66 @@
+#pragma once
+/// The fast engine's native-code tier: straight-line runs of decoded instructions (ALU, loads,
+/// stores; no control transfer) translated to x86-64 and run in place of the interpreter.
+///
+/// A block reads and writes guest registers in the interpreter's register array and memory
+/// through the interpreter's software TLBs; on a TLB miss (or a page-crossing access) it leaves
+/// early, so the interpreter executes that instruction itself (slow path, code-write detection,
+/// page allocation). It returns how many instructions it completed, which keeps step counting
+/// exact. Blocks never span a code page, so one page's blocks are dropped when its code changes.
+#include <cstddef>
+#include <cstdint>
+
+#include "vm/decoded_slot.hpp"
+
+namespace fpvm::vm {
+
+/// Layout of the TLB entries a block reads (the fast engine's TlbEntry): page index at offset 0,
+/// host pointer to the page's bytes at offset 8, 256 direct-mapped entries by page index.
+struct NativeTlbLayout {
+  static constexpr unsigned kEntryBytes = 16;
+  static constexpr unsigned kEntries = 256;
+};
+
+/// True when `op` can be part of a native block.
+bool nativeOp(uint8_t op);
+/// True when a block may start with `op` (a block cannot leave before its first instruction,
+/// so it does not start with a memory access).
+bool nativeHeadOp(uint8_t op);
+
+/// Executable memory holding compiled blocks. Not thread-safe; one per engine.
+class NativeCode {
+ public:
+  /// A compiled block: returns the number of instructions completed (0 < n <= block length).
+  using BlockFn = uint32_t (*)(uint64_t* regs, const void* readTlb, const void* writeTlb);
+
+  /// Reserves executable memory when the tier is usable here (x86-64 build, the mapping
+  /// succeeded, FPVM_NATIVE is not "0"); otherwise enabled() is false.
+  NativeCode();
+  ~NativeCode();
+  NativeCode(const NativeCode&) = delete;
+  NativeCode& operator=(const NativeCode&) = delete;
+
+  bool enabled() const { return base_ != nullptr; }
+  /// Compiles `count` decoded instructions (all nativeOp, the first nativeHeadOp) that start at
+  /// guest address `pc`. Returns the block's offset, or -1 when the memory is full (see reset()).
+  int32_t compile(const Slot* slots, unsigned count, uint64_t pc);
+  /// The block at `offset`.
+  BlockFn at(int32_t offset) const { return reinterpret_cast<BlockFn>(base_ + offset); }
+  /// Forgets every block (callers must drop every reference first).
+  void reset() {
+    used_ = 0;
+    full_ = false;
+  }
+  /// True once a compile() failed for lack of room.
+  bool full() const { return full_; }
+  /// Bytes of code written.
+  size_t used() const { return used_; }
+
+ private:
+  uint8_t* base_ = nullptr;
+  size_t capacity_ = 0;
+  size_t used_ = 0;
+  bool full_ = false;
+};
+
+}  // namespace fpvm::vm
