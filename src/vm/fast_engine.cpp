@@ -1,6 +1,7 @@
 #include "vm/fast_engine.hpp"
 
 #include <atomic>
+#include <cstdlib>
 #include <cstring>
 
 #include "vm/alu.hpp"
@@ -29,8 +30,19 @@ alignas(64) const uint8_t kZeroPage[merkle::kPageSize] = {};
 struct FastEngine::DecodedPage {
   /// One slot per instruction plus a sentinel that continues on the next page.
   Slot slots[kSlotsPerPage + 1];
-  /// Native blocks on this page: first and last slot index (the first slot is the opNative head).
-  std::vector<std::pair<uint16_t, uint16_t>> nativeBlocks;
+  /// A native block on this page: its first slot (the opNative head) and last slot, and the
+  /// head's own decoded instruction (run by the interpreter when the block leaves before it).
+  struct NativeBlock {
+    uint16_t first, last;
+    Slot head;
+  };
+  std::vector<NativeBlock> nativeBlocks;
+  /// The decoded instruction under the native head at `index`.
+  const Slot& headAt(unsigned index) const {
+    for (const NativeBlock& b : nativeBlocks)
+      if (b.first == index) return b.head;
+    std::abort();  // every opNative slot has its entry
+  }
   DecodedPage() { slots[kSlotsPerPage].op = opPageEnd; }
 };
 
@@ -65,9 +77,9 @@ void FastEngine::tryCompileNative(DecodedPage& page, unsigned index, uint64_t pc
   if (n < kMinNativeBlock) return;
   const int32_t offset = native_->compile(run, n, pc);
   if (offset < 0) return;  // full: resetNativeCode() at the next chunk start
+  page.nativeBlocks.push_back({static_cast<uint16_t>(index), static_cast<uint16_t>(index + n - 1), run[0]});
   page.slots[index].op = opNative;
   page.slots[index].imm = offset;
-  page.nativeBlocks.emplace_back(static_cast<uint16_t>(index), static_cast<uint16_t>(index + n - 1));
 }
 
 void FastEngine::invalidateCaches() {
@@ -111,7 +123,7 @@ void FastEngine::noteCodeWrite(uint64_t addr, unsigned size) {
       // A native block covering the word is stale: drop it (its head goes back to undecoded).
       auto& blocks = page.nativeBlocks;
       for (size_t b = 0; b < blocks.size();) {
-        if (blocks[b].first <= index && index <= blocks[b].second) {
+        if (blocks[b].first <= index && index <= blocks[b].last) {
           page.slots[blocks[b].first] = Slot{};
           blocks[b] = blocks.back();
           blocks.pop_back();
@@ -366,7 +378,7 @@ L_undecoded: {
   if constexpr (kBookkeeping == Bookkeeping::Pages) {
     // A run starts here when the previous slot cannot be part of a block (or was never
     // executed): try to make this slot the head of a native block.
-    if (native_ && nativeHeadOp(slot->op)) {
+    if (native_ && nativeOp(slot->op)) {
       const unsigned index = static_cast<unsigned>(slot - page->slots);
       if (index == 0 || !nativeOp(slot[-1].op)) {
         tryCompileNative(*page, index, at);
@@ -381,8 +393,30 @@ L_native: {
   // A native block runs up to its end or up to an access it leaves to the interpreter; the
   // instructions it completed count as part of the current run.
   const uint32_t done = native_->at(slot->imm)(x, readTlb_, writeTlb_);
+  if (done == 0) [[unlikely]] goto L_native_head_access;
   slot += done;
   DISPATCH();
+}
+
+L_native_head_access: {
+  // The block's first instruction is a load or store the TLBs could not serve: do it here.
+  const Slot d = page->headAt(static_cast<unsigned>(slot - page->slots));
+  const uint64_t addr = A + IMM;
+  switch (d.op) {
+    case opLb: RD = rv::sx(loadSlow(addr, 1), 8); break;
+    case opLh: RD = rv::sx(loadSlow(addr, 2), 16); break;
+    case opLw: RD = rv::sx(loadSlow(addr, 4), 32); break;
+    case opLd: RD = loadSlow(addr, 8); break;
+    case opLbu: RD = loadSlow(addr, 1); break;
+    case opLhu: RD = loadSlow(addr, 2); break;
+    case opLwu: RD = loadSlow(addr, 4); break;
+    case opSb: storeSlow(addr, 1, B); break;
+    case opSh: storeSlow(addr, 2, B); break;
+    case opSw: storeSlow(addr, 4, B); break;
+    case opSd: storeSlow(addr, 8, B); break;
+    default: std::abort();  // blocks leave before an instruction only at memory accesses
+  }
+  ADVANCE();
 }
 
 L_slow:

@@ -29,9 +29,6 @@ bool nativeOp(uint8_t op) {
   }
 }
 
-bool nativeHeadOp(uint8_t op) {
-  return nativeOp(op) && !(op >= opLb && op <= opSd);
-}
 
 #ifdef FPVM_NATIVE_TIER
 
@@ -51,156 +48,180 @@ struct PendingExit {
   uint32_t completed;
 };
 
-/// Computes the guest address of a load or store into rax, checks the TLB at `tlb` and leaves
-/// rcx = host address; a miss or a page-crossing access jumps to an exit that reports `k`
-/// instructions completed.
-void emitTlbAccess(Emitter& e, const Slot& s, unsigned size, Reg tlb, uint32_t k, std::vector<PendingExit>& exits) {
-  e.regMem(k64, 0x8B, rax, reg(s.rs1));
-  if (s.imm != 0) e.aluRegImm(k64, 0, rax, s.imm);
-  e.movRR(k64, rcx, rax);
-  e.shiftImm(k64, 5, rcx, 12);  // page index
-  e.movzxEdxCl();               // % 256
-  e.shiftImm(k32, 4, rdx, 4);   // * 16 bytes per entry
-  e.regMem(k64, 0x3B, rcx, Mem{tlb, rdx, 0});
-  exits.push_back({e.jccForward(kNotEqual), k});
-  e.movRR(k32, rcx, rax);
-  e.aluRegImm(k32, 4, rcx, 0xFFF);  // offset in page
-  if (size > 1) {
-    e.aluRegImm(k32, 7, rcx, static_cast<int32_t>(4096 - size));
-    exits.push_back({e.jccForward(kAbove), k});
-  }
-  e.regMem(k64, 0x03, rcx, Mem{tlb, rdx, 8});
-}
+/// Emits one block. Tracks which guest register rax still holds, so an instruction that reads
+/// the register the previous one wrote takes it from rax instead of reloading it through memory.
+class BlockCompiler {
+ public:
+  BlockCompiler(Emitter& e, std::vector<PendingExit>& exits) : e_(e), exits_(exits) {}
 
-void storeRd(Emitter& e, const Slot& s, Reg from = rax) { e.regMem(k64, 0x89, from, reg(s.rd)); }
-
-/// rax = rs1 (64-bit load of the guest register).
-void loadRs1(Emitter& e, const Slot& s, Width w = k64) { e.regMem(w, 0x8B, rax, reg(s.rs1)); }
-
-void emitInstruction(Emitter& e, const Slot& s, uint64_t pc, uint32_t k, std::vector<PendingExit>& exits) {
-  auto aluRR = [&](uint8_t opcode) {
-    loadRs1(e, s);
-    e.regMem(k64, opcode, rax, reg(s.rs2));
-    storeRd(e, s);
-  };
-  auto aluRR32 = [&](uint8_t opcode) {
-    loadRs1(e, s, k32);
-    e.regMem(k32, opcode, rax, reg(s.rs2));
-    e.movsxd(rax, rax);
-    storeRd(e, s);
-  };
-  auto shiftRR = [&](Width w, unsigned ext) {
-    loadRs1(e, s, w);
-    e.regMem(k32, 0x8B, rcx, reg(s.rs2));
-    e.shiftCl(w, ext, rax);  // x86 masks the count like RV64 (63, or 31 for 32-bit)
-    if (w == k32) e.movsxd(rax, rax);
-    storeRd(e, s);
-  };
-  auto compare = [&](Cond c, bool immediate) {
-    if (immediate) {
-      e.aluMemImm(k64, 7, reg(s.rs1), s.imm);
-    } else {
-      loadRs1(e, s);
-      e.regMem(k64, 0x3B, rax, reg(s.rs2));
+  void instruction(const Slot& s, uint64_t pc, uint32_t k) {
+    const Mem at{rcx};
+    switch (s.op) {
+      case opNop: break;
+      case opCsr: storeImm(s, 0); break;
+      case opLui: storeImm(s, s.imm); break;
+      case opAuipc:
+        e_.movImm64(rax, pc + static_cast<uint64_t>(static_cast<int64_t>(s.imm)));
+        storeRd(s);
+        break;
+      case opLb: load(s, k, 1, [&] { e_.regMem0F(k64, 0xBE, rax, at); }); break;
+      case opLbu: load(s, k, 1, [&] { e_.regMem0F(k32, 0xB6, rax, at); }); break;
+      case opLh: load(s, k, 2, [&] { e_.regMem0F(k64, 0xBF, rax, at); }); break;
+      case opLhu: load(s, k, 2, [&] { e_.regMem0F(k32, 0xB7, rax, at); }); break;
+      case opLw: load(s, k, 4, [&] { e_.movsxdMem(rax, at); }); break;
+      case opLwu: load(s, k, 4, [&] { e_.regMem(k32, 0x8B, rax, at); }); break;
+      case opLd: load(s, k, 8, [&] { e_.regMem(k64, 0x8B, rax, at); }); break;
+      case opSb: store(s, k, 1); break;
+      case opSh: store(s, k, 2); break;
+      case opSw: store(s, k, 4); break;
+      case opSd: store(s, k, 8); break;
+      case opAddi: aluImm(s, k64, 0); break;
+      case opXori: aluImm(s, k64, 6); break;
+      case opOri: aluImm(s, k64, 1); break;
+      case opAndi: aluImm(s, k64, 4); break;
+      case opSlti: compareImm(s, kLess); break;
+      case opSltiu: compareImm(s, kBelow); break;
+      case opSlli: shiftImm(s, k64, 4); break;
+      case opSrli: shiftImm(s, k64, 5); break;
+      case opSrai: shiftImm(s, k64, 7); break;
+      case opAddiw: aluImm(s, k32, 0); break;
+      case opSlliw: shiftImm(s, k32, 4); break;
+      case opSrliw: shiftImm(s, k32, 5); break;
+      case opSraiw: shiftImm(s, k32, 7); break;
+      case opAdd: aluRR(s, k64, 0x03, true); break;
+      case opSub: aluRR(s, k64, 0x2B, false); break;
+      case opXor: aluRR(s, k64, 0x33, true); break;
+      case opOr: aluRR(s, k64, 0x0B, true); break;
+      case opAnd: aluRR(s, k64, 0x23, true); break;
+      case opAddw: aluRR(s, k32, 0x03, true); break;
+      case opSubw: aluRR(s, k32, 0x2B, false); break;
+      case opSll: shiftRR(s, k64, 4); break;
+      case opSrl: shiftRR(s, k64, 5); break;
+      case opSra: shiftRR(s, k64, 7); break;
+      case opSllw: shiftRR(s, k32, 4); break;
+      case opSrlw: shiftRR(s, k32, 5); break;
+      case opSraw: shiftRR(s, k32, 7); break;
+      case opSlt: compareRR(s, kLess); break;
+      case opSltu: compareRR(s, kBelow); break;
+      case opMul: multiply(s, k64); break;
+      case opMulw: multiply(s, k32); break;
+      case opMulh: multiplyHigh(s, 5); break;
+      case opMulhu: multiplyHigh(s, 4); break;
+      default:
+        std::abort();  // compile() only receives nativeOp() instructions
     }
-    e.setccToRax(c);
-    storeRd(e, s);
-  };
-  auto aluImm = [&](Width w, unsigned ext) {
-    loadRs1(e, s, w);
-    e.aluRegImm(w, ext, rax, s.imm);
-    if (w == k32) e.movsxd(rax, rax);
-    storeRd(e, s);
-  };
-  auto shiftImm = [&](Width w, unsigned ext) {
-    loadRs1(e, s, w);
-    e.shiftImm(w, ext, rax, static_cast<uint8_t>(s.imm));
-    if (w == k32) e.movsxd(rax, rax);
-    storeRd(e, s);
-  };
-  auto load = [&](unsigned size, auto emitLoad) {
-    emitTlbAccess(e, s, size, rsi, k, exits);
-    emitLoad();
-    storeRd(e, s);
-  };
-  auto store = [&](unsigned size) {
-    emitTlbAccess(e, s, size, r8, k, exits);
-    e.regMem(k64, 0x8B, rax, reg(s.rs2));
-    e.store(size, rax, Mem{rcx});
-  };
-  const Mem at{rcx};
-  switch (s.op) {
-    case opNop: break;
-    case opCsr: e.storeImm(reg(s.rd), 0); break;
-    case opLui: e.storeImm(reg(s.rd), s.imm); break;
-    case opAuipc:
-      e.movImm64(rax, pc + static_cast<uint64_t>(static_cast<int64_t>(s.imm)));
-      storeRd(e, s);
-      break;
-    case opLb: load(1, [&] { e.regMem0F(k64, 0xBE, rax, at); }); break;
-    case opLbu: load(1, [&] { e.regMem0F(k32, 0xB6, rax, at); }); break;
-    case opLh: load(2, [&] { e.regMem0F(k64, 0xBF, rax, at); }); break;
-    case opLhu: load(2, [&] { e.regMem0F(k32, 0xB7, rax, at); }); break;
-    case opLw: load(4, [&] { e.movsxdMem(rax, at); }); break;
-    case opLwu: load(4, [&] { e.regMem(k32, 0x8B, rax, at); }); break;
-    case opLd: load(8, [&] { e.regMem(k64, 0x8B, rax, at); }); break;
-    case opSb: store(1); break;
-    case opSh: store(2); break;
-    case opSw: store(4); break;
-    case opSd: store(8); break;
-    case opAddi: aluImm(k64, 0); break;
-    case opXori: aluImm(k64, 6); break;
-    case opOri: aluImm(k64, 1); break;
-    case opAndi: aluImm(k64, 4); break;
-    case opSlti: compare(kLess, true); break;
-    case opSltiu: compare(kBelow, true); break;
-    case opSlli: shiftImm(k64, 4); break;
-    case opSrli: shiftImm(k64, 5); break;
-    case opSrai: shiftImm(k64, 7); break;
-    case opAddiw: aluImm(k32, 0); break;
-    case opSlliw: shiftImm(k32, 4); break;
-    case opSrliw: shiftImm(k32, 5); break;
-    case opSraiw: shiftImm(k32, 7); break;
-    case opAdd: aluRR(0x03); break;
-    case opSub: aluRR(0x2B); break;
-    case opXor: aluRR(0x33); break;
-    case opOr: aluRR(0x0B); break;
-    case opAnd: aluRR(0x23); break;
-    case opSll: shiftRR(k64, 4); break;
-    case opSrl: shiftRR(k64, 5); break;
-    case opSra: shiftRR(k64, 7); break;
-    case opSlt: compare(kLess, false); break;
-    case opSltu: compare(kBelow, false); break;
-    case opMul:
-      loadRs1(e, s);
-      e.regMem0F(k64, 0xAF, rax, reg(s.rs2));
-      storeRd(e, s);
-      break;
-    case opMulh:
-      loadRs1(e, s);
-      e.mulMem(5, reg(s.rs2));
-      storeRd(e, s, rdx);
-      break;
-    case opMulhu:
-      loadRs1(e, s);
-      e.mulMem(4, reg(s.rs2));
-      storeRd(e, s, rdx);
-      break;
-    case opAddw: aluRR32(0x03); break;
-    case opSubw: aluRR32(0x2B); break;
-    case opSllw: shiftRR(k32, 4); break;
-    case opSrlw: shiftRR(k32, 5); break;
-    case opSraw: shiftRR(k32, 7); break;
-    case opMulw:
-      loadRs1(e, s, k32);
-      e.regMem0F(k32, 0xAF, rax, reg(s.rs2));
-      e.movsxd(rax, rax);
-      storeRd(e, s);
-      break;
-    default:
-      std::abort();  // compile() only receives nativeOp() instructions
   }
-}
+
+ private:
+  static constexpr int kNone = -1;
+
+  /// rax = guest register r (nothing to do when rax holds it; 32-bit users ignore the upper half).
+  void loadRax(unsigned r) {
+    if (raxHolds_ == static_cast<int>(r)) return;
+    e_.regMem(k64, 0x8B, rax, reg(r));
+    raxHolds_ = static_cast<int>(r);
+  }
+  /// rd = rax (sign-extending eax first for 32-bit results).
+  void storeRd(const Slot& s, Width w = k64) {
+    if (w == k32) e_.movsxd(rax, rax);
+    e_.regMem(k64, 0x89, rax, reg(s.rd));
+    raxHolds_ = s.rd;
+  }
+  void storeImm(const Slot& s, int32_t imm) {
+    e_.storeImm(reg(s.rd), imm);
+    if (raxHolds_ == s.rd) raxHolds_ = kNone;
+  }
+  void aluRR(const Slot& s, Width w, uint8_t opcode, bool commutative) {
+    if (commutative && raxHolds_ == s.rs2 && raxHolds_ != s.rs1) {
+      e_.regMem(w, opcode, rax, reg(s.rs1));
+    } else {
+      loadRax(s.rs1);
+      e_.regMem(w, opcode, rax, reg(s.rs2));
+    }
+    storeRd(s, w);
+  }
+  void shiftRR(const Slot& s, Width w, unsigned ext) {
+    loadRax(s.rs1);
+    e_.regMem(k32, 0x8B, rcx, reg(s.rs2));
+    e_.shiftCl(w, ext, rax);  // x86 masks the count like RV64 (63, or 31 for 32-bit)
+    storeRd(s, w);
+  }
+  void compareRR(const Slot& s, Cond c) {
+    loadRax(s.rs1);
+    e_.regMem(k64, 0x3B, rax, reg(s.rs2));
+    e_.setccToRax(c);
+    storeRd(s);
+  }
+  void compareImm(const Slot& s, Cond c) {
+    loadRax(s.rs1);
+    e_.aluRegImm(k64, 7, rax, s.imm);
+    e_.setccToRax(c);
+    storeRd(s);
+  }
+  void aluImm(const Slot& s, Width w, unsigned ext) {
+    loadRax(s.rs1);
+    e_.aluRegImm(w, ext, rax, s.imm);
+    storeRd(s, w);
+  }
+  void shiftImm(const Slot& s, Width w, unsigned ext) {
+    loadRax(s.rs1);
+    e_.shiftImm(w, ext, rax, static_cast<uint8_t>(s.imm));
+    storeRd(s, w);
+  }
+  void multiply(const Slot& s, Width w) {
+    if (raxHolds_ == s.rs2 && raxHolds_ != s.rs1) {
+      e_.regMem0F(w, 0xAF, rax, reg(s.rs1));
+    } else {
+      loadRax(s.rs1);
+      e_.regMem0F(w, 0xAF, rax, reg(s.rs2));
+    }
+    storeRd(s, w);
+  }
+  /// mulh (imul, ext 5) / mulhu (mul, ext 4): the high half lands in rdx.
+  void multiplyHigh(const Slot& s, unsigned ext) {
+    loadRax(s.rs1);
+    e_.mulMem(ext, reg(s.rs2));
+    e_.regMem(k64, 0x89, rdx, reg(s.rd));
+    raxHolds_ = kNone;
+  }
+  /// rcx = host address of the access at rs1 + imm through the TLB at `tlb`; a miss or a
+  /// page-crossing access leaves the block reporting `k` instructions completed.
+  void tlbAccess(const Slot& s, unsigned size, Reg tlb, uint32_t k) {
+    loadRax(s.rs1);
+    if (s.imm != 0) {
+      e_.aluRegImm(k64, 0, rax, s.imm);
+      raxHolds_ = kNone;
+    }
+    e_.movRR(k64, rcx, rax);
+    e_.shiftImm(k64, 5, rcx, 12);  // page index
+    e_.movzxEdxCl();               // % 256
+    e_.shiftImm(k32, 4, rdx, 4);   // * 16 bytes per entry
+    e_.regMem(k64, 0x3B, rcx, Mem{tlb, rdx, 0});
+    exits_.push_back({e_.jccForward(kNotEqual), k});
+    e_.movRR(k32, rcx, rax);
+    e_.aluRegImm(k32, 4, rcx, 0xFFF);  // offset in page
+    if (size > 1) {
+      e_.aluRegImm(k32, 7, rcx, static_cast<int32_t>(4096 - size));
+      exits_.push_back({e_.jccForward(kAbove), k});
+    }
+    e_.regMem(k64, 0x03, rcx, Mem{tlb, rdx, 8});
+  }
+  template <typename EmitLoad>
+  void load(const Slot& s, uint32_t k, unsigned size, EmitLoad emitLoad) {
+    tlbAccess(s, size, rsi, k);
+    emitLoad();
+    storeRd(s);
+  }
+  void store(const Slot& s, uint32_t k, unsigned size) {
+    tlbAccess(s, size, r8, k);
+    loadRax(s.rs2);
+    e_.store(size, rax, Mem{rcx});
+  }
+
+  Emitter& e_;
+  std::vector<PendingExit>& exits_;
+  int raxHolds_ = kNone;
+};
 
 }  // namespace
 
@@ -228,7 +249,8 @@ int32_t NativeCode::compile(const Slot* slots, unsigned count, uint64_t pc) {
   Emitter e(start);
   std::vector<PendingExit> exits;
   e.movRR(k64, r8, rdx);  // the write TLB (rdx is needed for indexing and mulh)
-  for (unsigned k = 0; k < count; ++k) emitInstruction(e, slots[k], pc + 4 * uint64_t(k), k, exits);
+  BlockCompiler compiler(e, exits);
+  for (unsigned k = 0; k < count; ++k) compiler.instruction(slots[k], pc + 4 * uint64_t(k), k);
   e.movImm32(rax, count);
   e.ret();
   for (const PendingExit& x : exits) {

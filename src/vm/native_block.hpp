@@ -23,14 +23,12 @@ struct NativeTlbLayout {
 
 /// True when `op` can be part of a native block.
 bool nativeOp(uint8_t op);
-/// True when a block may start with `op` (a block cannot leave before its first instruction,
-/// so it does not start with a memory access).
-bool nativeHeadOp(uint8_t op);
 
 /// Executable memory holding compiled blocks. Not thread-safe; one per engine.
 class NativeCode {
  public:
-  /// A compiled block: returns the number of instructions completed (0 < n <= block length).
+  /// A compiled block: returns the number of instructions completed (0 <= n <= block length; 0
+  /// when its first instruction is an access the TLBs cannot serve).
   using BlockFn = uint32_t (*)(uint64_t* regs, const void* readTlb, const void* writeTlb);
 
   /// Reserves executable memory when the tier is usable here (x86-64 build, the mapping
@@ -41,7 +39,7 @@ class NativeCode {
   NativeCode& operator=(const NativeCode&) = delete;
 
   bool enabled() const { return base_ != nullptr; }
-  /// Compiles `count` decoded instructions (all nativeOp, the first nativeHeadOp) that start at
+  /// Compiles `count` decoded instructions (all nativeOp) that start at
   /// guest address `pc`. Returns the block's offset, or -1 when the memory is full (see reset()).
   int32_t compile(const Slot* slots, unsigned count, uint64_t pc);
   /// The block at `offset`.
