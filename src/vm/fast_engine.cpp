@@ -71,8 +71,15 @@ void FastEngine::tryCompileNative(DecodedPage& page, unsigned index, uint64_t pc
   while (n < kMaxNativeBlock && index + n < kSlotsPerPage) {
     const uint64_t at = pc + 4 * uint64_t(n);
     const Slot d = n == 0 ? page.slots[index] : decode(static_cast<uint32_t>(s_.memory.load(at, 4)), at);
-    if (!nativeOp(d.op)) break;
-    run[n++] = d;
+    if (nativeOp(d.op)) {
+      run[n++] = d;
+      continue;
+    }
+    // A branch or jal to this page ends the block inside it (decode() sent misaligned targets to
+    // opSlow already).
+    const uint64_t target = at + static_cast<uint64_t>(static_cast<int64_t>(d.imm));
+    if (nativeTerminatorOp(d.op) && (target >> merkle::kPageBits) == (pc >> merkle::kPageBits)) run[n++] = d;
+    break;
   }
   if (n < kMinNativeBlock) return;
   const int32_t offset = native_->compile(run, n, pc);
@@ -392,8 +399,21 @@ L_undecoded: {
 L_native: {
   // A native block runs up to its end or up to an access it leaves to the interpreter; the
   // instructions it completed count as part of the current run.
-  const uint32_t done = native_->at(slot->imm)(x, readTlb_, writeTlb_);
+  // Repeated iterations of a self-looping block come off the loop budget; the last iteration
+  // is accounted through the slot pointer like any run.
+  const uint64_t before = static_cast<uint64_t>(RUN_DONE());
+  nativeLoopBudget_ = budget - before;
+  const uint32_t result = native_->at(slot->imm)(x, readTlb_, writeTlb_, &nativeLoopBudget_);
+  budget = nativeLoopBudget_ + before;
+  const uint32_t done = result & kNativeDoneMask;
   if (done == 0) [[unlikely]] goto L_native_head_access;
+  if (const uint32_t target = result >> kNativeTargetShift) {
+    // Ended with a taken branch or jal to this page: settle the run like JUMP does.
+    slot += done - 1;
+    budget -= static_cast<uint64_t>(RUN_DONE() + 1);
+    slot = &page->slots[target - 1];
+    goto L_run;
+  }
   slot += done;
   DISPATCH();
 }

@@ -94,6 +94,8 @@ class FastEngine {
   CodeTlbEntry codeTlb_[kTlbSize];
   /// The native-code tier (Bookkeeping::Pages only, where the platform allows it).
   std::unique_ptr<NativeCode> native_;
+  /// Steps a native block may still repeat itself for (see NativeCode::BlockFn).
+  uint64_t nativeLoopBudget_ = 0;
 };
 
 }  // namespace fpvm::vm

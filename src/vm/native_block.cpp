@@ -30,6 +30,8 @@ bool nativeOp(uint8_t op) {
 }
 
 
+bool nativeTerminatorOp(uint8_t op) { return (op >= opBeq && op <= opBgeu) || op == opJal; }
+
 #ifdef FPVM_NATIVE_TIER
 
 namespace {
@@ -52,7 +54,12 @@ struct PendingExit {
 /// the register the previous one wrote takes it from rax instead of reloading it through memory.
 class BlockCompiler {
  public:
-  BlockCompiler(Emitter& e, std::vector<PendingExit>& exits) : e_(e), exits_(exits) {}
+  BlockCompiler(Emitter& e, std::vector<PendingExit>& exits, uint64_t startPc, uint32_t count)
+      : e_(e), exits_(exits), startPc_(startPc), count_(count) {
+    e_.movRR(k64, r8, rdx);  // the write TLB (rdx is needed for indexing and mulh)
+    e_.movRR(k64, r9, rcx);  // the loop budget
+    head_ = e_.here();
+  }
 
   void instruction(const Slot& s, uint64_t pc, uint32_t k) {
     const Mem at{rcx};
@@ -107,6 +114,17 @@ class BlockCompiler {
       case opMulw: multiply(s, k32); break;
       case opMulh: multiplyHigh(s, 5); break;
       case opMulhu: multiplyHigh(s, 4); break;
+      case opBeq: branch(s, pc, k, kEqual); break;
+      case opBne: branch(s, pc, k, kNotEqual); break;
+      case opBlt: branch(s, pc, k, kLess); break;
+      case opBge: branch(s, pc, k, kGreaterEqual); break;
+      case opBltu: branch(s, pc, k, kBelow); break;
+      case opBgeu: branch(s, pc, k, kAboveEqual); break;
+      case opJal:
+        e_.movImm64(rax, pc + 4);
+        storeRd(s);
+        taken(s, pc, k);
+        break;
       default:
         std::abort();  // compile() only receives nativeOp() instructions
     }
@@ -218,8 +236,42 @@ class BlockCompiler {
     e_.store(size, rax, Mem{rcx});
   }
 
+  /// Slot index (on the block's page) of the branch or jump target, + 1.
+  static uint32_t targetIndex(const Slot& s, uint64_t pc) {
+    const uint64_t target = pc + static_cast<uint64_t>(static_cast<int64_t>(s.imm));
+    return static_cast<uint32_t>((target & 4095) >> 2) + 1;
+  }
+  /// Returns from the block: `done` instructions completed, continuing at `target` (0 = after them).
+  void leave(uint32_t done, uint32_t target) {
+    e_.movImm32(rax, done | (target << kNativeTargetShift));
+    e_.ret();
+  }
+  /// The block's last instruction: taken → return with the target, otherwise fall through.
+  void branch(const Slot& s, uint64_t pc, uint32_t k, Cond taken) {
+    loadRax(s.rs1);
+    e_.regMem(k64, 0x3B, rax, reg(s.rs2));
+    uint8_t* notTaken = e_.jccForward(static_cast<Cond>(taken ^ 1));  // x86 pairs: cc ^ 1 negates
+    this->taken(s, pc, k);
+    e_.patchToHere(notTaken);
+  }
+  /// The branch or jump at position k is taken: repeat the block when it targets the block's
+  /// start and the loop budget allows another iteration, otherwise return the target.
+  void taken(const Slot& s, uint64_t pc, uint32_t k) {
+    if (pc + static_cast<uint64_t>(static_cast<int64_t>(s.imm)) == startPc_) {
+      e_.aluMemImm(k64, 7, Mem{r9}, static_cast<int32_t>(count_ + kNativeLoopReserve));
+      uint8_t* low = e_.jccForward(kBelow);
+      e_.aluMemImm(k64, 5, Mem{r9}, static_cast<int32_t>(count_));
+      e_.jmpBack(head_);
+      e_.patchToHere(low);
+    }
+    leave(k + 1, targetIndex(s, pc));
+  }
+
   Emitter& e_;
   std::vector<PendingExit>& exits_;
+  const uint64_t startPc_;
+  const uint32_t count_;
+  const uint8_t* head_;  ///< code of the first instruction (loop target; rax holds nothing there)
   int raxHolds_ = kNone;
 };
 
@@ -248,8 +300,7 @@ int32_t NativeCode::compile(const Slot* slots, unsigned count, uint64_t pc) {
   uint8_t* start = base_ + used_;
   Emitter e(start);
   std::vector<PendingExit> exits;
-  e.movRR(k64, r8, rdx);  // the write TLB (rdx is needed for indexing and mulh)
-  BlockCompiler compiler(e, exits);
+  BlockCompiler compiler(e, exits, pc, count);
   for (unsigned k = 0; k < count; ++k) compiler.instruction(slots[k], pc + 4 * uint64_t(k), k);
   e.movImm32(rax, count);
   e.ret();

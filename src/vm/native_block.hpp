@@ -23,13 +23,28 @@ struct NativeTlbLayout {
 
 /// True when `op` can be part of a native block.
 bool nativeOp(uint8_t op);
+/// True when `op` can end a native block (a conditional branch or jal whose target lies on the
+/// block's page).
+bool nativeTerminatorOp(uint8_t op);
+
+/// What a block returns: instructions completed in the low 16 bits; when the block ended with a
+/// taken branch or a jal, the slot index of the target + 1 in the high 16 bits.
+constexpr uint32_t kNativeDoneMask = 0xFFFF;
+/// Steps a block leaves in the caller's loop budget when it repeats itself (the interpreter needs
+/// a page's worth of slack to finish the run without checks).
+constexpr uint64_t kNativeLoopReserve = 1025;
+constexpr unsigned kNativeTargetShift = 16;
 
 /// Executable memory holding compiled blocks. Not thread-safe; one per engine.
 class NativeCode {
  public:
   /// A compiled block: returns the number of instructions completed (0 <= n <= block length; 0
-  /// when its first instruction is an access the TLBs cannot serve).
-  using BlockFn = uint32_t (*)(uint64_t* regs, const void* readTlb, const void* writeTlb);
+  /// when its first instruction is an access the TLBs cannot serve), plus the taken target (see
+  /// kNativeTargetShift).
+  /// A block that branches back to its own first instruction repeats in place while
+  /// `*loopBudget` (steps the caller still allows) stays above one iteration plus
+  /// kNativeLoopReserve, subtracting each repeated iteration from it.
+  using BlockFn = uint32_t (*)(uint64_t* regs, const void* readTlb, const void* writeTlb, uint64_t* loopBudget);
 
   /// Reserves executable memory when the tier is usable here (x86-64 build, the mapping
   /// succeeded, FPVM_NATIVE is not "0"); otherwise enabled() is false.
@@ -39,8 +54,9 @@ class NativeCode {
   NativeCode& operator=(const NativeCode&) = delete;
 
   bool enabled() const { return base_ != nullptr; }
-  /// Compiles `count` decoded instructions (all nativeOp) that start at
-  /// guest address `pc`. Returns the block's offset, or -1 when the memory is full (see reset()).
+  /// Compiles `count` decoded instructions that start at guest address `pc`: all nativeOp, except
+  /// that the last may be a nativeTerminatorOp whose target is on the same page. Returns the
+  /// block's offset, or -1 when the memory is full (see reset()).
   int32_t compile(const Slot* slots, unsigned count, uint64_t pc);
   /// The block at `offset`.
   BlockFn at(int32_t offset) const { return reinterpret_cast<BlockFn>(base_ + offset); }

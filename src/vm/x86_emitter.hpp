@@ -18,7 +18,9 @@ struct Mem {
 };
 
 /// Condition codes for setcc / jcc.
-enum Cond : uint8_t { kBelow = 0x2, kNotEqual = 0x5, kAbove = 0x7, kLess = 0xC };
+enum Cond : uint8_t {
+  kBelow = 0x2, kAboveEqual = 0x3, kEqual = 0x4, kNotEqual = 0x5, kAbove = 0x7, kLess = 0xC, kGreaterEqual = 0xD
+};
 
 /// Operation-size prefix choice: 64-bit operations carry REX.W.
 enum Width : uint8_t { k32 = 0, k64 = 1 };
@@ -151,6 +153,11 @@ class Emitter {
   void patchToHere(uint8_t* dispAt) {
     const int32_t rel = static_cast<int32_t>(p_ - (dispAt + 4));
     std::memcpy(dispAt, &rel, 4);
+  }
+  /// jmp rel32 back to an already emitted position.
+  void jmpBack(const uint8_t* target) {
+    byte(0xE9);
+    imm32(static_cast<int32_t>(target - (p_ + 4)));
   }
   void ret() { byte(0xC3); }
 

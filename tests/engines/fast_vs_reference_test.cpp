@@ -73,6 +73,50 @@ TEST_P(FastEngineTest, ChunkedRunsWithHashesInBetweenMatchReference) {
   }
 }
 
+// A hot loop (the native tier repeats such a block in place while the step budget allows) stopped
+// after chunks of many sizes, around and above the budget the tier keeps in reserve: every stop
+// lands on exactly the reference interpreter's state.
+TEST_P(FastEngineTest, LoopStoppedAtArbitraryStepsMatchesReference) {
+  auto rtype = [](uint32_t f7, uint32_t rs2, uint32_t rs1, uint32_t f3, uint32_t rd) {
+    return (f7 << 25) | (rs2 << 20) | (rs1 << 15) | (f3 << 12) | (rd << 7) | 0x33;
+  };
+  auto addi = [](uint32_t rd, uint32_t rs1, int32_t imm) { return (uint32_t(imm & 0xFFF) << 20) | (rs1 << 15) | (rd << 7) | 0x13; };
+  const uint32_t prog[] = {
+      addi(5, 5, 1),                                                // 0x1000: x5 += 1
+      (5u << 20) | (6u << 15) | (3u << 12) | 0x23,                  // 0x1004: sd x5, 0(x6)
+      (6u << 15) | (3u << 12) | (7u << 7) | 0x03,                   // 0x1008: ld x7, 0(x6)
+      rtype(0, 7, 8, 0, 8),                                         // 0x100c: x8 += x7
+      rtype(1, 5, 8, 0, 10),                                        // 0x1010: x10 = x8 * x5
+      // 0x1014: blt x5, x9, -20 (back to 0x1000)
+      (1u << 31) | (0x3Fu << 25) | (9u << 20) | (5u << 15) | (4u << 12) | (0x6u << 8) | (1u << 7) | 0x63,
+      0x00000073,                                                   // 0x1018: ecall (exit)
+  };
+  vm::VmState st;
+  st.memory.writeBytes(0x1000, reinterpret_cast<const uint8_t*>(prog), sizeof prog);
+  st.pc = 0x1000;
+  st.registers[6] = 0x80000;
+  st.registers[9] = 60000;
+  st.registers[17] = 93;
+  vm::VmState ref = st;
+  vm::HostContext host, refHost;
+  vm::NoTracker t;
+  vm::Interpreter<vm::NoTracker> interp(ref, refHost, t);
+  vm::FastEngine engine(st, host, GetParam());
+  const uint64_t chunks[] = {1, 1024, 1025, 1031, 2047, 2050, 3001, 7, 12289, 5000, 1026};
+  for (size_t i = 0; !ref.exited; ++i) {
+    const uint64_t chunk = chunks[i % std::size(chunks)];
+    for (uint64_t k = 0; k < chunk && !ref.exited; ++k) ASSERT_EQ(interp.step(), vm::kOk);
+    ASSERT_NE(engine.run(chunk), vm::FastStop::Reverted);
+    ASSERT_EQ(st.step, ref.step);
+    ASSERT_EQ(st.registers, ref.registers) << "after step " << ref.step;
+    if (i % 5 == 0) {
+      ASSERT_EQ(st.stateHash(), ref.stateHash()) << "after step " << ref.step;
+    }
+  }
+  EXPECT_TRUE(st.exited);
+  EXPECT_EQ(st.stateHash(), ref.stateHash());
+}
+
 // Proving bookkeeping marks exactly the leaf pairs the reference interpreter marks, step by step
 // (the pair log is what per-step batched hashing reads).
 TEST(FastEngineLeafPairs, LogsTheSamePairsAsReferenceOnEveryStep) {
