@@ -1,8 +1,10 @@
-// Fuzz target (issue 5): the fast engine against the reference interpreter on random instruction
-// streams. Both machines start from the same state; the fast engine runs in chunks whose sizes
-// come from the input ("block boundaries"), the reference interpreter steps the same number of
-// steps, and at every boundary the two must agree on step, pc, registers, exit state and the
-// full state hash (memory included). Code is also mirrored into a data area that registers point
+// Fuzz target (issue 5): the fast engine (validation bookkeeping, with its native tier) and the
+// proving engine (leaf-pair bookkeeping) against the reference interpreter on random instruction
+// streams. All machines start from the same state; the engines run in chunks whose sizes come
+// from the input ("block boundaries") — short ones, where the engine checks every step, and ones
+// above a page of steps, where native blocks run and repeat — the reference interpreter steps the
+// same number of steps, and at every boundary all must agree on step, pc, registers, exit state
+// and the full state hash (memory included). Code is also mirrored into a data area that registers point
 // at, and some registers point into the code itself, so stores rewrite code the fast engine has
 // already decoded. Reverts must agree in code and step; host errors must agree too.
 //
@@ -21,7 +23,7 @@ using namespace fpvm;
 
 constexpr uint64_t kCode = 0x10000;
 constexpr uint64_t kData = 0x7F0000000000ULL;
-constexpr uint64_t kMaxSteps = 4000;
+constexpr uint64_t kMaxSteps = 12000;
 
 class AnyOracle final : public vm::PreimageOracle {
  public:
@@ -58,16 +60,24 @@ bool sameMachine(vm::VmState& a, vm::VmState& b) {
 
 }  // namespace
 
+/// One engine under test with its machine.
+struct EngineUnderTest {
+  Machine m;
+  vm::FastEngine engine;
+  EngineUnderTest(const uint8_t* data, size_t size, vm::Bookkeeping bookkeeping)
+      : m(data[0], data + 2, size - 2), engine(m.st, m.host, bookkeeping) {}
+};
+
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size < 2) return 0;
-  Machine fast(data[0], data + 2, size - 2), ref(data[0], data + 2, size - 2);
+  Machine ref(data[0], data + 2, size - 2);
+  EngineUnderTest fast(data, size, vm::Bookkeeping::Pages), proving(data, size, vm::Bookkeeping::LeafPairs);
   uint32_t seed = data[1] | 1;
-  vm::FastEngine engine(fast.st, fast.host);
   vm::NoTracker none;
   vm::Interpreter<vm::NoTracker> interp(ref.st, ref.host, none);
   while (ref.st.step < kMaxSteps && !ref.st.exited) {
     seed = seed * 1103515245u + 12345u;
-    const uint64_t chunk = 1 + (seed >> 16) % 97;
+    const uint64_t chunk = (seed >> 31) ? 1 + (seed >> 16) % 97 : 1000 + (seed >> 16) % 2500;
     // Reference: up to `chunk` steps, remembering how it stopped.
     vm::RevertCode refRc = vm::kOk;
     bool refHostError = false;
@@ -80,26 +90,30 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       }
       if (refRc != vm::kOk) break;
     }
-    // Fast engine: the same chunk.
-    vm::FastStop stop;
-    bool fastHostError = false;
-    try {
-      stop = engine.run(chunk);
-    } catch (const Error&) {
-      fastHostError = true;
-      stop = vm::FastStop::Reverted;
+    // Each engine: the same chunk.
+    for (EngineUnderTest* e : {&fast, &proving}) {
+      vm::FastStop stop;
+      bool hostError = false;
+      try {
+        stop = e->engine.run(chunk);
+      } catch (const Error&) {
+        hostError = true;
+        stop = vm::FastStop::Reverted;
+      }
+      FUZZ_CHECK(refHostError == hostError);
+      if (refHostError) continue;
+      if (refRc != vm::kOk) {
+        FUZZ_CHECK(stop == vm::FastStop::Reverted);
+        FUZZ_CHECK(e->engine.revert() == refRc);
+        FUZZ_CHECK(e->m.st.step == ref.st.step);
+        continue;
+      }
+      FUZZ_CHECK(stop != vm::FastStop::Reverted);
+      FUZZ_CHECK(sameMachine(e->m.st, ref.st));
     }
-    FUZZ_CHECK(refHostError == fastHostError);
-    if (refHostError) break;
-    if (refRc != vm::kOk) {
-      FUZZ_CHECK(stop == vm::FastStop::Reverted);
-      FUZZ_CHECK(engine.revert() == refRc);
-      FUZZ_CHECK(fast.st.step == ref.st.step);
-      break;
-    }
-    FUZZ_CHECK(stop != vm::FastStop::Reverted);
-    FUZZ_CHECK(sameMachine(fast.st, ref.st));
+    if (refHostError || refRc != vm::kOk) break;
   }
-  FUZZ_CHECK(fast.st.memory.merkleRoot() == fast.st.memory.computeRootFromScratch());
+  for (EngineUnderTest* e : {&fast, &proving})
+    FUZZ_CHECK(e->m.st.memory.merkleRoot() == e->m.st.memory.computeRootFromScratch());
   return 0;
 }
