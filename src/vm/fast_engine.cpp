@@ -46,8 +46,6 @@ struct FastEngine::DecodedPage {
   DecodedPage() { slots[kSlotsPerPage].op = opPageEnd; }
 };
 
-static_assert(sizeof(FastEngine::DecodedPage) >= sizeof(Slot) * (kSlotsPerPage + 1));
-
 FastEngine::FastEngine(VmState& state, HostContext& host, Bookkeeping bookkeeping)
     : s_(state), host_(host), bookkeeping_(bookkeeping) {
   if (bookkeeping == Bookkeeping::Pages) {
