@@ -1,10 +1,13 @@
 #pragma once
-/// The fast engine for validation: the same machine as the reference interpreter, executed from
-/// a cache of pre-decoded instructions with software TLBs over the paged memory and no per-step
-/// proof or Merkle bookkeeping (pages written are re-hashed whole when a hash is asked for).
-/// Rare instructions (ECALL, atomics, anything that can revert) are handed to the reference
-/// interpreter for that one step, so both engines share one definition of those semantics.
+/// The engine that runs long stretches: the same machine as the reference interpreter, executed
+/// from a cache of pre-decoded instructions with software TLBs over the paged memory. With
+/// Bookkeeping::Pages it is the fast (validation) engine, with a native-code tier where the
+/// platform allows; with Bookkeeping::LeafPairs it is the proving engine (per-store Merkle
+/// bookkeeping, no native tier). Rare instructions (ECALL, atomics, anything that can revert)
+/// are handed to the reference interpreter for that one step, so all engines share one
+/// definition of those semantics.
 #include <atomic>
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <unordered_map>
@@ -83,6 +86,8 @@ class FastEngine {
     uint64_t page = ~uint64_t(0);
     uint8_t* data = nullptr;
   };
+  static_assert(sizeof(TlbEntry) == NativeTlbLayout::kEntryBytes && kTlbSize == NativeTlbLayout::kEntries &&
+                offsetof(TlbEntry, data) == NativeTlbLayout::kDataOffset);  // native blocks read these TLBs
   TlbEntry readTlb_[kTlbSize];
   TlbEntry writeTlb_[kTlbSize];
   /// The Page behind each write-TLB entry (Bookkeeping::LeafPairs marks pairs there).

@@ -1,5 +1,7 @@
 #include "vm/native_block.hpp"
 
+#include "merkle/geometry.hpp"
+
 #include <cstdlib>
 #include <cstring>
 #include <vector>
@@ -211,18 +213,19 @@ class BlockCompiler {
       raxHolds_ = kNone;
     }
     e_.movRR(k64, rcx, rax);
-    e_.shiftImm(k64, 5, rcx, 12);  // page index
-    e_.movzxEdxCl();               // % 256
+    e_.shiftImm(k64, 5, rcx, merkle::kPageBits);  // page index
+    static_assert(NativeTlbLayout::kEntries == 256 && NativeTlbLayout::kEntryBytes == 16);
+    e_.movzxEdxCl();               // % 256 entries
     e_.shiftImm(k32, 4, rdx, 4);   // * 16 bytes per entry
     e_.regMem(k64, 0x3B, rcx, Mem{tlb, rdx, 0});
     exits_.push_back({e_.jccForward(kNotEqual), k});
     e_.movRR(k32, rcx, rax);
-    e_.aluRegImm(k32, 4, rcx, 0xFFF);  // offset in page
+    e_.aluRegImm(k32, 4, rcx, static_cast<int32_t>(merkle::kPageSize - 1));  // offset in page
     if (size > 1) {
-      e_.aluRegImm(k32, 7, rcx, static_cast<int32_t>(4096 - size));
+      e_.aluRegImm(k32, 7, rcx, static_cast<int32_t>(merkle::kPageSize - size));
       exits_.push_back({e_.jccForward(kAbove), k});
     }
-    e_.regMem(k64, 0x03, rcx, Mem{tlb, rdx, 8});
+    e_.regMem(k64, 0x03, rcx, Mem{tlb, rdx, NativeTlbLayout::kDataOffset});
   }
   template <typename EmitLoad>
   void load(const Slot& s, uint32_t k, unsigned size, EmitLoad emitLoad) {
@@ -239,7 +242,7 @@ class BlockCompiler {
   /// Slot index (on the block's page) of the branch or jump target, + 1.
   static uint32_t targetIndex(const Slot& s, uint64_t pc) {
     const uint64_t target = pc + static_cast<uint64_t>(static_cast<int64_t>(s.imm));
-    return static_cast<uint32_t>((target & 4095) >> 2) + 1;
+    return static_cast<uint32_t>((target & (merkle::kPageSize - 1)) >> 2) + 1;
   }
   /// Returns from the block: `done` instructions completed, continuing at `target` (0 = after them).
   void leave(uint32_t done, uint32_t target) {

@@ -18,6 +18,7 @@ namespace fpvm::vm {
 /// host pointer to the page's bytes at offset 8, 256 direct-mapped entries by page index.
 struct NativeTlbLayout {
   static constexpr unsigned kEntryBytes = 16;
+  static constexpr unsigned kDataOffset = 8;
   static constexpr unsigned kEntries = 256;
 };
 
@@ -67,8 +68,6 @@ class NativeCode {
   }
   /// True once a compile() failed for lack of room.
   bool full() const { return full_; }
-  /// Bytes of code written.
-  size_t used() const { return used_; }
 
  private:
   uint8_t* base_ = nullptr;
