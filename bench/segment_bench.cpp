@@ -118,22 +118,20 @@ int main(int argc, char** argv) {
 
     // 2./3. Segments (after one untimed warm-up proof and verification).
     {
-      vm::HostContext host;
-      host.oracle = &oracle;
-      vm::VmState st = states[0];
-      segment::verifySegment(segment::proveSegment(st, host, st.step + lengths.front()));
+      vm::Machine m(states[0]);
+      m.setOracle(&oracle);
+      segment::verifySegment(segment::proveSegment(m, m.step() + lengths.front()));
     }
     std::vector<Row> rows;
     for (uint64_t L : lengths) {
       Row row;
       row.length = L;
       for (size_t s = 0; s < states.size(); ++s) {
-        vm::HostContext host;
-        host.oracle = &oracle;
-        vm::VmState st = states[s];
+        vm::Machine m(states[s]);
+        m.setOracle(&oracle);
         segment::ProveStats stats;
         auto t0 = Clock::now();
-        segment::SegmentProof proof = segment::proveSegment(st, host, st.step + L, &stats, segment::ProveOptions{false});
+        segment::SegmentProof proof = segment::proveSegment(m, m.step() + L, &stats, segment::ProveOptions{false});
         segment::SizeBreakdown sz;
         Bytes enc = segment::encodeSegmentProof(proof, &sz);
         row.proveSec += secondsSince(t0);
@@ -150,13 +148,14 @@ int main(int argc, char** argv) {
         row.siblings += proof.siblings.size();
         row.singleStep += stats.singleStepBytes();
         // Merge of the two halves.
-        vm::VmState h = states[s];
-        segment::SegmentProof a = segment::proveSegment(h, host, h.step + L / 2);
-        segment::SegmentProof b = segment::proveSegment(h, host, h.step + (L - L / 2));
+        vm::Machine h(states[s]);
+        h.setOracle(&oracle);
+        segment::SegmentProof a = segment::proveSegment(h, h.step() + L / 2);
+        segment::SegmentProof b = segment::proveSegment(h, h.step() + (L - L / 2));
         auto t2 = Clock::now();
-        segment::SegmentProof m = segment::mergeSegments(a, b);
+        segment::SegmentProof merged = segment::mergeSegments(a, b);
         row.mergeSec += secondsSince(t2);
-        Bytes menc = segment::encodeSegmentProof(m);
+        Bytes menc = segment::encodeSegmentProof(merged);
         row.mergedBytes += menc.size();
         row.halvesBytes += segment::encodeSegmentProof(a).size() + segment::encodeSegmentProof(b).size();
         row.mergedEqualsDirect = row.mergedEqualsDirect && menc == enc;
@@ -182,14 +181,13 @@ int main(int argc, char** argv) {
     };
     std::vector<Par> par;
     for (unsigned t : {1u, threads}) {
-      vm::VmState st = pre;
-      vm::HostContext host;
-      host.oracle = &oracle;
+      vm::Machine m(pre);
+      m.setOracle(&oracle);
       segment::ValidateOptions opt;
       opt.every = every;
       opt.threads = t;
       opt.maxSteps = validateSteps;
-      par.push_back(Par{t, segment::validateSegments(st, host, opt)});
+      par.push_back(Par{t, segment::validateSegments(m, opt)});
     }
     std::printf("\nparallel validation: %llu steps, checkpoints every %llu steps (%zu segments)\n",
                 (unsigned long long)(par[0].rep.endStep - par[0].rep.startStep), (unsigned long long)every,

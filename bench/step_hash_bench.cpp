@@ -1,6 +1,6 @@
 // Per-step state hashing (the bottom-level BoLD query's work) on a guest program: the state hash
 // after every step, computed (a) one step at a time with VmState::stateHash() and (b) in batches
-// by server::StepHasher with the default Keccak path (set FPVM_KECCAK=scalar|avx2x4|avx512x8 to
+// by vm::StepHashBatcher with the default Keccak path (set FPVM_KECCAK=scalar|avx2x4|avx512x8 to
 // pick another). Both start at the same step; their hashes are compared. Reported, never asserted.
 //
 //   fpvm_step_hash_bench PROGRAM.elf [--skip N] [--steps N] [--batched-only 1]
@@ -13,7 +13,7 @@
 
 #include "common/file_io.hpp"
 #include "common/keccak_multi.hpp"
-#include "server/step_hasher.hpp"
+#include "vm/step_hash_batcher.hpp"
 #include "vm/elf_loader.hpp"
 #include "vm/fast_engine.hpp"
 
@@ -59,7 +59,7 @@ int main(int argc, char** argv) {
     vm::VmState b = start;
     t0 = Clock::now();
     {
-      server::StepHasher hasher(b, host);
+      vm::StepHashBatcher hasher(b, host);
       if (hasher.run(steps, batched.data())) throw Error("guest reverted");
     }
     const double batchSecs = std::chrono::duration<double>(Clock::now() - t0).count();

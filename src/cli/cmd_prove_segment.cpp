@@ -9,8 +9,7 @@
 #include "common/hex.hpp"
 #include "preimage/host_oracle.hpp"
 #include "segment/segment_prover.hpp"
-#include "vm/fast_engine.hpp"
-#include "vm/runner.hpp"
+#include "vm/machine.hpp"
 #include "vm/state_file.hpp"
 
 namespace fpvm::cli {
@@ -28,34 +27,34 @@ int runProveSegment(const Args& args, const Args& serverCommand) {
   if (!parseArgs(app, args)) return 0;
   if (to < from) throw Error("--to " + std::to_string(to) + " is before --from " + std::to_string(from));
 
-  vm::VmState state = vm::readStateFile(input);
-  if (state.step > from)
-    throw Error("the input state is at step " + std::to_string(state.step) + ", after --from " + std::to_string(from));
+  vm::Machine machine(vm::readStateFile(input));
+  if (machine.step() > from)
+    throw Error("the input state is at step " + std::to_string(machine.step()) + ", after --from " + std::to_string(from));
   preimage::HostOracle oracle(oracleFlags.config(serverCommand));
-  vm::HostContext host;
-  host.oracle = &oracle;
-  if (!state.lastCompleteHint.empty() && oracle.server()) oracle.hint(state.lastCompleteHint);
+  machine.setOracle(&oracle);
+  if (!machine.state().lastCompleteHint.empty() && oracle.server()) oracle.hint(machine.state().lastCompleteHint);
   return withOracle(oracle, [&] {
-    {
-      vm::FastEngine fast(state, host);
-      while (!state.exited && state.step < from) {
-        const vm::FastStop stop = fast.run(from - state.step, &gInterrupted);
-        if (stop == vm::FastStop::Cancelled) return kExitInterrupted;
-        if (stop == vm::FastStop::Reverted)
-          throw Error(vm::describeRevert(state, state.step - 1, state.pc, fast.revert(), fast.lastSyscall(), nullptr, false));
-      }
+    vm::AdvanceOptions advance;
+    advance.budget.cancel = &gInterrupted;
+    vm::Outcome outcome;
+    try {
+      outcome = machine.advance(from, advance);
+    } catch (const vm::HostFailure& f) {
+      throw Error("failed at step " + std::to_string(f.step()) + ": " + f.what());
     }
-    if (state.step < from)
-      throw Error("the machine exits at step " + std::to_string(state.step) + ", before --from " + std::to_string(from));
+    if (outcome.reason == vm::StopReason::Reverted) throw Error(machine.describe(outcome.revert, nullptr, false));
+    if (!outcome.completed()) return kExitInterrupted;
+    if (machine.step() < from)
+      throw Error("the machine exits at step " + std::to_string(machine.step()) + ", before --from " + std::to_string(from));
     segment::ProveStats stats;
-    segment::SegmentProof proof = segment::proveSegment(state, host, to, &stats);
+    segment::SegmentProof proof = segment::proveSegment(machine, to, &stats);
     segment::SizeBreakdown sizes;
     Bytes bytes = segment::encodeSegmentProof(proof, &sizes);
     vm::writeOutputFile(output, bytes);
     nlohmann::ordered_json j;
     j["from"] = proof.fromStep();
     j["to"] = proof.toStep;
-    j["exited"] = state.exited;
+    j["exited"] = machine.exited();
     j["pre"] = toHex(proof.preHash);
     j["post"] = toHex(proof.postHash);
     j["leaves"] = proof.leaves.size();

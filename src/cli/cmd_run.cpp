@@ -90,9 +90,6 @@ int runRun(const Args& args, const Args& serverCommand) {
   options.infoAt = vm::StepPattern::parse(infoAt, "--info-at");
   options.snapshotAt = vm::StepPattern::parse(snapshotAt, "--snapshot-at");
   options.proofAt = vm::StepPattern::parse(proofAt, "--proof-at");
-  options.engine = engine == "fast"      ? vm::EngineChoice::Fast
-                   : engine == "proving" ? vm::EngineChoice::Proving
-                                         : vm::EngineChoice::Reference;
   options.preimageStop = parsePreimageStop(stopAtPreimage, stopAtPreimageType, stopAtPreimageLargerThan);
   if (pprofCpu) logWarn("--pprof.cpu is accepted for compatibility; no CPU profile is written");
 
@@ -107,14 +104,17 @@ int runRun(const Args& args, const Args& serverCommand) {
   }
   options.symbols = &symbols;
 
-  vm::VmState state = vm::readStateFile(input);
+  vm::MachineOptions machineOptions;
+  machineOptions.engine = engine == "fast"      ? vm::Engine::Fast
+                          : engine == "proving" ? vm::Engine::Proving
+                                                : vm::Engine::Reference;
+  vm::Machine machine(vm::readStateFile(input), machineOptions);
   CliGuestOutput guestOutput(guestStdout, guestStderr);
   preimage::HostOracle oracle(oracleConfig);
-  vm::HostContext host;
-  host.oracle = &oracle;
-  host.output = &guestOutput;
+  machine.setOracle(&oracle);
+  machine.setOutput(&guestOutput);
 
-  options.onSnapshot = [&](vm::VmState& st) { vm::writeStateFile(st, vm::formatStepPath(snapshotFmt, st.step)); };
+  options.onSnapshot = [&](const vm::VmState& st) { vm::writeStateFile(st, vm::formatStepPath(snapshotFmt, st.step)); };
   options.onProof = [&](const vm::StepProof& p) {
     std::string json = proof::encodeProofJson(p);
     vm::writeOutputFile(vm::formatStepPath(proofFmt, p.step), ByteView(reinterpret_cast<const uint8_t*>(json.data()), json.size()));
@@ -123,15 +123,16 @@ int runRun(const Args& args, const Args& serverCommand) {
 
   // Resuming: give the host the last complete hint again so it can prepare the data of a
   // preimage read that was in progress (docs/decisions/0002-hint-replay-on-resume.md).
-  if (!state.lastCompleteHint.empty() && oracle.server()) oracle.hint(state.lastCompleteHint);
+  if (!machine.state().lastCompleteHint.empty() && oracle.server()) oracle.hint(machine.state().lastCompleteHint);
   vm::RunOutcome outcome;
   withOracle(oracle, [&] {
-    outcome = vm::runLoop(state, host, options);
+    outcome = vm::runLoop(machine, options);
     return 0;
   });
   guestOutput.finish();
   if (outcome.interrupted) return kExitInterrupted;
   if (!output.empty()) {  // the final hash costs a Merkleization of all touched memory
+    vm::VmState& state = machine.mutableState();
     state.refreshStoredWitness();
     vm::writeStateFile(state, output);
   }

@@ -15,6 +15,7 @@
 #include "common/hex.hpp"
 #include "preimage/host_oracle.hpp"
 #include "segment/parallel_validation.hpp"
+#include "vm/machine.hpp"
 #include "vm/state_file.hpp"
 #ifdef FPVM_WITH_SERVER
 #include "server/config.hpp"
@@ -109,17 +110,17 @@ int runValidateSegments(const Args& args, const Args& serverCommand) {
   if (baseline) copy = state;
   const preimage::HostOracleConfig config = oracleFlags.config(serverCommand);
   nlohmann::ordered_json redisJson;
-  auto validate = [&](vm::VmState& st, const segment::ValidateOptions& o, bool remote) {
+  auto validate = [&](vm::VmState st, const segment::ValidateOptions& o, bool remote) {
     preimage::HostOracle oracle(config);
-    vm::HostContext host;
-    host.oracle = &oracle;
     if (!st.lastCompleteHint.empty() && oracle.server()) oracle.hint(st.lastCompleteHint);
+    vm::Machine machine(std::move(st));
+    machine.setOracle(&oracle);
     segment::ValidateReport rep;
     withOracle(oracle, [&] {
       try {
 #ifdef FPVM_WITH_SERVER
         if (remote) {
-          server::RedisValidateReport r = server::validateSegmentsOverRedis(st, host, o, redisOptions);
+          server::RedisValidateReport r = server::validateSegmentsOverRedis(machine, o, redisOptions);
           rep = std::move(r.validation);
           std::map<std::string, size_t> perConsumer;
           for (const auto& c : r.verifiedBy) ++perConsumer[c];
@@ -131,7 +132,7 @@ int runValidateSegments(const Args& args, const Args& serverCommand) {
         }
 #endif
         (void)remote;
-        rep = segment::validateSegments(st, host, o);
+        rep = segment::validateSegments(machine, o);
       } catch (const Error&) {
         if (!gInterrupted) throw;
         rep.interrupted = true;
@@ -140,7 +141,7 @@ int runValidateSegments(const Args& args, const Args& serverCommand) {
     });
     return rep;
   };
-  segment::ValidateReport rep = validate(state, opt, overRedis);
+  segment::ValidateReport rep = validate(std::move(state), opt, overRedis);
   if (rep.interrupted) return kExitInterrupted;
   nlohmann::ordered_json j = validateJson(rep);
   j["every"] = opt.every;
@@ -150,7 +151,7 @@ int runValidateSegments(const Args& args, const Args& serverCommand) {
     segment::ValidateOptions one = opt;
     one.threads = 1;
     one.keepProofs = false;
-    segment::ValidateReport base = validate(*copy, one, false);
+    segment::ValidateReport base = validate(std::move(*copy), one, false);
     if (base.interrupted) return kExitInterrupted;
     j["baseline"] = validateJson(base);
     j["speedup"] = rep.wallSeconds > 0 ? base.wallSeconds / rep.wallSeconds : 0;

@@ -14,8 +14,7 @@
 #include "common/error.hpp"
 #include "common/hex.hpp"
 #include "segment/segment_prover.hpp"
-#include "vm/fast_engine.hpp"
-#include "vm/runner.hpp"
+#include "vm/machine.hpp"
 
 namespace fpvm::segment {
 namespace {
@@ -266,31 +265,31 @@ void adoptChain(ValidateReport& rep, ChainReport chain, double verifySeconds) {
   rep.segments = std::move(chain.segments);
 }
 
-ValidateReport buildSegmentProofs(vm::VmState& st, vm::HostContext& host, const ValidateOptions& opt, const ProofSink& sink) {
+ValidateReport buildSegmentProofs(vm::Machine& machine, const ValidateOptions& opt, const ProofSink& sink) {
   if (opt.every == 0) throw Error("the checkpoint interval must be positive");
   const unsigned threads = std::max(opt.threads, 1u);
   const auto t0 = Clock::now();
   ValidateReport rep;
 
   PreimageStore store;
-  if (host.preimage.valid)
-    store.put(host.preimage.key, Bytes(host.preimage.prefixed.begin() + 8, host.preimage.prefixed.end()));
-  RecordingOracle recording(host.oracle, store);
-  vm::PreimageOracle* const savedOracle = host.oracle;
-  host.oracle = &recording;
+  const vm::PreimageCache& cache = machine.preimageCache();
+  if (cache.valid) store.put(cache.key, Bytes(cache.prefixed.begin() + 8, cache.prefixed.end()));
+  RecordingOracle recording(machine.oracle(), store);
+  vm::PreimageOracle* const savedOracle = machine.oracle();
+  machine.setOracle(&recording);
   struct Restore {
-    vm::HostContext& h;
+    vm::Machine& m;
     vm::PreimageOracle* o;
-    ~Restore() { h.oracle = o; }
-  } restore{host, savedOracle};
+    ~Restore() { m.setOracle(o); }
+  } restore{machine, savedOracle};
 
-  rep.startStep = st.step;
-  const uint64_t limit = opt.maxSteps > ~uint64_t(0) - st.step ? ~uint64_t(0) : st.step + opt.maxSteps;
+  rep.startStep = machine.step();
+  const uint64_t limit = opt.maxSteps > ~uint64_t(0) - machine.step() ? ~uint64_t(0) : machine.step() + opt.maxSteps;
   double runSeconds = 0, runCpu = 0;
   auto tRun = Clock::now();
   double cRun = threadCpuSeconds();
-  rep.checkpoints.push_back(st.stateHash());
-  vm::VmState snapshot = st;
+  rep.checkpoints.push_back(machine.stateHash());
+  vm::VmState snapshot = machine.state();
   runSeconds += secondsSince(tRun);
   runCpu += threadCpuSeconds() - cRun;
 
@@ -298,16 +297,18 @@ ValidateReport buildSegmentProofs(vm::VmState& st, vm::HostContext& host, const 
   std::mutex resultMutex;
   std::vector<std::pair<SegmentRecord, Bytes>> built;
   FirstError error;
-  auto prove = [&](Job& job, vm::HostContext& proverHost) {
+  auto prove = [&](Job& job, vm::PreimageOracle& proverOracle) {
     const double ts = threadCpuSeconds();
     try {
       ProveStats stats;
       ProveOptions po;
       po.selfCheck = false;  // phase 2 verifies every proof
-      SegmentProof p = proveSegment(job.state, proverHost, job.to, &stats, po);
+      vm::Machine prover(std::move(job.state));
+      prover.setOracle(&proverOracle);
+      SegmentProof p = proveSegment(prover, job.to, &stats, po);
       SegmentRecord rec;
       rec.from = p.fromStep();
-      rec.to = job.state.step;
+      rec.to = prover.step();
       rec.pre = p.preHash;  // claimed by the proof; verification replaces them
       rec.post = p.postHash;
       rec.memoryProofs = stats.memoryProofs;
@@ -328,49 +329,41 @@ ValidateReport buildSegmentProofs(vm::VmState& st, vm::HostContext& host, const 
     for (unsigned t = 0; t < threads; ++t)
       pool.emplace_back([&] {
         StoreOracle oracle(store);
-        vm::HostContext h;
-        h.oracle = &oracle;
         Job job;
-        while (queue.pop(job)) prove(job, h);
+        while (queue.pop(job)) prove(job, oracle);
       });
   }
   StoreOracle inlineOracle(store);
-  vm::HostContext inlineHost;
-  inlineHost.oracle = &inlineOracle;
+  vm::AdvanceOptions advance;
+  advance.engine = vm::Engine::Fast;
+  advance.budget.cancel = opt.cancel;
   try {
-    vm::FastEngine fast(st, host);
-    for (size_t index = 0; !st.exited && st.step < limit && !error.any(); ++index) {
+    for (size_t index = 0; !machine.exited() && machine.step() < limit && !error.any(); ++index) {
       tRun = Clock::now();
       cRun = threadCpuSeconds();
-      const uint64_t from = st.step;
+      const uint64_t from = machine.step();
       const uint64_t target = limit - from <= opt.every ? limit : from + opt.every;
-      while (!st.exited && st.step < target) {
-        const uint64_t before = st.step;
-        vm::FastStop stop;
-        try {
-          stop = fast.run(target - st.step, opt.cancel);
-        } catch (const Error& e) {  // a host failure inside a step: Step was incremented, pc not moved
-          throw Error("fast engine failed at step " + std::to_string(st.step ? st.step - 1 : 0) + ": " + e.what());
-        }
-        if (stop == vm::FastStop::Reverted)
-          throw Error(vm::describeRevert(st, st.step - 1, st.pc, fast.revert(), fast.lastSyscall(), nullptr, false));
-        if (stop == vm::FastStop::Cancelled) {
-          rep.interrupted = true;
-          break;
-        }
-        if (st.step == before && !st.exited) throw Error("internal error: the fast engine made no progress");
+      vm::Outcome outcome;
+      try {
+        outcome = machine.advance(target, advance);
+      } catch (const vm::HostFailure& f) {
+        throw Error("fast engine failed at step " + std::to_string(f.step()) + ": " + f.what());
       }
-      if (rep.interrupted) break;
-      rep.checkpoints.push_back(st.stateHash());
+      if (outcome.reason == vm::StopReason::Reverted) throw Error(machine.describe(outcome.revert, nullptr, false));
+      if (!outcome.completed()) {
+        rep.interrupted = true;
+        break;
+      }
+      rep.checkpoints.push_back(machine.stateHash());
       Job job{index, std::move(snapshot), target};
-      const bool more = !st.exited && st.step < limit;
-      if (more) snapshot = st;
+      const bool more = !machine.exited() && machine.step() < limit;
+      if (more) snapshot = machine.state();
       runSeconds += secondsSince(tRun);
       runCpu += threadCpuSeconds() - cRun;
       if (threads > 1) {
         if (!queue.push(std::move(job))) break;
       } else {
-        prove(job, inlineHost);
+        prove(job, inlineOracle);
       }
     }
   } catch (...) {
@@ -381,14 +374,14 @@ ValidateReport buildSegmentProofs(vm::VmState& st, vm::HostContext& host, const 
   queue.close();
   for (auto& th : pool) th.join();
   error.rethrow();
-  rep.endStep = st.step;
+  rep.endStep = machine.step();
   if (rep.interrupted) return rep;
-  rep.exited = st.exited;
+  rep.exited = machine.exited();
   rep.runSeconds = runSeconds;
   rep.runCpuSeconds = runCpu;
   rep.buildWallSeconds = secondsSince(t0);
-  if (built.empty()) throw Error("nothing to validate: the machine is at step " + std::to_string(st.step) +
-                                 (st.exited ? " and has exited" : " and the step limit is reached"));
+  if (built.empty()) throw Error("nothing to validate: the machine is at step " + std::to_string(machine.step()) +
+                                 (machine.exited() ? " and has exited" : " and the step limit is reached"));
 
   rep.proofs.reserve(built.size());
   for (auto& [rec, bytes] : built) {
@@ -402,9 +395,9 @@ ValidateReport buildSegmentProofs(vm::VmState& st, vm::HostContext& host, const 
   return rep;
 }
 
-ValidateReport validateSegments(vm::VmState& st, vm::HostContext& host, const ValidateOptions& opt) {
+ValidateReport validateSegments(vm::Machine& machine, const ValidateOptions& opt) {
   const auto t0 = Clock::now();
-  ValidateReport rep = buildSegmentProofs(st, host, opt);
+  ValidateReport rep = buildSegmentProofs(machine, opt);
   if (rep.interrupted) return rep;
   // Phase 2: N verifiers, each segment from its proof alone; the commitments must chain.
   const auto tv = Clock::now();

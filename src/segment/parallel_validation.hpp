@@ -12,8 +12,7 @@
 
 #include "segment/segment_proof.hpp"
 #include "segment/segment_verifier.hpp"
-#include "vm/host_context.hpp"
-#include "vm/vm_state.hpp"
+#include "vm/machine.hpp"
 
 namespace fpvm::segment {
 
@@ -106,18 +105,17 @@ using ProofSink = std::function<void(size_t index, const SegmentRecord& built, c
 /// build figures, and every proof in `proofs` (whatever keepProofs says); nothing is verified
 /// yet. `sink`, when set, receives each proof as soon as it is built (to hand it to remote
 /// verifiers while the run goes on). Throws Error like validateSegments for the run itself.
-ValidateReport buildSegmentProofs(vm::VmState& start, vm::HostContext& host, const ValidateOptions& options,
-                                  const ProofSink& sink = {});
+ValidateReport buildSegmentProofs(vm::Machine& machine, const ValidateOptions& options, const ProofSink& sink = {});
 
 /// Phase 2's bookkeeping: moves a checked chain (checkSegmentChain or verifySegmentChain) into
 /// the report of buildSegmentProofs — verified segments with their build figures kept,
 /// verification CPU time, `verifySeconds` as verifyWallSeconds.
 void adoptChain(ValidateReport& report, ChainReport chain, double verifySeconds);
 
-/// Validates `start` (left at the end state) with the fast engine and segment proofs. `host`'s
+/// Validates `machine` (left at the end state) with the fast engine and segment proofs. Its
 /// oracle serves the fast engine; the provers read preimages from a copy of what it served.
 /// Throws Error when a step fails, a proof does not verify, the chain breaks, or the end state
 /// differs from `claimedEnd`.
-ValidateReport validateSegments(vm::VmState& start, vm::HostContext& host, const ValidateOptions& options);
+ValidateReport validateSegments(vm::Machine& machine, const ValidateOptions& options);
 
 }  // namespace fpvm::segment

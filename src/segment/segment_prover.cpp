@@ -9,22 +9,31 @@
 #include "common/error.hpp"
 #include "common/hex.hpp"
 #include "segment/leaf_set.hpp"
-#include "vm/interpreter.hpp"
-#include "vm/runner.hpp"
+#include "vm/machine.hpp"
 
 namespace fpvm::segment {
 namespace {
 
 /// Records each touched leaf once, with its value at first access. Every write of the
 /// interpreter is preceded by the access of its leaf (spec §3.3), so that value is the leaf's
-/// value before the segment.
-struct RecordingTracker {
+/// value before the segment. Also collects the preimages the steps read.
+class SegmentRecorder final : public vm::StepObserver {
+ public:
   LeafSet seen;
   std::vector<Leaf> leaves;
-  uint64_t accesses = 0;
-  void access(merkle::PagedMemory& mem, uint64_t leafAddr, unsigned /*slot*/) {
-    ++accesses;
+  std::map<std::array<uint8_t, 32>, Bytes> preimages;
+  ProveStats stats;
+
+  void leafAccess(merkle::PagedMemory& mem, uint64_t leafAddr, unsigned /*slot*/) override {
+    ++stats.memoryProofs;
     if (seen.insert(leafAddr)) leaves.push_back(Leaf{leafAddr, mem.readLeaf(leafAddr)});
+  }
+  void stepDone(const vm::VmState& state, std::optional<uint64_t> preimageRead, const Bytes& prefixed) override {
+    ++stats.steps;
+    if (!preimageRead) return;
+    stats.oracleBytes += 32 + prefixed.size();
+    auto [it, inserted] = preimages.try_emplace(state.preimageKey.b);
+    if (inserted) it->second.assign(prefixed.begin() + 8, prefixed.end());
   }
 };
 
@@ -36,52 +45,36 @@ Hash32 memRootOf(const vm::Witness& w) {
 
 }  // namespace
 
-SegmentProof proveSegment(vm::VmState& st, vm::HostContext& host, uint64_t toStep, ProveStats* stats,
-                          const ProveOptions& options) {
-  if (toStep < st.step)
-    throw Error("segment end step " + std::to_string(toStep) + " is before the state's step " + std::to_string(st.step));
+SegmentProof proveSegment(vm::Machine& machine, uint64_t toStep, ProveStats* stats, const ProveOptions& options) {
+  if (toStep < machine.step())
+    throw Error("segment end step " + std::to_string(toStep) + " is before the state's step " + std::to_string(machine.step()));
   SegmentProof proof;
-  proof.preWitness = st.witness();
+  proof.preWitness = machine.witness();
   proof.preHash = vm::VmState::hashWitness(proof.preWitness);
 
-  RecordingTracker tracker;
-  vm::Interpreter<RecordingTracker> interp(st, host, tracker);
-  std::map<std::array<uint8_t, 32>, Bytes> preimages;
-  ProveStats local;
-  uint64_t at = st.step, pc = st.pc;
-  vm::RevertCode rc = vm::kOk;
+  SegmentRecorder recorder;
+  vm::Outcome outcome;
   try {
-    while (!st.exited && st.step < toStep) {
-      at = st.step;
-      pc = st.pc;
-      host.readPreimage = false;
-      rc = interp.step();
-      if (rc != vm::kOk) break;
-      ++local.steps;
-      if (host.readPreimage) {
-        const Bytes& prefixed = host.preimage.prefixed;
-        local.oracleBytes += 32 + prefixed.size();
-        auto [it, inserted] = preimages.try_emplace(st.preimageKey.b);
-        if (inserted) it->second.assign(prefixed.begin() + 8, prefixed.end());
-      }
-    }
-  } catch (const Error& e) {
+    outcome = machine.advanceObserved(toStep, recorder);
+  } catch (const vm::HostFailure& f) {
     char head[96];
-    std::snprintf(head, sizeof head, "failed at proof-gen step %" PRIu64 " (PC: 0x%016" PRIx64 "): ", at, pc);
-    throw Error(head + std::string(e.what()));
+    std::snprintf(head, sizeof head, "failed at proof-gen step %" PRIu64 " (PC: 0x%016" PRIx64 "): ", f.step(), f.pc());
+    throw Error(head + std::string(f.what()));
   }
-  if (rc != vm::kOk) throw Error(vm::describeRevert(st, at, pc, rc, interp.lastSyscall(), nullptr, true));
-  local.memoryProofs = tracker.accesses;
+  if (outcome.reason == vm::StopReason::Reverted) throw Error(machine.describe(outcome.revert, nullptr, true));
+  ProveStats& local = recorder.stats;
+  auto& preimages = recorder.preimages;
+  const vm::VmState& st = machine.state();
 
   proof.toStep = st.step;  // canonical: the post-state's Step, also when the machine exited earlier
-  const vm::Witness post = st.witness();
+  const vm::Witness post = machine.witness();
   proof.postHash = vm::VmState::hashWitness(post);
-  proof.leaves = std::move(tracker.leaves);
+  proof.leaves = std::move(recorder.leaves);
   std::sort(proof.leaves.begin(), proof.leaves.end(), [](const Leaf& a, const Leaf& b) { return a.addr < b.addr; });
   const std::vector<uint64_t> addrs = proof.leafAddrs();
   // Siblings are roots of subtrees without a touched leaf; the segment never writes them, so
   // the post-state tree has the same ones as the pre-state tree.
-  proof.siblings = buildMultiproof(st.memory, addrs);
+  proof.siblings = buildMultiproof(machine.mutableState().memory, addrs);  // reads cached subtree roots
   proof.preimages.reserve(preimages.size());
   for (auto& [key, data] : preimages) {
     Preimage p;

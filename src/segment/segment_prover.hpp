@@ -5,8 +5,7 @@
 #include <cstdint>
 
 #include "segment/segment_proof.hpp"
-#include "vm/host_context.hpp"
-#include "vm/vm_state.hpp"
+#include "vm/machine.hpp"
 
 namespace fpvm::segment {
 
@@ -26,11 +25,11 @@ struct ProveOptions {
   bool selfCheck = true;
 };
 
-/// Steps `state` from its current Step to `toStep` (or until it exits), and returns the proof of
-/// that segment, whose end step is the post-state's Step; `state` is left at the post-state (a
-/// FastEngine over it must invalidateCaches() before running on). A step that reverts or a host failure throws
-/// Error "failed at proof-gen step N (PC: …): …"; `toStep` < Step throws Error.
-SegmentProof proveSegment(vm::VmState& state, vm::HostContext& host, uint64_t toStep, ProveStats* stats = nullptr,
+/// Steps `machine` (on the reference interpreter) from its current Step to `toStep` (or until it
+/// exits), and returns the proof of that segment, whose end step is the post-state's Step; the
+/// machine is left at the post-state. A step that reverts or a host failure throws Error
+/// "failed at proof-gen step N (PC: …): …"; `toStep` < Step throws Error.
+SegmentProof proveSegment(vm::Machine& machine, uint64_t toStep, ProveStats* stats = nullptr,
                           const ProveOptions& options = {});
 
 }  // namespace fpvm::segment

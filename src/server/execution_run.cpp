@@ -11,9 +11,6 @@
 #include "common/logfmt.hpp"
 #include "server/config.hpp"
 #include "server/rpc_error.hpp"
-#include "server/step_hasher.hpp"
-#include "vm/interpreter.hpp"
-#include "vm/runner.hpp"
 
 namespace fpvm::server {
 namespace {
@@ -42,16 +39,10 @@ void writeHash(char* out, const Hash32& h) {
 
 }  // namespace
 
-/// A machine used for lookups, with its own oracle, host context and engine.
+/// A machine used for lookups, with its own oracle.
 struct ExecutionRun::Cursor {
-  std::unique_ptr<vm::VmState> state;
   std::unique_ptr<InputOracle> oracle;
-  vm::HostContext host;
-  std::unique_ptr<vm::FastEngine> engine;
-  /// Memory was written outside the engine since it last ran (its caches must be dropped).
-  bool engineStale = false;
-  /// A step failed half-way: the machine must not be reused.
-  bool broken = false;
+  std::unique_ptr<vm::Machine> machine;
 };
 
 ExecutionRun::ExecutionRun(std::shared_ptr<const Prestate> prestate, std::shared_ptr<const ValidationInput> input,
@@ -62,21 +53,20 @@ ExecutionRun::~ExecutionRun() = default;
 
 std::unique_ptr<ExecutionRun::Cursor> ExecutionRun::makeCursor(const vm::VmState& from) {
   auto c = std::make_unique<Cursor>();
-  c->state = std::make_unique<vm::VmState>(from);
-  c->state->memory.setPageLimit(pageLimitFor(settings_.limits.memoryLimit));
+  c->machine = std::make_unique<vm::Machine>(from);
+  c->machine->setPageLimit(pageLimitFor(settings_.limits.memoryLimit));
   c->oracle = std::make_unique<InputOracle>(input_, settings_.limits.preimageServer, settings_.limits.serverLimits);
-  c->host.oracle = c->oracle.get();
-  if (!c->state->lastCompleteHint.empty() && c->oracle->hasServer()) c->oracle->hint(c->state->lastCompleteHint);
-  c->engine = std::make_unique<vm::FastEngine>(*c->state, c->host);
+  c->machine->setOracle(c->oracle.get());
+  if (!from.lastCompleteHint.empty() && c->oracle->hasServer()) c->oracle->hint(from.lastCompleteHint);
   return c;
 }
 
-ExecutionRun::Checkpoint ExecutionRun::snapshot(vm::VmState& state) {
+ExecutionRun::Checkpoint ExecutionRun::snapshot(vm::Machine& machine) {
   Checkpoint cp;
-  cp.witness = state.witness();  // Merkleizes what changed since the last checkpoint
+  cp.witness = machine.witness();  // Merkleizes what changed since the last checkpoint
   cp.hash = vm::VmState::hashWitness(cp.witness);
-  cp.step = state.step;
-  cp.state = std::make_shared<const vm::VmState>(state);
+  cp.step = machine.step();
+  cp.state = std::make_shared<const vm::VmState>(machine.state());
   return cp;
 }
 
@@ -97,17 +87,14 @@ void ExecutionRun::build(const std::atomic<bool>* shutdown) {
     }
     std::vector<Checkpoint> checkpoints{zero};
     c = makeCursor(prestate_->state);
-    vm::VmState& st = *c->state;
+    vm::Machine& m = *c->machine;
+    const RunContext ctx{deadline, settings_.limits.memoryLimit, &cancel_, shutdown, &prestate_->symbols};
     uint64_t spacing = settings_.initialSteps;
-    uint64_t next = (st.step / spacing + 1) * spacing;
+    uint64_t next = (m.step() / spacing + 1) * spacing;
     for (;;) {
-      try {
-        advanceFast(st, *c->engine, next, deadline, &cancel_, shutdown, &prestate_->symbols);
-      } catch (...) {
-        rethrowRunFailure(st, deadline, settings_.limits.memoryLimit);
-      }
-      if (st.exited) break;
-      checkpoints.push_back(snapshot(st));
+      advanceOrThrow(m, next, ctx, vm::Engine::Fast);
+      if (m.exited()) break;
+      checkpoints.push_back(snapshot(m));
       if (checkpoints.size() > settings_.cachedMachines) {
         // Full: keep every machine at a multiple of twice the spacing (step 0 always stays).
         const uint64_t wider = spacing > ~uint64_t(0) / 2 ? spacing : spacing * 2;
@@ -117,15 +104,15 @@ void ExecutionRun::build(const std::atomic<bool>* shutdown) {
         checkpoints = std::move(kept);
         spacing = wider;
       }
-      const uint64_t after = (st.step / spacing + 1);
+      const uint64_t after = (m.step() / spacing + 1);
       next = after > ~uint64_t(0) / spacing ? ~uint64_t(0) : after * spacing;
     }
     Checkpoint fin;
-    fin.witness = st.witness();
+    fin.witness = m.witness();
     fin.hash = vm::VmState::hashWitness(fin.witness);
-    fin.step = st.step;
-    st.memory.setPageLimit(0);
-    fin.state = std::make_shared<const vm::VmState>(std::move(st));
+    fin.step = m.step();
+    m.setPageLimit(0);
+    fin.state = std::make_shared<const vm::VmState>(m.releaseState());
     c.reset();  // its state was moved out
     std::lock_guard<std::mutex> q(queryMutex_);
     checkpoints_ = std::move(checkpoints);
@@ -207,37 +194,24 @@ const ExecutionRun::Checkpoint& ExecutionRun::baseFor(uint64_t step) const {
   return it == checkpoints_.begin() ? checkpoints_.front() : *(it - 1);
 }
 
-void ExecutionRun::advance(Cursor& c, uint64_t target, const Deadline& deadline) {
-  vm::VmState& st = *c.state;
-  if (st.exited || st.step >= target) return;
-  const uint64_t before = st.step;
-  try {
-    if (target - st.step <= kInterpreterDistance) {
-      vm::NoTracker tracker;
-      vm::Interpreter<vm::NoTracker> interp(st, c.host, tracker);
-      while (!st.exited && st.step < target) {
-        const uint64_t at = st.step, pc = st.pc;
-        vm::RevertCode rc = interp.step();
-        if (rc != vm::kOk)
-          throw RpcError(kExecutionFailed, "execution failed: " + vm::describeRevert(st, at, pc, rc, interp.lastSyscall(),
-                                                                                      &prestate_->symbols, false));
-      }
-      c.engineStale = true;
-    } else {
-      if (c.engineStale) c.engine->invalidateCaches();
-      c.engineStale = false;
-      advanceFast(st, *c.engine, target, deadline, &cancel_, nullptr, &prestate_->symbols);
-    }
-  } catch (...) {
-    c.broken = true;  // the machine is in an unknown state now
-    rethrowRunFailure(st, deadline, settings_.limits.memoryLimit);
-  }
-  queryStepsExecuted_ += st.step - before;
+RunContext ExecutionRun::queryContext(const Deadline& deadline) {
+  return RunContext{deadline, settings_.limits.memoryLimit, &cancel_, nullptr, &prestate_->symbols};
+}
+
+void ExecutionRun::advance(Cursor& c, uint64_t target, const Deadline& deadline, bool checkBudget) {
+  vm::Machine& m = *c.machine;
+  if (m.exited() || m.step() >= target) return;
+  const uint64_t before = m.step();
+  // Short distances on the reference interpreter: no engine warm-up, and its per-leaf dirty
+  // marks keep the next Merkle root cheap.
+  advanceOrThrow(m, target, queryContext(deadline),
+                 target - m.step() <= kInterpreterDistance ? vm::Engine::Reference : vm::Engine::Fast, checkBudget);
+  queryStepsExecuted_ += m.step() - before;
 }
 
 void ExecutionRun::place(std::unique_ptr<Cursor>& c, uint64_t step, const Deadline& deadline) {
   const Checkpoint& base = baseFor(step);
-  if (!c || c->broken || c->state->step > step || c->state->step < base.step) c = makeCursor(*base.state);
+  if (!c || c->machine->broken() || c->machine->step() > step || c->machine->step() < base.step) c = makeCursor(*base.state);
   advance(*c, step, deadline);
 }
 
@@ -252,85 +226,44 @@ StepInfo ExecutionRun::stepAt(uint64_t position) {
   if (position >= final_.step) return StepInfo{final_.hash, final_.step, final_.state->status()};
   Deadline deadline(settings_.limits.maxExecutionTime);
   Cursor& c = seek(position, deadline);
-  return StepInfo{c.state->stateHash(), c.state->step, c.state->status()};
+  return StepInfo{c.machine->stateHash(), c.machine->step(), c.machine->status()};
 }
 
 void ExecutionRun::hashRange(std::unique_ptr<Cursor>& c, uint64_t from, uint64_t stepSize, uint64_t first, uint64_t end,
                              char* out, const Deadline& deadline) {
   place(c, from + first * stepSize, deadline);
-  writeHash(out + first * kJsonBytesPerHash, c->state->stateHash());
+  writeHash(out + first * kJsonBytesPerHash, c->machine->stateHash());
   if (stepSize == 1) {
     hashEveryStep(*c, first + 1, end, out, deadline, [&] {
       return std::to_string(from + first) + ".." + std::to_string(from + end);
     });
     return;
   }
-  const bool perStep = stepSize <= kInterpreterDistance;
-  vm::NoTracker tracker;
+  // Small step sizes check the deadline and cancel flag every 4096 hashes, not on every one.
+  const bool smallSteps = stepSize <= kInterpreterDistance;
   for (uint64_t i = first + 1; i < end; ++i) {
-    const uint64_t target = from + i * stepSize;  // < final step: no overflow
-    if (perStep) {
-      // Inline interpreter loop: the bottom-level query (step size 1).
-      vm::VmState& st = *c->state;
-      vm::Interpreter<vm::NoTracker> interp(st, c->host, tracker);
-      try {
-        while (st.step < target) {
-          const uint64_t s = st.step, pc = st.pc;
-          vm::RevertCode rc = interp.step();
-          if (rc != vm::kOk)
-            throw RpcError(kExecutionFailed, "execution failed: " + vm::describeRevert(st, s, pc, rc, interp.lastSyscall(),
-                                                                                        &prestate_->symbols, false));
-        }
-      } catch (...) {
-        c->broken = true;
-        rethrowRunFailure(st, deadline, settings_.limits.memoryLimit);
-      }
-      c->engineStale = true;
-      queryStepsExecuted_ += stepSize;
-      if ((i & 0xFFF) == 0) {
-        if (cancel_.load()) throw RpcError(kCancelled, "execution run was closed during the query");
-        if (deadline.passed())
-          throw RpcError(kTimeLimit, "max-execution-time exceeded while hashing steps " + std::to_string(from + first * stepSize) +
-                                         ".." + std::to_string(from + end * stepSize) + " (max-execution-time is " +
-                                         formatDuration(deadline.limit()) + ")");
-      }
-    } else {
-      advance(*c, target, deadline);
-    }
-    writeHash(out + i * kJsonBytesPerHash, c->state->stateHash());
+    advance(*c, from + i * stepSize, deadline, !smallSteps || (i & 0xFFF) == 0);  // < final step: no overflow
+    writeHash(out + i * kJsonBytesPerHash, c->machine->stateHash());
   }
 }
 
 void ExecutionRun::hashEveryStep(Cursor& c, uint64_t first, uint64_t end, char* out, const Deadline& deadline,
                                  const std::function<std::string()>& range) {
-  // Chunks between cancel/deadline checks; each is hashed in batches by the StepHasher.
-  constexpr uint64_t kChunk = 4096;
-  std::vector<Hash32> hashes(std::min<uint64_t>(kChunk, end - first));
-  vm::VmState& st = *c.state;
-  StepHasher hasher(st, c.host);
-  c.engineStale = true;
-  for (uint64_t i = first; i < end;) {
-    const uint64_t n = std::min<uint64_t>(kChunk, end - i);
-    std::optional<StepHasher::Revert> revert;
-    try {
-      revert = hasher.run(n, hashes.data());
-    } catch (...) {
-      c.broken = true;
-      rethrowRunFailure(st, deadline, settings_.limits.memoryLimit);
-    }
-    if (revert) {
-      c.broken = true;
-      throw RpcError(kExecutionFailed, "execution failed: " + vm::describeRevert(st, revert->step, revert->pc, revert->code,
-                                                                                  revert->syscall, &prestate_->symbols, false));
-    }
-    for (uint64_t k = 0; k < n; ++k) writeHash(out + (i + k) * kJsonBytesPerHash, hashes[k]);
-    queryStepsExecuted_ += n;
-    i += n;
-    if (cancel_.load()) throw RpcError(kCancelled, "execution run was closed during the query");
-    if (deadline.passed())
-      throw RpcError(kTimeLimit, "max-execution-time exceeded while hashing steps " + range() + " (max-execution-time is " +
-                                     formatDuration(deadline.limit()) + ")");
+  vm::Machine& m = *c.machine;
+  const RunContext ctx = queryContext(deadline);
+  vm::Outcome outcome;
+  try {
+    outcome = m.hashEachStep(
+        end - first,
+        [&](uint64_t k, const Hash32* hashes, size_t n) {
+          for (size_t j = 0; j < n; ++j) writeHash(out + (first + k + j) * kJsonBytesPerHash, hashes[j]);
+          queryStepsExecuted_ += n;
+        },
+        ctx.budget());
+  } catch (...) {
+    rethrowRunFailure(ctx);
   }
+  if (!outcome.completed()) throwIncomplete(outcome, m, ctx, false, "while hashing steps " + range());
 }
 
 std::string ExecutionRun::machineHashes(uint64_t from, uint64_t stepSize, uint64_t maxIterations, size_t reserveExtra) {
@@ -402,21 +335,14 @@ vm::StepProof ExecutionRun::proofAt(uint64_t position) {
   }
   Deadline deadline(settings_.limits.maxExecutionTime);
   Cursor& c = seek(position, deadline);
-  vm::VmState& st = *c.state;
-  const uint64_t pc = st.pc;
-  uint64_t syscall = ~uint64_t(0);
-  vm::RevertCode rc;
+  const RunContext ctx = queryContext(deadline);
+  vm::Outcome outcome;
   try {
-    rc = vm::proveStep(st, c.host, proof, &syscall);
+    outcome = c.machine->proveStep(proof);
   } catch (...) {
-    c.broken = true;
-    rethrowRunFailure(st, deadline, settings_.limits.memoryLimit);
+    rethrowRunFailure(ctx);
   }
-  c.engineStale = true;
-  if (rc != vm::kOk) {
-    c.broken = true;
-    throw RpcError(kExecutionFailed, "execution failed: " + vm::describeRevert(st, position, pc, rc, syscall, &prestate_->symbols, true));
-  }
+  if (!outcome.completed()) throwIncomplete(outcome, *c.machine, ctx, true);
   return proof;
 }
 
@@ -435,7 +361,7 @@ void ExecutionRun::prepareRange(uint64_t start, uint64_t end) {
     if (at >= end) break;
     if (at == fresh.front().step) continue;
     Cursor& c = seek(at, deadline);
-    fresh.push_back(snapshot(*c.state));
+    fresh.push_back(snapshot(*c.machine));
   }
   checkpoints_ = std::move(fresh);
   cursor_.reset();

@@ -19,7 +19,7 @@
 #include "server/prestate_store.hpp"
 #include "server/validation_input.hpp"
 #include "server/validator.hpp"
-#include "vm/fast_engine.hpp"
+#include "vm/machine.hpp"
 #include "vm/proving_step.hpp"
 
 namespace fpvm::server {
@@ -122,9 +122,12 @@ class ExecutionRun {
   /// of `out` (the cursor stands at index first - 1); `range` names the steps in errors.
   void hashEveryStep(Cursor& c, uint64_t first, uint64_t end, char* out, const Deadline& deadline,
                      const std::function<std::string()>& range);
-  void advance(Cursor& c, uint64_t target, const Deadline& deadline);
+  /// Moves `c` to `target`; `checkBudget` = false skips the deadline and cancel checks.
+  void advance(Cursor& c, uint64_t target, const Deadline& deadline, bool checkBudget = true);
   std::unique_ptr<Cursor> makeCursor(const vm::VmState& from);
-  Checkpoint snapshot(vm::VmState& state);
+  Checkpoint snapshot(vm::Machine& machine);
+  /// Bounds of a query's machine moves.
+  RunContext queryContext(const Deadline& deadline);
 
   std::shared_ptr<const Prestate> prestate_;
   std::shared_ptr<const ValidationInput> input_;

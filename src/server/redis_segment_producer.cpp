@@ -56,7 +56,7 @@ Error rejection(size_t index, const SegmentJobs& jobs, const RedisProducer::Outc
 
 }  // namespace
 
-RedisValidateReport validateSegmentsOverRedis(vm::VmState& st, vm::HostContext& host, const segment::ValidateOptions& opt,
+RedisValidateReport validateSegmentsOverRedis(vm::Machine& machine, const segment::ValidateOptions& opt,
                                               const RedisSegmentOptions& redis) {
   const auto t0 = Clock::now();
   RedisProducer producer(redis.url, redis.prefix);  // fails here, before the run, when Redis is not there
@@ -67,7 +67,7 @@ RedisValidateReport validateSegmentsOverRedis(vm::VmState& st, vm::HostContext& 
   segment::ValidateReport& rep = out.validation;
   try {
     rep = segment::buildSegmentProofs(
-        st, host, opt, [&jobs](size_t index, const segment::SegmentRecord& built, const Bytes& proof) { jobs.add(index, built, proof); });
+        machine, opt, [&jobs](size_t index, const segment::SegmentRecord& built, const Bytes& proof) { jobs.add(index, built, proof); });
   } catch (...) {
     jobs.removeFrom(0);
     throw;

@@ -10,8 +10,7 @@
 #include <vector>
 
 #include "segment/parallel_validation.hpp"
-#include "vm/host_context.hpp"
-#include "vm/vm_state.hpp"
+#include "vm/machine.hpp"
 
 namespace fpvm::server {
 
@@ -35,8 +34,7 @@ struct RedisValidateReport {
 /// the chain breaks, the end differs from options.claimedEnd, or the results do not arrive
 /// within the timeout; outstanding jobs are removed from the stream on every failure. With
 /// options.cancel set it stops, removes them and returns a report that says `interrupted`.
-RedisValidateReport validateSegmentsOverRedis(vm::VmState& start, vm::HostContext& host,
-                                              const segment::ValidateOptions& options,
+RedisValidateReport validateSegmentsOverRedis(vm::Machine& machine, const segment::ValidateOptions& options,
                                               const RedisSegmentOptions& redis);
 
 }  // namespace fpvm::server

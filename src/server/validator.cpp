@@ -9,13 +9,10 @@
 #include "server/config.hpp"
 #include "server/input_oracle.hpp"
 #include "server/rpc_error.hpp"
-#include "vm/runner.hpp"
+#include "vm/revert_message.hpp"
 
 namespace fpvm::server {
 namespace {
-
-/// Steps per fast-engine call between deadline checks (a few milliseconds of guest code).
-constexpr uint64_t kChunk = uint64_t(1) << 22;
 
 std::string hex64(uint64_t v) {
   char buf[24];
@@ -39,66 +36,87 @@ size_t pageLimitFor(uint64_t memoryLimit) {
   return pages == 0 ? 1 : static_cast<size_t>(pages);
 }
 
-void rethrowRunFailure(const vm::VmState& state, const Deadline& deadline, uint64_t memoryLimit) {
+vm::Budget RunContext::budget() const {
+  vm::Budget b;
+  b.cancel = cancel;
+  b.shutdown = shutdown;
+  b.deadline = deadline.expiry();
+  return b;
+}
+
+void rethrowRunFailure(const RunContext& ctx) {
   try {
     throw;
   } catch (const RpcError&) {
     throw;
-  } catch (const merkle::MemoryLimitError& e) {
-    throw RpcError(kMemoryLimit, std::string(e.what()) + "; memory-limit is " + std::to_string(memoryLimit) + " bytes (" +
-                                     vm::humanBytes(memoryLimit) + "), stopped after " + std::to_string(deadline.elapsed()) + " s");
+  } catch (const vm::HostFailure& f) {
+    if (f.kind() == vm::HostFailureKind::MemoryLimit)
+      throw RpcError(kMemoryLimit, std::string(f.what()) + "; memory-limit is " + std::to_string(ctx.memoryLimit) + " bytes (" +
+                                       vm::humanBytes(ctx.memoryLimit) + "), stopped after " +
+                                       std::to_string(ctx.deadline.elapsed()) + " s");
+    if (f.kind() == vm::HostFailureKind::OutOfMemory)
+      throw RpcError(kMemoryLimit, "memory limit exceeded: the host ran out of memory while running the guest");
+    throw RpcError(kExecutionFailed,
+                   "execution failed at step " + std::to_string(f.step()) + " (PC: " + hex64(f.pc()) + "): " + f.what());
   } catch (const std::bad_alloc&) {
     throw RpcError(kMemoryLimit, "memory limit exceeded: the host ran out of memory while running the guest");
-  } catch (const Error& e) {
-    // Host failures inside a step (missing preimage, oracle errors) leave Step = failing step + 1
-    // and PC at the failing instruction.
-    const uint64_t step = state.step > 0 ? state.step - 1 : 0;
-    throw RpcError(kExecutionFailed, "execution failed at step " + std::to_string(step) + " (PC: " + hex64(state.pc) + "): " + e.what());
   }
 }
 
-void advanceFast(vm::VmState& state, vm::FastEngine& engine, uint64_t target, const Deadline& deadline,
-                 const std::atomic<bool>* cancel, const std::atomic<bool>* shutdown, const vm::SymbolTable* symbols) {
-  while (!state.exited && state.step < target) {
-    if (shutdown && shutdown->load(std::memory_order_relaxed)) throw RpcError(kShuttingDown, "server shutting down: run stopped");
-    if (cancel && cancel->load(std::memory_order_relaxed)) throw RpcError(kCancelled, "run cancelled");
-    if (deadline.passed())
-      throw RpcError(kTimeLimit, "max-execution-time exceeded: stopped after " + std::to_string(deadline.elapsed()) +
-                                     " s at step " + std::to_string(state.step) + " (max-execution-time is " +
-                                     formatDuration(deadline.limit()) + ")");
-    const uint64_t n = std::min<uint64_t>(kChunk, target - state.step);
-    vm::FastStop stop = engine.run(n, cancel);
-    if (stop == vm::FastStop::Reverted) {
-      const uint64_t at = state.step - 1;
-      throw RpcError(kExecutionFailed, "execution failed: " + vm::describeRevert(state, at, state.pc, engine.revert(),
-                                                                                  engine.lastSyscall(), symbols, false));
-    }
+void throwIncomplete(const vm::Outcome& outcome, const vm::Machine& machine, const RunContext& ctx, bool proofGen,
+                     const std::string& during) {
+  switch (outcome.reason) {
+    case vm::StopReason::Reverted:
+      throw RpcError(kExecutionFailed, "execution failed: " + machine.describe(outcome.revert, ctx.symbols, proofGen));
+    case vm::StopReason::ShuttingDown: throw RpcError(kShuttingDown, "server shutting down: run stopped");
+    case vm::StopReason::Cancelled:
+      throw RpcError(kCancelled, during.empty() ? "run cancelled" : "execution run was closed during the query");
+    case vm::StopReason::DeadlinePassed:
+      if (!during.empty())
+        throw RpcError(kTimeLimit, "max-execution-time exceeded " + during + " (max-execution-time is " +
+                                       formatDuration(ctx.deadline.limit()) + ")");
+      throw RpcError(kTimeLimit, "max-execution-time exceeded: stopped after " + std::to_string(ctx.deadline.elapsed()) +
+                                     " s at step " + std::to_string(machine.step()) + " (max-execution-time is " +
+                                     formatDuration(ctx.deadline.limit()) + ")");
+    case vm::StopReason::PreimageRead:
+    case vm::StopReason::Reached:
+    case vm::StopReason::Exited: break;
   }
+  throw RpcError(kInternalError, "internal error: a completed run was reported as a failure");
+}
+
+void advanceOrThrow(vm::Machine& machine, uint64_t target, const RunContext& ctx, std::optional<vm::Engine> engine,
+                    bool checkBudget) {
+  vm::AdvanceOptions options;
+  if (checkBudget) options.budget = ctx.budget();
+  options.engine = engine;
+  vm::Outcome outcome;
+  try {
+    outcome = machine.advance(target, options);
+  } catch (...) {
+    rethrowRunFailure(ctx);
+  }
+  if (!outcome.completed()) throwIncomplete(outcome, machine, ctx, false);
 }
 
 ValidationResult validate(const Prestate& prestate, std::shared_ptr<const ValidationInput> input, const RunLimits& limits,
                           const std::atomic<bool>* shutdown) {
   Deadline deadline(limits.maxExecutionTime);
-  vm::VmState state = prestate.state;
-  state.memory.setPageLimit(pageLimitFor(limits.memoryLimit));
+  vm::Machine machine(prestate.state);
+  machine.setPageLimit(pageLimitFor(limits.memoryLimit));
   InputOracle oracle(std::move(input), limits.preimageServer, limits.serverLimits);
-  vm::HostContext host;
-  host.oracle = &oracle;
+  machine.setOracle(&oracle);
   // Replaying the last complete hint lets a hint-driven preimage server serve a prestate taken
   // in the middle of a read (docs/decisions/0002-hint-replay-on-resume.md).
-  if (!state.lastCompleteHint.empty() && oracle.hasServer()) oracle.hint(state.lastCompleteHint);
-  vm::FastEngine engine(state, host);
-  try {
-    advanceFast(state, engine, ~uint64_t(0), deadline, nullptr, shutdown, &prestate.symbols);
-  } catch (...) {
-    rethrowRunFailure(state, deadline, limits.memoryLimit);
-  }
-  state.memory.setPageLimit(0);  // hashing allocates nothing, but never fail after the run
+  if (!machine.state().lastCompleteHint.empty() && oracle.hasServer()) oracle.hint(machine.state().lastCompleteHint);
+  const RunContext ctx{deadline, limits.memoryLimit, nullptr, shutdown, &prestate.symbols};
+  advanceOrThrow(machine, ~uint64_t(0), ctx);
+  machine.setPageLimit(0);  // hashing allocates nothing, but never fail after the run
   ValidationResult r;
-  r.status = state.status();
-  r.exitCode = state.exitCode;
-  r.steps = state.step;
-  r.stateHash = state.stateHash();
+  r.status = machine.status();
+  r.exitCode = machine.exitCode();
+  r.steps = machine.step();
+  r.stateHash = machine.stateHash();
   r.elapsed = deadline.elapsed();
   return r;
 }

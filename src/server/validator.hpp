@@ -4,6 +4,7 @@
 #include <atomic>
 #include <chrono>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -12,7 +13,8 @@
 #include "preimage/server_process.hpp"
 #include "server/prestate_store.hpp"
 #include "server/validation_input.hpp"
-#include "vm/fast_engine.hpp"
+#include "vm/machine.hpp"
+#include "vm/symbols.hpp"
 
 namespace fpvm::server {
 
@@ -43,21 +45,45 @@ class Deadline {
   bool passed() const { return std::chrono::steady_clock::now() - start_ > limit_; }
   double elapsed() const { return std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count(); }
   std::chrono::milliseconds limit() const { return limit_; }
+  /// The instant it passes (time_point::max() for limits beyond a century).
+  std::chrono::steady_clock::time_point expiry() const {
+    if (limit_ > std::chrono::hours(24 * 365 * 100)) return std::chrono::steady_clock::time_point::max();
+    return start_ + limit_;
+  }
 
  private:
   std::chrono::milliseconds limit_;
   std::chrono::steady_clock::time_point start_;
 };
 
-/// Runs `engine` (over `state`) until the machine exits or reaches step `target`. Enforces the
-/// deadline and the cancel flags (either may be null) and turns every failure into an RpcError:
-/// kTimeLimit, kMemoryLimit (the state's page limit must be set by the caller), kExecutionFailed
-/// (revert or host error, with step and pc), kCancelled.
-void advanceFast(vm::VmState& state, vm::FastEngine& engine, uint64_t target, const Deadline& deadline,
-                 const std::atomic<bool>* cancel, const std::atomic<bool>* shutdown, const vm::SymbolTable* symbols);
+/// What bounds a machine moved on behalf of an RPC call, and how its failures are named.
+struct RunContext {
+  const Deadline& deadline;
+  uint64_t memoryLimit = 0;  ///< bytes (0 = none), named in memory-limit errors
+  const std::atomic<bool>* cancel = nullptr;
+  const std::atomic<bool>* shutdown = nullptr;
+  const vm::SymbolTable* symbols = nullptr;
+  /// The Budget for Machine calls.
+  vm::Budget budget() const;
+};
 
-/// Turns an exception thrown while stepping `state` into the RpcError a caller gets.
-[[noreturn]] void rethrowRunFailure(const vm::VmState& state, const Deadline& deadline, uint64_t memoryLimit);
+/// Moves `machine` to step `target` (or its exit), on `engine` when given. Every way it stops
+/// short becomes the RpcError a caller gets: kTimeLimit, kMemoryLimit (the machine's page limit
+/// must be set by the caller), kExecutionFailed (revert or host error, with step and pc),
+/// kCancelled, kShuttingDown.
+/// `checkBudget` = false ignores ctx's deadline and flags (for short moves between checks).
+void advanceOrThrow(vm::Machine& machine, uint64_t target, const RunContext& ctx, std::optional<vm::Engine> engine = {},
+                    bool checkBudget = true);
+
+/// Throws the RpcError for an outcome that did not complete (a revert or a budget stop).
+/// `during` names the work in time-limit messages (e.g. "while hashing steps 5..9"); empty = the
+/// step reached.
+[[noreturn]] void throwIncomplete(const vm::Outcome& outcome, const vm::Machine& machine, const RunContext& ctx,
+                                  bool proofGen, const std::string& during = {});
+
+/// Turns a HostFailure (or another exception thrown while stepping) into the RpcError a caller
+/// gets.
+[[noreturn]] void rethrowRunFailure(const RunContext& ctx);
 
 /// Page limit for a byte limit (0 = none).
 size_t pageLimitFor(uint64_t memoryLimit);

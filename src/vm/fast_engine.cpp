@@ -46,9 +46,9 @@ struct FastEngine::DecodedPage {
   DecodedPage() { slots[kSlotsPerPage].op = opPageEnd; }
 };
 
-FastEngine::FastEngine(VmState& state, HostContext& host, Bookkeeping bookkeeping)
+FastEngine::FastEngine(VmState& state, HostContext& host, Bookkeeping bookkeeping, bool nativeTier)
     : s_(state), host_(host), bookkeeping_(bookkeeping) {
-  if (bookkeeping == Bookkeeping::Pages) {
+  if (bookkeeping == Bookkeeping::Pages && nativeTier) {
     native_ = std::make_unique<NativeCode>();
     if (!native_->enabled()) native_.reset();
   }
@@ -181,35 +181,30 @@ void FastEngine::storeSlow(uint64_t addr, unsigned size, uint64_t value) {
   }
 }
 
+/// Tells the engine about the data leaves a delegated step touches (the reference interpreter
+/// reports every access in proof-slot order; slot 0 is the instruction fetch, which writes
+/// nothing).
+struct FastEngine::DelegatedStepTracker {
+  FastEngine& engine;
+  void access(merkle::PagedMemory&, uint64_t leafAddr, unsigned slot) {
+    if (slot != 0) engine.noteDelegatedAccess(leafAddr);
+  }
+};
+
+void FastEngine::noteDelegatedAccess(uint64_t leafAddr) {
+  const uint64_t page = leafAddr >> merkle::kPageBits;
+  if (code_.count(page)) noteCodeWrite(leafAddr, 32);  // one lookup when the page holds no code
+  readTlb_[page % kTlbSize] = TlbEntry{};
+  writeTlb_[page % kTlbSize] = TlbEntry{};
+}
+
 RevertCode FastEngine::slowStep(uint64_t* regs, uint64_t& pc) {
   for (int i = 1; i < 32; ++i) s_.registers[i] = regs[i];
   s_.pc = pc;
-  const uint64_t a1 = s_.registers[11];
-  const uint32_t instr = static_cast<uint32_t>(s_.memory.load(pc, 4));
-  NoTracker tracker;
-  Interpreter<NoTracker> interp(s_, host_, tracker);
+  DelegatedStepTracker tracker{*this};
+  Interpreter<DelegatedStepTracker> interp(s_, host_, tracker);
   RevertCode rc = interp.step();
   lastSyscall_ = interp.lastSyscall();
-  if (rc == kOk) {
-    // Memory the reference interpreter may have written: an atomic's address or a syscall
-    // buffer. Drop decoded code there and cached pointers to pages it may have allocated.
-    uint64_t written = ~uint64_t(0);
-    unsigned len = 0;
-    if (rv::opcode(instr) == rv::kAmo) {
-      written = regs[rv::rs1(instr)];
-      len = 8;
-    } else if (rv::opcode(instr) == rv::kSystem) {
-      written = a1;
-      len = 32;
-    }
-    if (len) {
-      noteCodeWrite(written, len);
-      for (uint64_t p : {written >> merkle::kPageBits, (written + len - 1) >> merkle::kPageBits}) {
-        readTlb_[p % kTlbSize] = TlbEntry{};
-        writeTlb_[p % kTlbSize] = TlbEntry{};
-      }
-    }
-  }
   for (int i = 1; i < 32; ++i) regs[i] = s_.registers[i];
   pc = s_.pc;
   return rc;

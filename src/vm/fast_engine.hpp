@@ -43,7 +43,9 @@ enum class Bookkeeping {
 /// (call invalidateCaches() after anything else writes memory).
 class FastEngine {
  public:
-  FastEngine(VmState& state, HostContext& host, Bookkeeping bookkeeping = Bookkeeping::Pages);
+  /// `nativeTier` allows the native-code tier (Bookkeeping::Pages only; also off where the
+  /// platform has none or FPVM_NATIVE=0 is set).
+  FastEngine(VmState& state, HostContext& host, Bookkeeping bookkeeping = Bookkeeping::Pages, bool nativeTier = true);
   ~FastEngine();
   FastEngine(const FastEngine&) = delete;
   FastEngine& operator=(const FastEngine&) = delete;
@@ -56,6 +58,8 @@ class FastEngine {
   uint64_t lastSyscall() const { return lastSyscall_; }
   /// Drops decoded code and memory TLBs; needed after memory is written outside this engine.
   void invalidateCaches();
+  /// True when blocks of this engine run as native code.
+  bool nativeTierActive() const { return native_ != nullptr; }
 
   struct DecodedPage;
 
@@ -67,6 +71,11 @@ class FastEngine {
   uint64_t loadSlow(uint64_t addr, unsigned size);
   void storeSlow(uint64_t addr, unsigned size, uint64_t value);
   void noteCodeWrite(uint64_t addr, unsigned size);
+  /// A step delegated to the reference interpreter touched the 32-byte leaf at `leafAddr` for
+  /// data (it may have written it or allocated its page): drop decoded code there and the TLB
+  /// entries of its page.
+  void noteDelegatedAccess(uint64_t leafAddr);
+  struct DelegatedStepTracker;
   void flushWriteTlb();
   /// Compiles the straight-line run starting at `slot` (index `index` of `page`, guest address
   /// `pc`) into a native block and makes `slot` its head, when the run is long enough.

@@ -1,6 +1,6 @@
 #pragma once
 /// What a step needs from outside the machine: the oracle, a sink for guest output, the
-/// per-key preimage cache, and a record of the preimage part the last step read (for proofs).
+/// per-key preimage cache.
 #include <cstdint>
 
 #include "common/bytes.hpp"
@@ -38,10 +38,6 @@ struct HostContext {
   GuestOutput* output = nullptr;
   HostLimits limits;
   PreimageCache preimage;
-  /// Set by a step that read fd 5 with a non-empty part; cleared by the runner before a step.
-  bool readPreimage = false;
-  /// PreimageOffset at which that read happened.
-  uint64_t readPreimageOffset = 0;
 
   /// Returns BE64(len) ‖ preimage for `key`, asking the oracle on first use of the key.
   const Bytes& prefixedPreimage(const Hash32& key);

@@ -4,6 +4,7 @@
 /// so the same semantics serve plain execution (NoTracker) and the proving engine.
 #include <algorithm>
 #include <cstring>
+#include <optional>
 #include <string>
 
 #include "common/error.hpp"
@@ -37,6 +38,7 @@ class Interpreter {
     if (s_.exited) return kOk;
     s_.step += 1;
     lastSyscall_ = ~uint64_t(0);
+    preimageRead_.reset();
     const uint64_t pc = s_.pc;
     tracker_.access(s_.memory, pc & ~uint64_t(31), 0);
     if ((pc & 31) > 28) return kFetchCrossesLeaf;
@@ -46,6 +48,9 @@ class Interpreter {
 
   /// The syscall number of the last ECALL executed by step(), or ~0 if the step had none.
   uint64_t lastSyscall() const { return lastSyscall_; }
+  /// The PreimageOffset at which the last step read a non-empty part of fd 5, if it did
+  /// (the preimage is then HostContext::preimage).
+  std::optional<uint64_t> preimageRead() const { return preimageRead_; }
 
  private:
   uint64_t reg(uint32_t r) const { return s_.registers[r]; }
@@ -502,8 +507,7 @@ class Interpreter {
     const unsigned align = buf & 31;
     const unsigned n = static_cast<unsigned>(std::min<uint64_t>({count, uint64_t(32 - align), avail}));
     tracker_.access(s_.memory, leafAddr, 1);
-    host_.readPreimage = true;
-    host_.readPreimageOffset = off;
+    preimageRead_ = off;
     if (n) s_.memory.writeBytes(buf, p.data() + off, n);
     s_.preimageOffset = off + n;
     setResult(n, 0);
@@ -514,6 +518,7 @@ class Interpreter {
   HostContext& host_;
   Tracker& tracker_;
   uint64_t lastSyscall_ = ~uint64_t(0);
+  std::optional<uint64_t> preimageRead_;
 };
 
 }  // namespace fpvm::vm

@@ -16,17 +16,16 @@ RevertCode proveStep(VmState& state, HostContext& host, StepProof& out, uint64_t
   out.step = state.step;
   out.stateData = state.witness();
   out.pre = VmState::hashWitness(out.stateData);
-  host.readPreimage = false;
   ProvingTracker tracker;
   Interpreter<ProvingTracker> interp(state, host, tracker);
   RevertCode rc = interp.step();
   if (syscall) *syscall = interp.lastSyscall();
   if (rc != kOk) return rc;
   for (const auto& p : tracker.proofs()) p.appendTo(out.proofData);
-  if (host.readPreimage) {
+  if (const auto readAt = interp.preimageRead()) {
     out.oracleKey = state.preimageKey;
     out.oracleValue = host.preimage.prefixed;
-    out.oracleOffset = host.readPreimageOffset;
+    out.oracleOffset = *readAt;
   }
   out.post = state.stateHash();
   return kOk;

@@ -36,7 +36,7 @@ TEST(ParallelValidation, ThreadCountsAgreeWithTheFastEngine) {
       opt.threads = threads;
       opt.claimedEnd = end;
       opt.keepProofs = true;
-      segment::ValidateReport rep = segment::validateSegments(st, host, opt);
+      segment::ValidateReport rep = test::validateSegmentsOn(st, host, opt);
       EXPECT_EQ(rep.segments.size(), (steps + every - 1) / every);
       EXPECT_EQ(rep.checkpoints.size(), rep.segments.size() + 1);
       EXPECT_EQ(rep.checkpoints.back(), end);
@@ -63,7 +63,7 @@ TEST(ParallelValidation, MaxStepsStopsEarly) {
   opt.every = 1000;
   opt.threads = 2;
   opt.maxSteps = 2500;
-  segment::ValidateReport rep = segment::validateSegments(st, host, opt);
+  segment::ValidateReport rep = test::validateSegmentsOn(st, host, opt);
   EXPECT_EQ(rep.endStep, 2500u);
   EXPECT_EQ(rep.segments.size(), 3u);
   EXPECT_EQ(rep.segments.back().from, 2000u);
@@ -81,7 +81,7 @@ TEST(ParallelValidation, WrongClaimedEndIsRejected) {
   Hash32 wrong;
   wrong[0] = 3;
   opt.claimedEnd = wrong;
-  EXPECT_TRUE(test::throwsWith([&] { segment::validateSegments(st, host, opt); }, "the claimed end is"));
+  EXPECT_TRUE(test::throwsWith([&] { test::validateSegmentsOn(st, host, opt); }, "the claimed end is"));
 }
 
 TEST(ParallelValidation, BrokenChainsAndBadProofsNameTheSegment) {
@@ -93,7 +93,7 @@ TEST(ParallelValidation, BrokenChainsAndBadProofsNameTheSegment) {
   opt.every = 1000;
   opt.threads = 2;
   opt.keepProofs = true;
-  segment::ValidateReport rep = segment::validateSegments(st, host, opt);
+  segment::ValidateReport rep = test::validateSegmentsOn(st, host, opt);
   ASSERT_GE(rep.proofs.size(), 4u);
   auto swapped = rep.proofs;
   std::swap(swapped[1], swapped[2]);
@@ -118,7 +118,7 @@ TEST(ParallelValidation, CancelFlagInterrupts) {
   opt.every = 1000;
   opt.threads = 2;
   opt.cancel = &cancel;
-  segment::ValidateReport rep = segment::validateSegments(st, host, opt);
+  segment::ValidateReport rep = test::validateSegmentsOn(st, host, opt);
   EXPECT_TRUE(rep.interrupted);
   EXPECT_TRUE(rep.segments.empty());
 }
@@ -132,7 +132,7 @@ TEST(ParallelValidation, MissingPreimageNamesTheStep) {
   segment::ValidateOptions opt;
   opt.every = 100;
   opt.threads = 2;
-  EXPECT_TRUE(test::throwsWith([&] { segment::validateSegments(st, host, opt); }, "fast engine failed at step"));
+  EXPECT_TRUE(test::throwsWith([&] { test::validateSegmentsOn(st, host, opt); }, "fast engine failed at step"));
 }
 
 TEST(ParallelValidation, RevertingProgramIsAnError) {
@@ -143,7 +143,7 @@ TEST(ParallelValidation, RevertingProgramIsAnError) {
   vm::HostContext host;
   segment::ValidateOptions opt;
   opt.every = 1;
-  EXPECT_TRUE(test::throwsWith([&] { segment::validateSegments(st, host, opt); }, "unknown opcode"));
+  EXPECT_TRUE(test::throwsWith([&] { test::validateSegmentsOn(st, host, opt); }, "unknown opcode"));
 }
 
 }  // namespace

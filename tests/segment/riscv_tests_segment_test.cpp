@@ -47,7 +47,7 @@ TEST(RiscvTestsSegments, EverySegmentMatchesTheProvingEngine) {
       std::vector<segment::SegmentProof> parts;
       while (!st.exited) {
         segment::ProveStats stats;
-        segment::SegmentProof p = segment::proveSegment(st, host, st.step + k, &stats);
+        segment::SegmentProof p = test::proveSegmentOn(st, host, st.step + k, &stats);
         const Bytes enc = segment::encodeSegmentProof(p);
         segment::SegmentVerifyResult r = segment::verifySegment(segment::decodeSegmentProof(enc, path));
         ASSERT_EQ(r.preHash, hashes[r.fromStep]);
@@ -67,7 +67,7 @@ TEST(RiscvTestsSegments, EverySegmentMatchesTheProvingEngine) {
         EXPECT_EQ(r.fromStep, 0u);
         vm::VmState whole = load(path);
         vm::HostContext wholeHost;
-        EXPECT_EQ(segment::encodeSegmentProof(acc), segment::encodeSegmentProof(segment::proveSegment(whole, wholeHost, n)))
+        EXPECT_EQ(segment::encodeSegmentProof(acc), segment::encodeSegmentProof(test::proveSegmentOn(whole, wholeHost, n)))
             << "merged proof differs from the direct proof of the whole run";
       }
     }

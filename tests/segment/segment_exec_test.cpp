@@ -34,7 +34,7 @@ Built build(uint64_t from, uint64_t to, unsigned loops = 200) {
   vm::HostContext refHost;
   refHost.oracle = &oracle;
   b.hashAtB = test::provingEngineHashAt(ref, refHost, to);
-  b.proof = segment::proveSegment(st, host, to, &b.stats);
+  b.proof = test::proveSegmentOn(st, host, to, &b.stats);
   EXPECT_EQ(st.stateHash(), b.hashAtB);
   return b;
 }
@@ -80,7 +80,7 @@ TEST(SegmentExec, AllSegmentsOfLengthKChainToTheEnd) {
     Hash32 prev = st.stateHash();
     uint64_t count = 0;
     while (!st.exited) {
-      SegmentProof p = segment::proveSegment(st, host, st.step + k);
+      SegmentProof p = test::proveSegmentOn(st, host, st.step + k);
       segment::SegmentVerifyResult r = segment::verifySegment(segment::decodeSegmentProof(segment::encodeSegmentProof(p), "t"));
       ASSERT_EQ(r.preHash, prev);
       ASSERT_EQ(r.postHash, st.stateHash());
@@ -112,7 +112,7 @@ TEST(SegmentExec, StatsCountTheOneStepProofsOfTheSameSteps) {
   vm::HostContext host, refHost;
   host.oracle = refHost.oracle = &oracle;
   segment::ProveStats stats;
-  segment::proveSegment(st, host, 100000, &stats);
+  test::proveSegmentOn(st, host, 100000, &stats);
   uint64_t bytes = 0, steps = 0, oracleBytes = 0;
   while (!ref.exited) {
     vm::StepProof p;
@@ -267,7 +267,7 @@ TEST(SegmentExec, StepLimitAndCancelForUntrustedProofs) {
   loop.memory.store(0x1000, 4, test::rvasm::jal(0, 0));
   loop.pc = 0x1000;
   vm::HostContext host;
-  SegmentProof p = segment::proveSegment(loop, host, 10);
+  SegmentProof p = test::proveSegmentOn(loop, host, 10);
   p.toStep = uint64_t(1) << 40;
   std::atomic<bool> cancel{true};
   segment::SegmentVerifyOptions c;
@@ -281,14 +281,14 @@ TEST(SegmentExec, ProverRejectsEndBeforeStartAndReverts) {
   vm::HostContext host;
   host.oracle = &oracle;
   test::runPlain(st, host, 50);
-  EXPECT_TRUE(test::throwsWith([&] { segment::proveSegment(st, host, 10); }, "before the state's step"));
+  EXPECT_TRUE(test::throwsWith([&] { test::proveSegmentOn(st, host, 10); }, "before the state's step"));
   vm::VmState bad;
   bad.memory.store(0x1000, 4, 0x0000007F);  // unknown opcode
   bad.pc = 0x1000;
-  EXPECT_TRUE(test::throwsWith([&] { segment::proveSegment(bad, host, 5); }, "failed at proof-gen step 0"));
+  EXPECT_TRUE(test::throwsWith([&] { test::proveSegmentOn(bad, host, 5); }, "failed at proof-gen step 0"));
   vm::VmState noOracle = test::makeMixProgram(oracle);
   vm::HostContext none;
-  EXPECT_TRUE(test::throwsWith([&] { segment::proveSegment(noOracle, none, 100000); }, "no preimage oracle"));
+  EXPECT_TRUE(test::throwsWith([&] { test::proveSegmentOn(noOracle, none, 100000); }, "no preimage oracle"));
 }
 
 TEST(SegmentExec, FastEngineStateAtAGivesTheSameProof) {
@@ -300,8 +300,8 @@ TEST(SegmentExec, FastEngineStateAtAGivesTheSameProof) {
   test::runPlain(a, ha, 700);
   vm::FastEngine fast(b, hb);
   ASSERT_EQ(fast.run(700), vm::FastStop::StepLimit);
-  EXPECT_EQ(segment::encodeSegmentProof(segment::proveSegment(a, ha, 1500)),
-            segment::encodeSegmentProof(segment::proveSegment(b, hb, 1500)));
+  EXPECT_EQ(segment::encodeSegmentProof(test::proveSegmentOn(a, ha, 1500)),
+            segment::encodeSegmentProof(test::proveSegmentOn(b, hb, 1500)));
 }
 
 }  // namespace

@@ -10,7 +10,10 @@
 
 #include "common/keccak256.hpp"
 #include "test_support/rv_asm.hpp"
+#include "segment/parallel_validation.hpp"
+#include "segment/segment_prover.hpp"
 #include "vm/interpreter.hpp"
+#include "vm/machine.hpp"
 #include "vm/proving_step.hpp"
 
 namespace fpvm::test {
@@ -133,6 +136,27 @@ inline void runPlain(vm::VmState& st, vm::HostContext& host, uint64_t to) {
   vm::Interpreter<vm::NoTracker> in(st, host, nt);
   while (!st.exited && st.step < to)
     if (in.step() != vm::kOk) throw Error("interpreter reverted");
+}
+
+/// segment::proveSegment on a Machine over a copy of `st` with `host`'s oracle; `st` is left at
+/// the post-state (unchanged when it throws).
+inline segment::SegmentProof proveSegmentOn(vm::VmState& st, vm::HostContext& host, uint64_t to,
+                                            segment::ProveStats* stats = nullptr, const segment::ProveOptions& options = {}) {
+  vm::Machine machine(st);
+  machine.setOracle(host.oracle);
+  segment::SegmentProof proof = segment::proveSegment(machine, to, stats, options);
+  st = machine.releaseState();
+  return proof;
+}
+
+/// segment::validateSegments on a Machine over a copy of `st` with `host`'s oracle; `st` is left
+/// at the end state (unchanged when it throws).
+inline segment::ValidateReport validateSegmentsOn(vm::VmState& st, vm::HostContext& host, const segment::ValidateOptions& options) {
+  vm::Machine machine(st);
+  machine.setOracle(host.oracle);
+  segment::ValidateReport report = segment::validateSegments(machine, options);
+  st = machine.releaseState();
+  return report;
 }
 
 /// True when `fn` throws fpvm::Error whose message contains `needle`; logs the message otherwise.

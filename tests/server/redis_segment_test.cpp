@@ -34,23 +34,20 @@ using namespace std::chrono_literals;
 /// counterProgram(count) with its input's oracle, ready to validate.
 struct CounterRun {
   explicit CounterRun(uint64_t count)
-      : state(counterProgram()),
-        oracle(std::make_shared<server::ValidationInput>(server::parseValidationInput(counterInput(count, 0), "input")),
-               std::vector<std::string>{}, preimage::ServerLimits{}) {
-    host.oracle = &oracle;
+      : oracle(std::make_shared<server::ValidationInput>(server::parseValidationInput(counterInput(count, 0), "input")),
+               std::vector<std::string>{}, preimage::ServerLimits{}),
+        machine(counterProgram()) {
+    machine.setOracle(&oracle);
   }
-  vm::VmState state;
   server::InputOracle oracle;
-  vm::HostContext host;
+  vm::Machine machine;
 };
 
 /// The end-state hash of counterProgram(count), by the fast engine.
 Hash32 counterEndHash(uint64_t count) {
   CounterRun r(count);
-  vm::FastEngine fast(r.state, r.host);
-  fast.run(~uint64_t(0));
-  EXPECT_TRUE(r.state.exited);
-  return r.state.stateHash();
+  EXPECT_EQ(r.machine.advance(~uint64_t(0)).reason, vm::StopReason::Exited);
+  return r.machine.stateHash();
 }
 
 /// Runs a shell command; returns its exit status and output (stdout and stderr).
@@ -120,7 +117,7 @@ TEST_F(RedisSegmentTest, TwoConsumerProcessesVerifyTheChainFromStartToClaimedEnd
   CounterRun run(kCount);
   const segment::ValidateOptions opt = chainOptions(kEvery, end);
   const server::RedisSegmentOptions ro = redisOptions("seg:", 60s);
-  server::RedisValidateReport r = server::validateSegmentsOverRedis(run.state, run.host, opt, ro);
+  server::RedisValidateReport r = server::validateSegmentsOverRedis(run.machine, opt, ro);
   const segment::ValidateReport& rep = r.validation;
   ASSERT_FALSE(rep.interrupted);
   const uint64_t steps = counterSteps(kCount);
@@ -174,7 +171,7 @@ TEST_F(RedisSegmentTest, TamperedProofsAreRejectedWithTheirSegmentNamed) {
   segment::ValidateOptions opt;
   opt.every = 100'000;
   opt.threads = 1;
-  segment::ValidateReport built = segment::buildSegmentProofs(run.state, run.host, opt);
+  segment::ValidateReport built = segment::buildSegmentProofs(run.machine, opt);
   ASSERT_EQ(built.proofs.size(), 5u);
 
   server::RedisProducer producer(redis_.url(), "test:");
@@ -255,7 +252,7 @@ TEST_F(RedisSegmentTest, ProducerReportsTheFirstRejectedSegmentAndABrokenClaim) 
     CounterRun run(200'000);
     const segment::ValidateOptions opt = chainOptions(200'000);
     try {
-      server::validateSegmentsOverRedis(run.state, run.host, opt, ro);
+      server::validateSegmentsOverRedis(run.machine, opt, ro);
       ADD_FAILURE() << "segments of 200 000 steps passed a limit of 150 000";
     } catch (const Error& e) {
       const std::string m = e.what();
@@ -277,7 +274,7 @@ TEST_F(RedisSegmentTest, ProducerReportsTheFirstRejectedSegmentAndABrokenClaim) 
     wrong.b[31] ^= 1;
     opt.claimedEnd = wrong;
     try {
-      server::validateSegmentsOverRedis(run.state, run.host, opt, ro);
+      server::validateSegmentsOverRedis(run.machine, opt, ro);
       ADD_FAILURE() << "a wrong claimed end passed";
     } catch (const Error& e) {
       EXPECT_NE(std::string(e.what()).find("the claimed end is " + toHex(wrong)), std::string::npos) << e.what();
@@ -293,7 +290,7 @@ TEST_F(RedisSegmentTest, ConsumerKilledMidJobLosesNothing) {
   CounterRun run(kCount);
   const segment::ValidateOptions opt = chainOptions(kEvery, end);
   const server::RedisSegmentOptions ro = redisOptions("kill:", 120s);
-  auto result = std::async(std::launch::async, [&] { return server::validateSegmentsOverRedis(run.state, run.host, opt, ro); });
+  auto result = std::async(std::launch::async, [&] { return server::validateSegmentsOverRedis(run.machine, opt, ro); });
 
   // Kill consumer 0 while it runs a job (started more than it finished).
   const std::string victim = consumers_[0].log;

@@ -6,6 +6,7 @@
 
 #include <initializer_list>
 #include <map>
+#include <optional>
 #include <set>
 #include <utility>
 #include <vector>
@@ -66,6 +67,8 @@ class SingleStep : public ::testing::Test {
   RecordingTracker tracker;
   std::array<uint64_t, 32> regsBefore{};
   uint64_t lastSyscall = 0;
+  /// PreimageOffset of the last step's fd-5 read, if it read.
+  std::optional<uint64_t> preimageRead;
 
   SingleStep() {
     host.oracle = &oracle;
@@ -90,6 +93,7 @@ class SingleStep : public ::testing::Test {
     vm::Interpreter<RecordingTracker> interp(st, host, tracker);
     vm::RevertCode rc = interp.step();
     lastSyscall = interp.lastSyscall();
+    preimageRead = interp.preimageRead();
     return Rc{rc};
   }
   /// Writes `words` from `pc` on and sets PC there.

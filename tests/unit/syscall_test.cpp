@@ -381,7 +381,6 @@ TEST_F(PreimageReadTest, RandomAlignmentsCountsAndOffsets) {
       for (uint64_t a = (buf & ~uint64_t(31)) - 32; a < (buf & ~uint64_t(31)) + 64; a += 8)
         st.memory.store(a, 8, 0xCCCCCCCCCCCCCCCCULL);
       st.preimageOffset = off;
-      host.readPreimage = false;
       ASSERT_EQ(sys(63, {5, buf, count}), kOk);
       const uint64_t avail = std::min<uint64_t>(32, prefixed.size() - off);
       const uint64_t n = std::min<uint64_t>({count, uint64_t(32 - align), avail});
@@ -394,8 +393,8 @@ TEST_F(PreimageReadTest, RandomAlignmentsCountsAndOffsets) {
       }
       EXPECT_EQ(slots(), (std::vector<unsigned>{0, 1}));
       EXPECT_EQ(leaves()[1], buf & ~uint64_t(31));
-      EXPECT_TRUE(host.readPreimage);
-      EXPECT_EQ(host.readPreimageOffset, off);
+      ASSERT_TRUE(preimageRead.has_value());
+      EXPECT_EQ(*preimageRead, off);
     }
   }
   EXPECT_EQ(oracle.lookups, 10);  // one fetch per key

@@ -1,4 +1,4 @@
-// Batched per-step state hashes (server/step_hasher.hpp) against VmState::stateHash() after every
+// Batched per-step state hashes (vm/step_hash_batcher.hpp) against VmState::stateHash() after every
 // single step of the reference interpreter: random store programs (same-leaf repeats, sibling
 // leaves and pages, stores crossing pairs and pages, fresh pages, runs without stores), a
 // preimage read, and every shipped riscv-test. The memory must end as the per-step path leaves it.
@@ -9,7 +9,7 @@
 
 #include "common/file_io.hpp"
 #include "common/keccak256.hpp"
-#include "server/step_hasher.hpp"
+#include "vm/step_hash_batcher.hpp"
 #include "single_step.hpp"
 #include "test_support/rv_asm.hpp"
 #include "test_support/shared_data.hpp"
@@ -20,7 +20,7 @@ namespace fpvm::test {
 namespace {
 
 using namespace rvasm;
-using server::StepHasher;
+using vm::StepHashBatcher;
 
 /// State hashes after each of the next `steps` steps, one step at a time (the reference).
 std::vector<Hash32> referenceHashes(vm::VmState st, vm::PreimageOracle* oracle, uint64_t steps) {
@@ -36,7 +36,7 @@ std::vector<Hash32> referenceHashes(vm::VmState st, vm::PreimageOracle* oracle, 
   return out;
 }
 
-/// The same with the StepHasher, in calls of varying length; checks the memory afterwards.
+/// The same with the StepHashBatcher, in calls of varying length; checks the memory afterwards.
 void expectBatchedEqualsReference(const vm::VmState& start, vm::PreimageOracle* oracle, uint64_t steps, uint64_t seed,
                                   const std::string& what) {
   const std::vector<Hash32> want = referenceHashes(start, oracle, steps);
@@ -45,7 +45,7 @@ void expectBatchedEqualsReference(const vm::VmState& start, vm::PreimageOracle* 
   host.oracle = oracle;
   std::vector<Hash32> got(steps);
   {
-    StepHasher hasher(st, host);
+    StepHashBatcher hasher(st, host);
     std::mt19937_64 rng(seed);
     for (uint64_t done = 0; done < steps;) {
       const uint64_t n = std::min<uint64_t>(steps - done, 1 + rng() % 700);
@@ -108,7 +108,7 @@ vm::VmState randomStoreProgram(std::mt19937_64& rng, size_t length) {
   return st;
 }
 
-TEST(StepHasher, RandomStoreProgramsHashLikeEveryStep) {
+TEST(StepHashBatcher, RandomStoreProgramsHashLikeEveryStep) {
   std::mt19937_64 rng(31);
   for (int round = 0; round < 25; ++round) {
     const size_t length = 1 + rng() % 1500;
@@ -117,7 +117,7 @@ TEST(StepHasher, RandomStoreProgramsHashLikeEveryStep) {
   }
 }
 
-TEST(StepHasher, RunsWithoutStoresAndAfterExit) {
+TEST(StepHashBatcher, RunsWithoutStoresAndAfterExit) {
   std::vector<uint32_t> c;
   for (int i = 0; i < 600; ++i) c.push_back(addi(t0, t0, 1));
   c.push_back(addi(a7, zero, 93));
@@ -128,7 +128,7 @@ TEST(StepHasher, RunsWithoutStoresAndAfterExit) {
   expectBatchedEqualsReference(st, nullptr, c.size() + 5, 1, "no stores");  // 3 steps of an exited machine
 }
 
-TEST(StepHasher, PreimageReadWritesThroughTheBatch) {
+TEST(StepHashBatcher, PreimageReadWritesThroughTheBatch) {
   // Key = keccak type, read the preimage 8 bytes at a time into one pair, then a sibling pair.
   FakeOracle oracle;
   const Bytes data = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20};
@@ -158,7 +158,7 @@ TEST(StepHasher, PreimageReadWritesThroughTheBatch) {
   expectBatchedEqualsReference(st, &oracle, c.size(), 2, "preimage read");
 }
 
-TEST(StepHasher, EveryRiscvTestHashesLikeEveryStep) {
+TEST(StepHashBatcher, EveryRiscvTestHashesLikeEveryStep) {
   const auto paths = allRiscvTestPaths();
   if (paths.empty()) GTEST_SKIP() << kSharedMissing;
   for (const auto& path : paths) {

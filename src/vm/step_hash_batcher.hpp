@@ -1,12 +1,12 @@
 #pragma once
-/// Per-step state hashes for the bottom-level query (step size 1), batched: the reference
+/// Per-step state hashes (the bottom-level query of execution runs) (step size 1), batched: the reference
 /// interpreter runs up to kBatchSteps steps while the memory logs which leaf pair each step wrote
 /// (merkle::PairLog); then the memory roots of all those steps are computed level by level
 /// (merkle::PathBatch) and the witnesses hashed many at a time (keccak_multi.hpp). A step that
 /// writes no memory keeps the previous root. A step that writes several pairs, or a page without
 /// node cache, ends the batch and takes the memory's own incremental root. Afterwards the memory
 /// is Merkleized as the per-step path would leave it; the hashes are bit-identical to
-/// VmState::stateHash() after each step. Header-only: used by execution_run.cpp alone.
+/// VmState::stateHash() after each step. Header-only: used by Machine::hashEachStep.
 #include <cstring>
 #include <optional>
 #include <vector>
@@ -15,32 +15,26 @@
 #include "common/keccak_multi.hpp"
 #include "merkle/path_batch.hpp"
 #include "vm/interpreter.hpp"
+#include "vm/machine.hpp"
 #include "vm/vm_state.hpp"
 
-namespace fpvm::server {
+namespace fpvm::vm {
 
-class StepHasher {
+class StepHashBatcher {
  public:
   /// Steps hashed together at most (the witnesses of one batch are hashed together).
   static constexpr size_t kBatchSteps = merkle::PathBatch::kMaxRecords;
 
-  /// A step the guest reverted (the machine is left after the failed step).
-  struct Revert {
-    uint64_t step = 0, pc = 0;
-    vm::RevertCode code = vm::kOk;
-    uint64_t syscall = 0;
-  };
-
-  StepHasher(vm::VmState& state, vm::HostContext& host)
+  StepHashBatcher(VmState& state, HostContext& host)
       : state_(state), interp_(state, host, tracker_), batch_(state.memory) {
     state_.memory.setPairLog(&log_);
-    witnesses_.resize(kBatchSteps * vm::kWitnessSize);
+    witnesses_.resize(kBatchSteps * kWitnessSize);
     refs_.resize(kBatchSteps);
     roots_.resize(kBatchSteps);
   }
-  ~StepHasher() { state_.memory.setPairLog(nullptr); }
-  StepHasher(const StepHasher&) = delete;
-  StepHasher& operator=(const StepHasher&) = delete;
+  ~StepHashBatcher() { state_.memory.setPairLog(nullptr); }
+  StepHashBatcher(const StepHashBatcher&) = delete;
+  StepHashBatcher& operator=(const StepHashBatcher&) = delete;
 
   /// Executes `count` steps and writes the state hash after step i to out[i]. Returns the revert
   /// of a step that failed (hashes of that batch are then not written); host failures throw.
@@ -54,8 +48,8 @@ class StepHasher {
       while (done + n < count && n < kBatchSteps && !flushed) {
         log_.clear();
         const uint64_t at = state_.step, pc = state_.pc;
-        const vm::RevertCode rc = interp_.step();
-        if (rc != vm::kOk) return Revert{at, pc, rc, interp_.lastSyscall()};
+        const RevertCode rc = interp_.step();
+        if (rc != kOk) return Revert{at, pc, rc, interp_.lastSyscall()};
         if (log_.count == 0) {
           refs_[n] = static_cast<int32_t>(batch_.size()) - 1;  // -1: the batch's start root
         } else if (log_.count == 1 && batch_.canRecord(log_.pair)) {
@@ -65,8 +59,8 @@ class StepHasher {
           refs_[n] = kEndRoot;
           flushed = true;
         }
-        const vm::Witness w = state_.witnessWith(Hash32{});
-        std::memcpy(witnesses_.data() + n * vm::kWitnessSize, w.data(), vm::kWitnessSize);
+        const Witness w = state_.witnessWith(Hash32{});
+        std::memcpy(witnesses_.data() + n * kWitnessSize, w.data(), kWitnessSize);
         ++n;
         if (batch_.full()) break;
       }
@@ -76,12 +70,12 @@ class StepHasher {
         throw Error("internal error: batched memory roots differ from the memory's own root");
       for (size_t i = 0; i < n; ++i) {
         const Hash32& root = refs_[i] >= 0 ? roots_[refs_[i]] : refs_[i] == kEndRoot ? endRoot : startRoot;
-        std::memcpy(witnesses_.data() + i * vm::kWitnessSize + vm::kOffMemRoot, root.data(), 32);
+        std::memcpy(witnesses_.data() + i * kWitnessSize + kOffMemRoot, root.data(), 32);
       }
-      keccak256Many(witnesses_.data(), vm::kWitnessSize, vm::kWitnessSize, out[done].data(), n);
+      keccak256Many(witnesses_.data(), kWitnessSize, kWitnessSize, out[done].data(), n);
       for (size_t i = 0; i < n; ++i) {
-        const uint8_t* w = witnesses_.data() + i * vm::kWitnessSize;
-        out[done + i][0] = static_cast<uint8_t>(vm::statusOf(w[vm::kOffExited] != 0, w[vm::kOffExitCode]));
+        const uint8_t* w = witnesses_.data() + i * kWitnessSize;
+        out[done + i][0] = static_cast<uint8_t>(statusOf(w[kOffExited] != 0, w[kOffExitCode]));
       }
       done += n;
     }
@@ -92,9 +86,9 @@ class StepHasher {
   /// refs_ value of a step whose root is the memory's root after the batch.
   static constexpr int32_t kEndRoot = -2;
 
-  vm::VmState& state_;
-  vm::NoTracker tracker_;
-  vm::Interpreter<vm::NoTracker> interp_;
+  VmState& state_;
+  NoTracker tracker_;
+  Interpreter<NoTracker> interp_;
   merkle::PairLog log_;
   merkle::PathBatch batch_;
   std::vector<uint8_t> witnesses_;  ///< kWitnessSize bytes per step of the batch
@@ -102,4 +96,4 @@ class StepHasher {
   std::vector<Hash32> roots_;
 };
 
-}  // namespace fpvm::server
+}  // namespace fpvm::vm
