@@ -83,6 +83,7 @@ void FastEngine::tryCompileNative(DecodedPage& page, unsigned index, uint64_t pc
   const int32_t offset = native_->compile(run, n, pc);
   if (offset < 0) return;  // full: resetNativeCode() at the next chunk start
   page.nativeBlocks.push_back({static_cast<uint16_t>(index), static_cast<uint16_t>(index + n - 1), run[0]});
+  ++nativeBlocksCompiled_;
   page.slots[index].op = opNative;
   page.slots[index].imm = offset;
 }

@@ -60,6 +60,8 @@ class FastEngine {
   void invalidateCaches();
   /// True when blocks of this engine run as native code.
   bool nativeTierActive() const { return native_ != nullptr; }
+  /// Native blocks compiled so far (tests check that the tier took part).
+  uint64_t nativeBlocksCompiled() const { return nativeBlocksCompiled_; }
 
   struct DecodedPage;
 
@@ -110,6 +112,7 @@ class FastEngine {
   std::unique_ptr<NativeCode> native_;
   /// Steps a native block may still repeat itself for (see NativeCode::BlockFn).
   uint64_t nativeLoopBudget_ = 0;
+  uint64_t nativeBlocksCompiled_ = 0;
 };
 
 }  // namespace fpvm::vm

@@ -28,7 +28,7 @@ class AluTest : public SingleStep {
 
 // ---- OP-IMM ----
 
-TEST_F(AluTest, Addi) {
+TEST_P(AluTest, Addi) {
   EXPECT_EQ(run(addi(a0, a1, 5), 10), 15u);
   EXPECT_EQ(run(addi(a0, a1, -1), 0), kAllOnes);
   EXPECT_EQ(run(addi(a0, a1, 1), kAllOnes), 0u);  // wraps
@@ -36,7 +36,7 @@ TEST_F(AluTest, Addi) {
   EXPECT_EQ(run(addi(a0, a1, 2047), 1), 2048u);
 }
 
-TEST_F(AluTest, SltiAndSltiuCompareWithSignExtendedImmediate) {
+TEST_P(AluTest, SltiAndSltiuCompareWithSignExtendedImmediate) {
   EXPECT_EQ(run(slti(a0, a1, -4), uint64_t(-5)), 1u);
   EXPECT_EQ(run(slti(a0, a1, -4), uint64_t(-4)), 0u);
   EXPECT_EQ(run(slti(a0, a1, 0), kMinI64), 1u);
@@ -48,7 +48,7 @@ TEST_F(AluTest, SltiAndSltiuCompareWithSignExtendedImmediate) {
   EXPECT_EQ(run(sltiu(a0, a1, 5), kMinI64), 0u);
 }
 
-TEST_F(AluTest, LogicalImmediates) {
+TEST_P(AluTest, LogicalImmediates) {
   EXPECT_EQ(run(xori(a0, a1, -1), 0x0F0F), ~uint64_t(0x0F0F));
   EXPECT_EQ(run(xori(a0, a1, 0x7FF), 0xFF), 0x700u);
   EXPECT_EQ(run(ori(a0, a1, -2048), 1), 0xFFFFFFFFFFFFF801ULL);
@@ -56,21 +56,21 @@ TEST_F(AluTest, LogicalImmediates) {
   EXPECT_EQ(run(andi(a0, a1, 0xFF), 0x1234), 0x34u);
 }
 
-TEST_F(AluTest, Slli) {
+TEST_P(AluTest, Slli) {
   EXPECT_EQ(run(slli(a0, a1, 0), 0xABC), 0xABCu);
   EXPECT_EQ(run(slli(a0, a1, 4), 0xABC), 0xABC0u);
   EXPECT_EQ(run(slli(a0, a1, 63), 3), kMinI64);
   EXPECT_EQ(run(slli(a0, a1, 32), 0xFFFFFFFF), 0xFFFFFFFF00000000ULL);
 }
 
-TEST_F(AluTest, SlliIgnoresImmBits11To6) {
+TEST_P(AluTest, SlliIgnoresImmBits11To6) {
   // [quirk] imm[11:6] is not checked: shamt = imm & 63.
   for (uint32_t hi : {0x040u, 0x400u, 0x7C0u, 0x800u, 0xFC0u}) {
     EXPECT_EQ(run(encI(kOpImm, a0, 1, a1, int32_t(hi | 5)), 1), 32u) << std::hex << hi;
   }
 }
 
-TEST_F(AluTest, SrliAndSrai) {
+TEST_P(AluTest, SrliAndSrai) {
   EXPECT_EQ(run(srli(a0, a1, 4), 0xF000000000000000ULL), 0x0F00000000000000ULL);
   EXPECT_EQ(run(srli(a0, a1, 63), kAllOnes), 1u);
   EXPECT_EQ(run(srli(a0, a1, 0), 0x8000), 0x8000u);
@@ -81,7 +81,7 @@ TEST_F(AluTest, SrliAndSrai) {
   EXPECT_EQ(run(srai(a0, a1, 32), 0x8000000000000000ULL), 0xFFFFFFFF80000000ULL);  // shamt bit 5 fine on RV64
 }
 
-TEST_F(AluTest, ShiftRightImmediateDecodingReverts) {
+TEST_P(AluTest, ShiftRightImmediateDecodingReverts) {
   // t = sx(imm) >> 6 must be 0 (SRLI) or 0x10 (SRAI).
   for (uint32_t imm : {0x040u, 0x080u, 0x200u, 0x440u, 0x600u, 0x800u, 0xC00u, 0xFFFu}) {
     EXPECT_EQ(revert(encI(kOpImm, a0, 5, a1, int32_t(imm))), kIllegal) << std::hex << imm;
@@ -92,14 +92,14 @@ TEST_F(AluTest, ShiftRightImmediateDecodingReverts) {
 
 // ---- OP-IMM-32 ----
 
-TEST_F(AluTest, Addiw) {
+TEST_P(AluTest, Addiw) {
   EXPECT_EQ(run(addiw(a0, a1, 1), 0x7FFFFFFF), 0xFFFFFFFF80000000ULL);
   EXPECT_EQ(run(addiw(a0, a1, 1), 0x1234567800000001ULL), 2u);  // upper bits ignored
   EXPECT_EQ(run(addiw(a0, a1, -1), 0), kAllOnes);
   EXPECT_EQ(run(addiw(a0, a1, 0), 0xFFFFFFFF), kAllOnes);  // sext.w
 }
 
-TEST_F(AluTest, Slliw) {
+TEST_P(AluTest, Slliw) {
   EXPECT_EQ(run(slliw(a0, a1, 1), 0x40000000), 0xFFFFFFFF80000000ULL);
   EXPECT_EQ(run(slliw(a0, a1, 1), 0x180000001ULL), 2u);
   EXPECT_EQ(run(slliw(a0, a1, 31), 1), 0xFFFFFFFF80000000ULL);
@@ -110,7 +110,7 @@ TEST_F(AluTest, Slliw) {
   EXPECT_EQ(revert(encI(kOpImm32, a0, 1, a1, 0x03F)), kIllegal);
 }
 
-TEST_F(AluTest, SrliwAndSraiw) {
+TEST_P(AluTest, SrliwAndSraiw) {
   EXPECT_EQ(run(srliw(a0, a1, 4), 0x80000000), 0x08000000u);
   EXPECT_EQ(run(srliw(a0, a1, 4), 0x100000010ULL), 1u);                       // upper bits ignored
   EXPECT_EQ(run(srliw(a0, a1, 0), 0x80000000), 0xFFFFFFFF80000000ULL);        // shift 0 sign-extends
@@ -122,7 +122,7 @@ TEST_F(AluTest, SrliwAndSraiw) {
   EXPECT_EQ(run(sraiw(a0, a1, 1), 0xFFFFFFFF00000010ULL), 8u);
 }
 
-TEST_F(AluTest, OpImm32Reverts) {
+TEST_P(AluTest, OpImm32Reverts) {
   EXPECT_EQ(revert(encI(kOpImm32, a0, 5, a1, 0x020)), kIllegal);  // bit 5 set (SRLIW 32)
   EXPECT_EQ(revert(encI(kOpImm32, a0, 5, a1, 0x420)), kIllegal);  // bit 5 set (SRAIW 32)
   EXPECT_EQ(revert(encI(kOpImm32, a0, 5, a1, 0x040)), kIllegal);  // t = 2
@@ -133,14 +133,14 @@ TEST_F(AluTest, OpImm32Reverts) {
 
 // ---- OP ----
 
-TEST_F(AluTest, AddSub) {
+TEST_P(AluTest, AddSub) {
   EXPECT_EQ(run(add(a0, a1, a2), 5, 7), 12u);
   EXPECT_EQ(run(add(a0, a1, a2), kAllOnes, 2), 1u);
   EXPECT_EQ(run(sub(a0, a1, a2), 5, 7), uint64_t(-2));
   EXPECT_EQ(run(sub(a0, a1, a2), 0, kMinI64), kMinI64);
 }
 
-TEST_F(AluTest, ShiftsUseLowSixBitsOfRs2) {
+TEST_P(AluTest, ShiftsUseLowSixBitsOfRs2) {
   EXPECT_EQ(run(sll(a0, a1, a2), 1, 65), 2u);
   EXPECT_EQ(run(sll(a0, a1, a2), 1, 63), kMinI64);
   EXPECT_EQ(run(srl(a0, a1, a2), kMinI64, 64 + 63), 1u);
@@ -149,7 +149,7 @@ TEST_F(AluTest, ShiftsUseLowSixBitsOfRs2) {
   EXPECT_EQ(run(sra(a0, a1, a2), kMinI64, 0xFFFFFFC4), 0xF800000000000000ULL);  // 0xC4 & 63 = 4
 }
 
-TEST_F(AluTest, CompareAndLogic) {
+TEST_P(AluTest, CompareAndLogic) {
   EXPECT_EQ(run(slt(a0, a1, a2), kAllOnes, 0), 1u);
   EXPECT_EQ(run(slt(a0, a1, a2), 0, kAllOnes), 0u);
   EXPECT_EQ(run(sltu(a0, a1, a2), 0, kAllOnes), 1u);
@@ -160,7 +160,7 @@ TEST_F(AluTest, CompareAndLogic) {
   EXPECT_EQ(run(and_(a0, a1, a2), 0xFF00, 0x0FF0), 0x0F00u);
 }
 
-TEST_F(AluTest, OpAcceptsAnyFunct7OtherThanOneForLenientFunct3) {
+TEST_P(AluTest, OpAcceptsAnyFunct7OtherThanOneForLenientFunct3) {
   // [quirk] SLL/SLT/SLTU/XOR/OR/AND execute for any funct7 != 1 (e.g. Zbb ANDN runs as AND).
   const uint64_t a = 0xF0F0F0F0F0F0F0F0ULL, b = 0x0FF00FF00FF00F03ULL;
   struct Expect {
@@ -175,7 +175,7 @@ TEST_F(AluTest, OpAcceptsAnyFunct7OtherThanOneForLenientFunct3) {
   }
 }
 
-TEST_F(AluTest, OpAddSubSrlSraRejectOtherFunct7) {
+TEST_P(AluTest, OpAddSubSrlSraRejectOtherFunct7) {
   for (uint32_t f7 : {0x02u, 0x10u, 0x21u, 0x40u, 0x60u, 0x7Fu}) {
     EXPECT_EQ(revert(op(0, f7, a0, a1, a2)), kIllegal) << "add/sub funct7 0x" << std::hex << f7;
     EXPECT_EQ(revert(op(5, f7, a0, a1, a2)), kIllegal) << "srl/sra funct7 0x" << std::hex << f7;
@@ -184,14 +184,14 @@ TEST_F(AluTest, OpAddSubSrlSraRejectOtherFunct7) {
 
 // ---- OP-32 ----
 
-TEST_F(AluTest, AddwSubw) {
+TEST_P(AluTest, AddwSubw) {
   EXPECT_EQ(run(addw(a0, a1, a2), 0x7FFFFFFF, 1), 0xFFFFFFFF80000000ULL);
   EXPECT_EQ(run(addw(a0, a1, a2), 0xFFFFFFFF00000001ULL, 0x1234567800000001ULL), 2u);
   EXPECT_EQ(run(subw(a0, a1, a2), 0, 1), kAllOnes);
   EXPECT_EQ(run(subw(a0, a1, a2), 0x80000000, 1), 0x7FFFFFFFu);
 }
 
-TEST_F(AluTest, Op32Shifts) {
+TEST_P(AluTest, Op32Shifts) {
   EXPECT_EQ(run(sllw(a0, a1, a2), 1, 31), 0xFFFFFFFF80000000ULL);
   EXPECT_EQ(run(sllw(a0, a1, a2), 1, 33), 2u);  // rs2 & 31
   EXPECT_EQ(run(srlw(a0, a1, a2), 0xFFFFFFFF80000000ULL, 4), 0x08000000u);
@@ -201,11 +201,11 @@ TEST_F(AluTest, Op32Shifts) {
   EXPECT_EQ(run(sraw(a0, a1, a2), 0x1234567840000000ULL, 30), 1u);
 }
 
-TEST_F(AluTest, SllwAcceptsAnyFunct7) {
+TEST_P(AluTest, SllwAcceptsAnyFunct7) {
   for (uint32_t f7 : {0x00u, 0x20u, 0x40u, 0x7Fu}) EXPECT_EQ(run(op32(1, f7, a0, a1, a2), 3, 2), 12u) << f7;
 }
 
-TEST_F(AluTest, Op32Reverts) {
+TEST_P(AluTest, Op32Reverts) {
   for (uint32_t f7 : {0x02u, 0x21u, 0x7Fu}) {
     EXPECT_EQ(revert(op32(0, f7, a0, a1, a2)), kIllegal) << f7;
     EXPECT_EQ(revert(op32(5, f7, a0, a1, a2)), kIllegal) << f7;
@@ -216,7 +216,7 @@ TEST_F(AluTest, Op32Reverts) {
 
 // ---- M extension ----
 
-TEST_F(AluTest, MulAndHighProducts) {
+TEST_P(AluTest, MulAndHighProducts) {
   EXPECT_EQ(run(mul(a0, a1, a2), 7, 6), 42u);
   EXPECT_EQ(run(mul(a0, a1, a2), kAllOnes, kAllOnes), 1u);
   EXPECT_EQ(run(mul(a0, a1, a2), 0x100000000ULL, 0x100000000ULL), 0u);
@@ -238,7 +238,7 @@ TEST_F(AluTest, MulAndHighProducts) {
   EXPECT_EQ(run(mulhu(a0, a1, a2), kMinI64, 2), 1u);
 }
 
-TEST_F(AluTest, DivisionEdgeCases) {
+TEST_P(AluTest, DivisionEdgeCases) {
   EXPECT_EQ(run(div(a0, a1, a2), 42, 0), kAllOnes);
   EXPECT_EQ(run(div(a0, a1, a2), kMinI64, kAllOnes), kMinI64);
   EXPECT_EQ(run(div(a0, a1, a2), uint64_t(-7), 2), uint64_t(-3));  // truncates toward zero
@@ -253,7 +253,7 @@ TEST_F(AluTest, DivisionEdgeCases) {
   EXPECT_EQ(run(remu(a0, a1, a2), kAllOnes, 10), 5u);
 }
 
-TEST_F(AluTest, WordMultiplyDivide) {
+TEST_P(AluTest, WordMultiplyDivide) {
   EXPECT_EQ(run(mulw(a0, a1, a2), 0x10000, 0x8000), 0xFFFFFFFF80000000ULL);
   EXPECT_EQ(run(mulw(a0, a1, a2), 0xFFFFFFFF00000003ULL, 0x1234567800000005ULL), 15u);
   EXPECT_EQ(run(mulw(a0, a1, a2), kAllOnes, kAllOnes), 1u);
@@ -271,11 +271,11 @@ TEST_F(AluTest, WordMultiplyDivide) {
   EXPECT_EQ(run(remuw(a0, a1, a2), 0xFFFFFFFF, 10), 5u);
 }
 
-TEST_F(AluTest, MExtensionOp32Funct3OneToThreeRevert) {
+TEST_P(AluTest, MExtensionOp32Funct3OneToThreeRevert) {
   for (uint32_t f3 : {1u, 2u, 3u}) EXPECT_EQ(revert(op32(f3, 1, a0, a1, a2)), kIllegal) << f3;
 }
 
-TEST_F(AluTest, RdMayEqualSources) {
+TEST_P(AluTest, RdMayEqualSources) {
   set(a1, 6);
   ASSERT_EQ(exec(mul(a1, a1, a1)), kOk);
   EXPECT_EQ(x(a1), 36u);
@@ -283,6 +283,8 @@ TEST_F(AluTest, RdMayEqualSources) {
   ASSERT_EQ(exec(sub(a1, zero, a1)), kOk);
   EXPECT_EQ(x(a1), uint64_t(-5));
 }
+
+FPVM_ALL_ENGINE_VARIANTS(AluTest);
 
 }  // namespace
 }  // namespace fpvm::test

@@ -10,7 +10,7 @@ using SystemTest = SingleStep;
 
 constexpr uint32_t kW = 2, kD = 3;
 
-TEST_F(AmoTest, LrWSignExtendsAndReserves) {
+TEST_P(AmoTest, LrWSignExtendsAndReserves) {
   st.memory.store(kData, 8, 0x1234567880000001ULL);
   set(a1, kData);
   set(a2, 0xDEAD);  // rs2 ignored
@@ -23,7 +23,7 @@ TEST_F(AmoTest, LrWSignExtendsAndReserves) {
   EXPECT_EQ(st.memory.load(kData, 8), 0x1234567880000001ULL);
 }
 
-TEST_F(AmoTest, LrD) {
+TEST_P(AmoTest, LrD) {
   st.memory.store(kData + 8, 8, 0x8000000000000042ULL);
   set(a1, kData + 8);
   ASSERT_EQ(exec(lr_d(a0, a1)), kOk);
@@ -31,7 +31,7 @@ TEST_F(AmoTest, LrD) {
   EXPECT_EQ(st.loadReservation, kData + 8);
 }
 
-TEST_F(AmoTest, ScSucceedsOnReservationStoresAndClears) {
+TEST_P(AmoTest, ScSucceedsOnReservationStoresAndClears) {
   st.memory.store(kData, 8, 0xEEEEEEEEEEEEEEEEULL);
   st.loadReservation = kData;
   set(a1, kData);
@@ -47,7 +47,7 @@ TEST_F(AmoTest, ScSucceedsOnReservationStoresAndClears) {
   EXPECT_EQ(st.memory.load(kData, 8), 0x1122334455667788ULL);
 }
 
-TEST_F(AmoTest, ScFailsWithoutReservationLeavesMemoryAndClears) {
+TEST_P(AmoTest, ScFailsWithoutReservationLeavesMemoryAndClears) {
   st.memory.store(kData, 8, 0xEEEE);
   st.loadReservation = kData + 8;
   set(a1, kData);
@@ -64,7 +64,7 @@ TEST_F(AmoTest, ScFailsWithoutReservationLeavesMemoryAndClears) {
   EXPECT_EQ(st.memory.load(kData + 8, 8), 0u);
 }
 
-TEST_F(AmoTest, ScReservationComparesFullAddressNotSize) {
+TEST_P(AmoTest, ScReservationComparesFullAddressNotSize) {
   st.loadReservation = kData;
   set(a1, kData);
   set(a2, 5);
@@ -74,7 +74,7 @@ TEST_F(AmoTest, ScReservationComparesFullAddressNotSize) {
   EXPECT_EQ(st.memory.load(kData, 8), 5u);
 }
 
-TEST_F(AmoTest, ScToAddressZeroWithoutLrSucceeds) {
+TEST_P(AmoTest, ScToAddressZeroWithoutLrSucceeds) {
   // [quirk] the initial reservation 0 matches address 0.
   ASSERT_EQ(st.loadReservation, 0u);
   set(a1, 0);
@@ -84,7 +84,7 @@ TEST_F(AmoTest, ScToAddressZeroWithoutLrSucceeds) {
   EXPECT_EQ(st.memory.load(0, 4), 0xABCDEFu);
 }
 
-TEST_F(AmoTest, ReservationSurvivesOrdinaryStoresAndAmos) {
+TEST_P(AmoTest, ReservationSurvivesOrdinaryStoresAndAmos) {
   program({lr_d(a0, a1), sd(a2, a1, 0), amoadd_d(a3, a2, a1), sc_d(a4, a2, a1)});
   set(a1, kData);
   set(a2, 3);
@@ -105,7 +105,7 @@ struct AmoCase {
   uint64_t memAfter;
 };
 
-TEST_F(AmoTest, EveryAmoOperation) {
+TEST_P(AmoTest, EveryAmoOperation) {
   const uint64_t hiW = 0xAAAAAAAA00000000ULL;  // the upper word must survive .W operations
   const AmoCase cases[] = {
       // .W: rd = sign-extended old word; only the low 4 bytes are written.
@@ -148,7 +148,7 @@ TEST_F(AmoTest, EveryAmoOperation) {
   }
 }
 
-TEST_F(AmoTest, AqRlBitsAreIgnored) {
+TEST_P(AmoTest, AqRlBitsAreIgnored) {
   st.memory.store(kData, 8, 10);
   set(a1, kData);
   set(a2, 5);
@@ -159,7 +159,7 @@ TEST_F(AmoTest, AqRlBitsAreIgnored) {
   EXPECT_EQ(st.loadReservation, kData);
 }
 
-TEST_F(AmoTest, AmoRdEqualsRs2) {
+TEST_P(AmoTest, AmoRdEqualsRs2) {
   st.memory.store(kData, 8, 100);
   set(a1, kData);
   set(a2, 1);
@@ -168,7 +168,7 @@ TEST_F(AmoTest, AmoRdEqualsRs2) {
   EXPECT_EQ(st.memory.load(kData, 8), 1u);
 }
 
-TEST_F(AmoTest, BadSizeReverts) {
+TEST_P(AmoTest, BadSizeReverts) {
   set(a1, kData);
   for (uint32_t f3 : {0u, 1u, 4u, 5u, 6u, 7u}) {
     EXPECT_EQ(exec(amo(kAmoAdd, f3, a0, a1, a2)), kBadAmoSize) << f3;
@@ -179,7 +179,7 @@ TEST_F(AmoTest, BadSizeReverts) {
   EXPECT_EQ(exec(amo(kAmoAdd, 1, a0, a1, a2)), kBadAmoSize);
 }
 
-TEST_F(AmoTest, MisalignedAddressReverts) {
+TEST_P(AmoTest, MisalignedAddressReverts) {
   for (uint64_t off : {1u, 2u, 3u}) {
     set(a1, kData + off);
     EXPECT_EQ(exec(amo(kAmoAdd, kW, a0, a1, a2)), kMisaligned) << off;
@@ -192,7 +192,7 @@ TEST_F(AmoTest, MisalignedAddressReverts) {
   EXPECT_EQ(exec(amo(kAmoSwap, kW, a0, a1, a2)), kOk);  // 4-aligned is fine for .W
 }
 
-TEST_F(AmoTest, UnknownAtomicOpReverts) {
+TEST_P(AmoTest, UnknownAtomicOpReverts) {
   st.memory.store(kData, 8, 77);
   set(a1, kData);
   set(a2, 1);
@@ -205,7 +205,7 @@ TEST_F(AmoTest, UnknownAtomicOpReverts) {
 
 // ---- SYSTEM ----
 
-TEST_F(SystemTest, EcallIgnoresRs1AndRdFields) {
+TEST_P(SystemTest, EcallIgnoresRs1AndRdFields) {
   set(a7, 214);  // brk
   set(t0, 0x55);
   ASSERT_EQ(exec(encI(kOpSystem, t0, 0, t2, 0)), kOk);
@@ -216,7 +216,7 @@ TEST_F(SystemTest, EcallIgnoresRs1AndRdFields) {
   expectNext();
 }
 
-TEST_F(SystemTest, OtherFunct3ZeroFormsAreNoOps) {
+TEST_P(SystemTest, OtherFunct3ZeroFormsAreNoOps) {
   for (uint32_t w : {ebreak(), mret(), sret(), wfi(), sfence_vma(a0, a1), 0x7FF00073u, encI(kOpSystem, a0, 0, a1, 1)}) {
     set(a7, 214);
     set(a0, 0x1234);
@@ -227,7 +227,7 @@ TEST_F(SystemTest, OtherFunct3ZeroFormsAreNoOps) {
   }
 }
 
-TEST_F(SystemTest, CsrFormsWriteZeroToRd) {
+TEST_P(SystemTest, CsrFormsWriteZeroToRd) {
   const uint32_t forms[] = {csrrw(a0, kCsrMhartid, a1), csrrs(a0, kCsrCycle, zero), csrrc(a0, kCsrTime, a1),
                             csrrwi(a0, kCsrFcsr, 5),     csrrsi(a0, 0x7C0, 31),      csrrci(a0, 0x300, 1),
                             csr(4, a0, a1, 0x123)};  // reserved funct3 4 too
@@ -241,7 +241,7 @@ TEST_F(SystemTest, CsrFormsWriteZeroToRd) {
   }
 }
 
-TEST_F(SystemTest, FenceAndFloatingPointAreNoOps) {
+TEST_P(SystemTest, FenceAndFloatingPointAreNoOps) {
   set(a0, kData);
   st.memory.store(kData, 8, 0x1234);
   const uint32_t forms[] = {fence(), fence_i(), fence_tso(), fld(1, a0, 0), fsd(1, a0, 0), fadd_d(1, 2, 3),
@@ -255,7 +255,7 @@ TEST_F(SystemTest, FenceAndFloatingPointAreNoOps) {
   }
 }
 
-TEST_F(SystemTest, FusedMultiplyAddAndUnknownOpcodesRevert) {
+TEST_P(SystemTest, FusedMultiplyAddAndUnknownOpcodesRevert) {
   EXPECT_EQ(exec(fmadd_d(1, 2, 3, 4)), kUnknownOpcode);
   for (uint32_t opc : {kOpMadd, kOpMsub, kOpNmsub, kOpNmadd}) EXPECT_EQ(exec(encR(opc, 1, 0, 2, 3, 0)), kUnknownOpcode) << opc;
   const std::set<uint32_t> known = {0x03, 0x07, 0x0F, 0x13, 0x17, 0x1B, 0x23, 0x27, 0x2F,
@@ -268,12 +268,15 @@ TEST_F(SystemTest, FusedMultiplyAddAndUnknownOpcodesRevert) {
   EXPECT_EQ(exec(0xFFFFFFFF), kUnknownOpcode);
 }
 
-TEST_F(SystemTest, CompressedHalfwordIsUnknownOpcode) {
+TEST_P(SystemTest, CompressedHalfwordIsUnknownOpcode) {
   // c.li a0, 1 (0x4505) followed by c.nop (0x0001): the word's low bits are 01, not 11.
   EXPECT_EQ(exec(0x00014505), kUnknownOpcode);
   EXPECT_EQ(exec(0x00008082), kUnknownOpcode);  // c.jr ra / ret
   EXPECT_EQ(exec(0x00000001), kUnknownOpcode);  // c.nop
 }
+
+FPVM_ALL_ENGINE_VARIANTS(AmoTest);
+FPVM_ALL_ENGINE_VARIANTS(SystemTest);
 
 }  // namespace
 }  // namespace fpvm::test

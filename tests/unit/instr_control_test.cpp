@@ -8,7 +8,7 @@ using namespace rvasm;
 
 using ControlTest = SingleStep;
 
-TEST_F(ControlTest, Lui) {
+TEST_P(ControlTest, Lui) {
   ASSERT_EQ(exec(lui(a0, 0x12345)), kOk);
   EXPECT_EQ(x(a0), 0x12345000u);
   expectNext();
@@ -19,7 +19,7 @@ TEST_F(ControlTest, Lui) {
   EXPECT_EQ(x(a2), 0xFFFFFFFFFFFFF000ULL);
 }
 
-TEST_F(ControlTest, Auipc) {
+TEST_P(ControlTest, Auipc) {
   ASSERT_EQ(exec(auipc(a0, 1)), kOk);
   EXPECT_EQ(x(a0), kPc + 0x1000);
   expectNext();
@@ -31,7 +31,7 @@ TEST_F(ControlTest, Auipc) {
   EXPECT_EQ(x(a0), kPc);
 }
 
-TEST_F(ControlTest, JalLinksAndJumps) {
+TEST_P(ControlTest, JalLinksAndJumps) {
   ASSERT_EQ(exec(jal(ra, 8)), kOk);
   EXPECT_EQ(st.pc, kPc + 8);
   EXPECT_EQ(x(ra), kPc + 4);
@@ -46,19 +46,19 @@ TEST_F(ControlTest, JalLinksAndJumps) {
   EXPECT_EQ(st.pc, kPc - 1048576);
 }
 
-TEST_F(ControlTest, JalWrapsAroundAddressSpace) {
+TEST_P(ControlTest, JalWrapsAroundAddressSpace) {
   ASSERT_EQ(exec(jal(ra, -8), 0), kOk);
   EXPECT_EQ(st.pc, ~uint64_t(0) - 7);
   EXPECT_EQ(x(ra), 4u);
 }
 
-TEST_F(ControlTest, JalMisalignedTargetReverts) {
+TEST_P(ControlTest, JalMisalignedTargetReverts) {
   EXPECT_EQ(exec(jal(ra, 2)), kMisaligned);  // by 2: no C extension
   EXPECT_EQ(exec(jal(ra, 6)), kMisaligned);
   EXPECT_EQ(exec(jal(ra, -2)), kMisaligned);
 }
 
-TEST_F(ControlTest, JalrClearsLowBitAndLinks) {
+TEST_P(ControlTest, JalrClearsLowBitAndLinks) {
   set(a0, 0x30000);
   ASSERT_EQ(exec(jalr(ra, a0, 0x11)), kOk);  // 0x30011 & ~1 = 0x30010
   EXPECT_EQ(st.pc, 0x30010u);
@@ -73,14 +73,14 @@ TEST_F(ControlTest, JalrClearsLowBitAndLinks) {
   EXPECT_EQ(x(zero), 0u);
 }
 
-TEST_F(ControlTest, JalrRdEqualsRs1ReadsBeforeWrite) {
+TEST_P(ControlTest, JalrRdEqualsRs1ReadsBeforeWrite) {
   set(a0, 0x40000);
   ASSERT_EQ(exec(jalr(a0, a0, 4)), kOk);
   EXPECT_EQ(st.pc, 0x40004u);
   EXPECT_EQ(x(a0), kPc + 4);
 }
 
-TEST_F(ControlTest, JalrMisalignedTargetReverts) {
+TEST_P(ControlTest, JalrMisalignedTargetReverts) {
   set(a0, 0x30000);
   EXPECT_EQ(exec(jalr(ra, a0, 2)), kMisaligned);
   EXPECT_EQ(exec(jalr(ra, a0, 3)), kMisaligned);  // 0x30003 & ~1 = 0x30002
@@ -88,7 +88,7 @@ TEST_F(ControlTest, JalrMisalignedTargetReverts) {
   EXPECT_EQ(exec(jalr(ra, a0, 0)), kMisaligned);
 }
 
-TEST_F(ControlTest, JalrIgnoresFunct3) {
+TEST_P(ControlTest, JalrIgnoresFunct3) {
   for (uint32_t f3 = 0; f3 < 8; ++f3) {
     set(a0, 0x50000);
     ASSERT_EQ(exec(encI(kOpJalr, ra, f3, a0, 8)), kOk) << "funct3 " << f3;
@@ -104,7 +104,7 @@ struct BranchCase {
   bool taken;
 };
 
-TEST_F(ControlTest, AllBranchConditions) {
+TEST_P(ControlTest, AllBranchConditions) {
   const uint64_t m1 = kAllOnes;
   const BranchCase cases[] = {
       {"beq eq", 0, 5, 5, true},          {"beq ne", 0, 5, 6, false},
@@ -130,7 +130,7 @@ TEST_F(ControlTest, AllBranchConditions) {
   }
 }
 
-TEST_F(ControlTest, BranchMisalignedTargetRevertsOnlyWhenTaken) {
+TEST_P(ControlTest, BranchMisalignedTargetRevertsOnlyWhenTaken) {
   set(a0, 1);
   set(a1, 1);
   EXPECT_EQ(exec(beq(a0, a1, 6)), kMisaligned);
@@ -143,7 +143,7 @@ TEST_F(ControlTest, BranchMisalignedTargetRevertsOnlyWhenTaken) {
   expectNext();
 }
 
-TEST_F(ControlTest, NotTakenBranchFromMisalignedPcReverts) {
+TEST_P(ControlTest, NotTakenBranchFromMisalignedPcReverts) {
   // PC ≡ 2 (mod 4) is fetchable inside a leaf; the not-taken successor PC+4 is misaligned too.
   set(a0, 1);
   EXPECT_EQ(exec(beq(a0, zero, 8), kPc + 2), kMisaligned);
@@ -151,7 +151,7 @@ TEST_F(ControlTest, NotTakenBranchFromMisalignedPcReverts) {
   EXPECT_EQ(st.pc, kPc + 8);
 }
 
-TEST_F(ControlTest, FetchCrossingALeafReverts) {
+TEST_P(ControlTest, FetchCrossingALeafReverts) {
   EXPECT_EQ(exec(nop(), kPc + 30), kFetchCrosses);
   EXPECT_EQ(exec(nop(), kPc + 29), kFetchCrosses);
   EXPECT_EQ(exec(nop(), kPc + 31), kFetchCrosses);
@@ -159,19 +159,19 @@ TEST_F(ControlTest, FetchCrossingALeafReverts) {
   expectNext(kPc + 28);
 }
 
-TEST_F(ControlTest, FetchAtPcWithOffset2WithinLeafExecutes) {
+TEST_P(ControlTest, FetchAtPcWithOffset2WithinLeafExecutes) {
   ASSERT_EQ(exec(addi(a0, zero, 7), kPc + 2), kOk);
   EXPECT_EQ(x(a0), 7u);
   EXPECT_EQ(st.pc, kPc + 6);
 }
 
-TEST_F(ControlTest, FetchUsesOnlySlotZero) {
+TEST_P(ControlTest, FetchUsesOnlySlotZero) {
   ASSERT_EQ(exec(addi(a0, a0, 1), kPc + 8), kOk);
   EXPECT_EQ(slots(), std::vector<unsigned>{0});
   EXPECT_EQ(leaves(), std::vector<uint64_t>{kPc});
 }
 
-TEST_F(ControlTest, X0IsNeverWritten) {
+TEST_P(ControlTest, X0IsNeverWritten) {
   EXPECT_EQ(exec(addi(zero, zero, 5)), kOk);
   EXPECT_EQ(exec(lui(zero, 0x12345)), kOk);
   EXPECT_EQ(exec(auipc(zero, 1)), kOk);
@@ -187,7 +187,7 @@ TEST_F(ControlTest, X0IsNeverWritten) {
   EXPECT_EQ(x(zero), 0u);
 }
 
-TEST_F(ControlTest, StepIncrementsOncePerStepIncludingReverts) {
+TEST_P(ControlTest, StepIncrementsOncePerStepIncludingReverts) {
   st.step = 41;
   ASSERT_EQ(exec(nop()), kOk);
   EXPECT_EQ(st.step, 42u);
@@ -195,7 +195,7 @@ TEST_F(ControlTest, StepIncrementsOncePerStepIncludingReverts) {
   EXPECT_EQ(st.step, 43u);
 }
 
-TEST_F(ControlTest, ExitedMachineDoesNotStep) {
+TEST_P(ControlTest, ExitedMachineDoesNotStep) {
   st.exited = true;
   st.exitCode = 3;
   st.step = 10;
@@ -209,7 +209,7 @@ TEST_F(ControlTest, ExitedMachineDoesNotStep) {
   EXPECT_EQ(st.step, 10u);
 }
 
-TEST_F(ControlTest, NoExtraStateChangesOnPlainInstruction) {
+TEST_P(ControlTest, NoExtraStateChangesOnPlainInstruction) {
   st.loadReservation = 0x1230;
   st.preimageOffset = 9;
   st.heap = 0x5000;
@@ -219,6 +219,8 @@ TEST_F(ControlTest, NoExtraStateChangesOnPlainInstruction) {
   EXPECT_EQ(st.heap, 0x5000u);
   EXPECT_FALSE(st.exited);
 }
+
+FPVM_ALL_ENGINE_VARIANTS(ControlTest);
 
 }  // namespace
 }  // namespace fpvm::test

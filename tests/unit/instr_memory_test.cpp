@@ -14,7 +14,7 @@ struct LoadCase {
   uint64_t expected;
 };
 
-TEST_F(MemoryTest, LoadsSignAndZeroExtend) {
+TEST_P(MemoryTest, LoadsSignAndZeroExtend) {
   st.memory.store(kData, 8, 0x8182838485868788ULL);  // byte 0 = 0x88 … byte 7 = 0x81
   const LoadCase cases[] = {
       {"lb", 0, 0xFFFFFFFFFFFFFF88ULL}, {"lh", 1, 0xFFFFFFFFFFFF8788ULL}, {"lw", 2, 0xFFFFFFFF85868788ULL},
@@ -40,12 +40,12 @@ TEST_F(MemoryTest, LoadsSignAndZeroExtend) {
   EXPECT_EQ(x(a0), 0x75767778u);
 }
 
-TEST_F(MemoryTest, LoadFunct3SevenReverts) {
+TEST_P(MemoryTest, LoadFunct3SevenReverts) {
   set(a1, kData);
   EXPECT_EQ(exec(load(7, a0, a1, 0)), kIllegal);
 }
 
-TEST_F(MemoryTest, LoadUsesSignExtendedImmediateAndWrapsAddress) {
+TEST_P(MemoryTest, LoadUsesSignExtendedImmediateAndWrapsAddress) {
   st.memory.store(kData - 8, 8, 0x1122334455667788ULL);
   set(a1, kData);
   ASSERT_EQ(exec(ld(a0, a1, -8)), kOk);
@@ -60,7 +60,7 @@ TEST_F(MemoryTest, LoadUsesSignExtendedImmediateAndWrapsAddress) {
   EXPECT_EQ(x(a0), 0x5Au);
 }
 
-TEST_F(MemoryTest, MisalignedLoadsAreAllowed) {
+TEST_P(MemoryTest, MisalignedLoadsAreAllowed) {
   st.memory.store(kData, 8, 0x0706050403020100ULL);
   st.memory.store(kData + 8, 8, 0x0F0E0D0C0B0A0908ULL);
   for (uint64_t off = 0; off < 8; ++off) {
@@ -74,7 +74,7 @@ TEST_F(MemoryTest, MisalignedLoadsAreAllowed) {
   }
 }
 
-TEST_F(MemoryTest, LoadCrossingALeafUsesTwoProofSlots) {
+TEST_P(MemoryTest, LoadCrossingALeafUsesTwoProofSlots) {
   st.memory.store(kData + 28, 8, 0xA1A2A3A4A5A6A7A8ULL);
   set(a1, kData + 28);
   ASSERT_EQ(exec(ld(a0, a1, 0)), kOk);
@@ -91,7 +91,7 @@ TEST_F(MemoryTest, LoadCrossingALeafUsesTwoProofSlots) {
   EXPECT_EQ(x(a0), 0xFFFFFFFFFFFFA4A5ULL);  // bytes 31 and 32: 0xA5, 0xA4 (sign-extended)
 }
 
-TEST_F(MemoryTest, LoadCrossingAPage) {
+TEST_P(MemoryTest, LoadCrossingAPage) {
   st.memory.store(kData + 4096 - 3, 8, 0x0123456789ABCDEFULL);
   set(a1, kData + 4096 - 3);
   ASSERT_EQ(exec(ld(a0, a1, 0)), kOk);
@@ -99,7 +99,7 @@ TEST_F(MemoryTest, LoadCrossingAPage) {
   EXPECT_EQ(leaves(), (std::vector<uint64_t>{kPc, kData + 4096 - 32, kData + 4096}));
 }
 
-TEST_F(MemoryTest, LoadWrapsAtTopOfAddressSpace) {
+TEST_P(MemoryTest, LoadWrapsAtTopOfAddressSpace) {
   st.memory.store(~uint64_t(0) - 3, 8, 0x1122334455667788ULL);  // 4 bytes at the top, 4 at 0
   set(a1, ~uint64_t(0) - 3);
   ASSERT_EQ(exec(ld(a0, a1, 0)), kOk);
@@ -110,14 +110,14 @@ TEST_F(MemoryTest, LoadWrapsAtTopOfAddressSpace) {
   EXPECT_EQ(x(a0), 0x33445566u);
 }
 
-TEST_F(MemoryTest, LoadRdEqualsRs1) {
+TEST_P(MemoryTest, LoadRdEqualsRs1) {
   st.memory.store(kData, 8, 0xDEAD);
   set(a0, kData);
   ASSERT_EQ(exec(ld(a0, a0, 0)), kOk);
   EXPECT_EQ(x(a0), 0xDEADu);
 }
 
-TEST_F(MemoryTest, LoadOfUnwrittenMemoryIsZeroAndAllocatesNothing) {
+TEST_P(MemoryTest, LoadOfUnwrittenMemoryIsZeroAndAllocatesNothing) {
   set(a0, 0x123456789000ULL);
   set(a1, 5);
   size_t pages = st.memory.pageCount();
@@ -132,7 +132,7 @@ struct StoreCase {
   unsigned size;
 };
 
-TEST_F(MemoryTest, StoresWriteLowBytesLittleEndian) {
+TEST_P(MemoryTest, StoresWriteLowBytesLittleEndian) {
   const StoreCase cases[] = {{"sb", 0, 1}, {"sh", 1, 2}, {"sw", 2, 4}, {"sd", 3, 8}};
   for (const auto& c : cases) {
     for (uint64_t i = 0; i < 32; i += 8) st.memory.store(kData + i, 8, 0xEEEEEEEEEEEEEEEEULL);
@@ -150,7 +150,7 @@ TEST_F(MemoryTest, StoresWriteLowBytesLittleEndian) {
   }
 }
 
-TEST_F(MemoryTest, StoreFunct3FourAndAboveReverts) {
+TEST_P(MemoryTest, StoreFunct3FourAndAboveReverts) {
   set(a0, kData);
   set(a1, kAllOnes);
   for (uint32_t f3 = 4; f3 < 8; ++f3) {
@@ -159,7 +159,7 @@ TEST_F(MemoryTest, StoreFunct3FourAndAboveReverts) {
   }
 }
 
-TEST_F(MemoryTest, StoreNegativeImmediate) {
+TEST_P(MemoryTest, StoreNegativeImmediate) {
   set(a0, kData);
   set(a1, 0xAB);
   ASSERT_EQ(exec(sb(a1, a0, -1)), kOk);
@@ -170,7 +170,7 @@ TEST_F(MemoryTest, StoreNegativeImmediate) {
   EXPECT_EQ(st.memory.load(kData + 2047, 2), 0xABu);
 }
 
-TEST_F(MemoryTest, StoreCrossingALeafAndAPage) {
+TEST_P(MemoryTest, StoreCrossingALeafAndAPage) {
   set(a0, kData + 29);
   set(a1, 0x1122334455667788ULL);
   ASSERT_EQ(exec(sd(a1, a0, 0)), kOk);
@@ -185,7 +185,7 @@ TEST_F(MemoryTest, StoreCrossingALeafAndAPage) {
   EXPECT_EQ(st.memory.merkleRoot(), st.memory.computeRootFromScratch());
 }
 
-TEST_F(MemoryTest, StoreWrapsAtTopOfAddressSpace) {
+TEST_P(MemoryTest, StoreWrapsAtTopOfAddressSpace) {
   set(a0, ~uint64_t(0) - 1);  // 2^64 - 2
   set(a1, 0xDDCCBBAA);
   ASSERT_EQ(exec(sw(a1, a0, 0)), kOk);
@@ -196,7 +196,7 @@ TEST_F(MemoryTest, StoreWrapsAtTopOfAddressSpace) {
   EXPECT_EQ(st.memory.merkleRoot(), st.memory.computeRootFromScratch());
 }
 
-TEST_F(MemoryTest, StoreThenLoadRoundTripAtEveryLeafOffset) {
+TEST_P(MemoryTest, StoreThenLoadRoundTripAtEveryLeafOffset) {
   for (uint64_t off = 0; off < 40; ++off) {
     set(a0, kData + 64 + off);
     set(a1, 0x8877665544332211ULL + off);
@@ -207,7 +207,7 @@ TEST_F(MemoryTest, StoreThenLoadRoundTripAtEveryLeafOffset) {
   }
 }
 
-TEST_F(MemoryTest, StoreToTheInstructionItselfIsVisibleNextStep) {
+TEST_P(MemoryTest, StoreToTheInstructionItselfIsVisibleNextStep) {
   // Self-modifying code: overwrite the next instruction, then execute it.
   program({sw(a1, a0, 4), addi(a2, zero, 1)});
   set(a0, kPc);
@@ -216,6 +216,8 @@ TEST_F(MemoryTest, StoreToTheInstructionItselfIsVisibleNextStep) {
   ASSERT_EQ(stepOnce(), kOk);
   EXPECT_EQ(x(a2), 99u);
 }
+
+FPVM_ALL_ENGINE_VARIANTS(MemoryTest);
 
 }  // namespace
 }  // namespace fpvm::test

@@ -2,6 +2,13 @@
 /// Single-instruction test fixture: a fresh VmState, one instruction word at a chosen PC, registers
 /// set by the test, one Interpreter step, and helpers to check registers, PC, memory, the revert
 /// code and the memory leaves the step touched (proof slots, spec §3.3).
+///
+/// The fixture is parameterised over every engine variant (test_support/engine_variants.hpp):
+/// each step the reference interpreter executes (and the test checks) is also executed from the
+/// same pre-state by the variant, which must reach the same state, step count and revert code.
+/// The native variant runs the instruction inside a native block: two `addi x0, x0, 0` are
+/// placed before it (when pc is aligned and they fit on its page) and an all-zero word (unknown
+/// opcode) after it stops the run.
 #include <gtest/gtest.h>
 
 #include <initializer_list>
@@ -11,8 +18,14 @@
 #include <utility>
 #include <vector>
 
+#include "proof/step_verifier.hpp"
+#include "test_support/engine_variants.hpp"
 #include "test_support/rv_asm.hpp"
+#include "vm/decoded_slot.hpp"
+#include "vm/fast_engine.hpp"
+#include "vm/native_block.hpp"
 #include "vm/interpreter.hpp"
+#include "vm/proving_step.hpp"
 
 namespace fpvm::test {
 
@@ -53,10 +66,10 @@ struct Rc {
   }
 };
 
-class SingleStep : public ::testing::Test {
+class SingleStep : public ::testing::TestWithParam<EngineVariant> {
  protected:
-  /// Default PC: 32-byte aligned, in its own page.
-  static constexpr uint64_t kPc = 0x10000;
+  /// Default PC: 32-byte aligned, in its own page, with room for the native variant's lead-in.
+  static constexpr uint64_t kPc = 0x10040;
   /// A data area away from the code page.
   static constexpr uint64_t kData = 0x20000;
 
@@ -90,10 +103,17 @@ class SingleStep : public ::testing::Test {
   Rc stepOnce() {
     regsBefore = st.registers;
     tracker.accesses.clear();
+    const EngineVariant variant = GetParam();
+    std::optional<vm::VmState> pre;
+    if (variant != EngineVariant::Reference) {
+      st.stateHash();  // clean Merkle caches: the variant's write bookkeeping must mark what it changes
+      pre = st;
+    }
     vm::Interpreter<RecordingTracker> interp(st, host, tracker);
     vm::RevertCode rc = interp.step();
     lastSyscall = interp.lastSyscall();
     preimageRead = interp.preimageRead();
+    if (pre) checkVariant(variant, std::move(*pre), rc);
     return Rc{rc};
   }
   /// Writes `words` from `pc` on and sets PC there.
@@ -123,6 +143,104 @@ class SingleStep : public ::testing::Test {
     for (const auto& a : tracker.accesses) s.push_back(a.second);
     return s;
   }
+  /// Writes two `addi x0, x0, 0` before pc into the pre-state `b` and the reference result `a`
+  /// (for the native variant) when pc is aligned, the machine runs, the words fit on pc's page,
+  /// are zero and the step did not write them. Returns whether it did.
+  static bool placeLeadIn(vm::VmState& b, vm::VmState& a) {
+    const uint64_t pc = b.pc;
+    if (b.exited || (pc & 3) != 0 || (pc & (merkle::kPageSize - 1)) < 8) return false;
+    if (b.memory.load(pc - 8, 8) != 0 || a.memory.load(pc - 8, 8) != 0) return false;
+    for (vm::VmState* s : {&b, &a}) {
+      s->memory.store(pc - 8, 4, rvasm::nop());
+      s->memory.store(pc - 4, 4, rvasm::nop());
+    }
+    return true;
+  }
+
+  /// Executes the step of `b` (the pre-state) with `variant` and compares the outcome with the
+  /// reference interpreter's (`st`, `refRc`).
+  void checkVariant(EngineVariant variant, vm::VmState b, vm::RevertCode refRc) {
+    SCOPED_TRACE("engine variant " + engineVariantName(variant));
+    FakeOracle variantOracle = oracle;
+    RecordingOutput variantOutput;
+    vm::HostContext h;
+    h.oracle = &variantOracle;
+    h.output = &variantOutput;
+    h.limits = host.limits;
+    vm::VmState a = st;  // the reference result
+    const uint64_t pc = b.pc;
+    if (variant == EngineVariant::ProveThenVerify) {
+      vm::StepProof proof;
+      const vm::RevertCode rc = vm::proveStep(b, h, proof);
+      ASSERT_EQ(Rc{rc}, Rc{refRc});
+      if (rc != vm::kOk) return;
+      std::unique_ptr<proof::PartOracle> part;
+      if (proof.oracleKey) part = std::make_unique<proof::SinglePreimageOracle>(*proof.oracleKey, proof.oracleValue);
+      proof::VerifyOptions exact;
+      exact.exactLength = true;
+      const proof::VerifyResult vr = proof::verifyStep(proof.stateData, proof.proofData, part.get(), exact);
+      ASSERT_EQ(Rc{vr.revert}, Rc{vm::kOk});
+      EXPECT_EQ(vr.postHash, a.stateHash());
+      EXPECT_EQ(proof.post, a.stateHash());
+      return;
+    }
+    // The run: one step, or (native) lead-in + instruction + a stopper that reverts.
+    uint64_t budget = 1;
+    bool stopper = false;
+    const bool leadIn = variant == EngineVariant::FastNative && placeLeadIn(b, a);
+    if (leadIn) {
+      b.pc = pc - 8;
+      budget = 3;
+      const uint64_t next = a.pc;
+      const bool nextOutsideLeadIn = next < pc - 8 || next > pc;
+      if (refRc == vm::kOk && !a.exited && (next & 3) == 0 && nextOutsideLeadIn) {
+        // An all-zero word at the next pc (unknown opcode) ends the run; the reference result
+        // gets the same word so that the memories compare.
+        const uint64_t before = b.memory.load(next, 4);
+        if (before == a.memory.load(next, 4)) {  // (the step did not write it)
+          if (before != 0) {
+            b.memory.store(next, 4, 0);
+            a.memory.store(next, 4, 0);
+          }
+          stopper = true;
+          budget = merkle::kPageSize;  // enough for the fast (block) mode of the whole page
+        }
+      }
+    }
+    const bool proving = variant == EngineVariant::Proving;
+    vm::FastEngine engine(b, h, proving ? vm::Bookkeeping::LeafPairs : vm::Bookkeeping::Pages,
+                          variant == EngineVariant::FastNative);
+    const vm::FastStop stop = engine.run(budget);
+    if (stopper && engine.nativeTierActive()) {
+      // The lead-in and the instruction form a native block when the tier compiles the instruction.
+      const uint32_t word = static_cast<uint32_t>(a.memory.load(pc, 4));
+      const vm::Slot decoded = vm::decode(word, pc);
+      const uint64_t target = pc + static_cast<uint64_t>(static_cast<int64_t>(decoded.imm));
+      const bool compilable = vm::nativeOp(decoded.op) ||
+                              (vm::nativeTerminatorOp(decoded.op) && (target >> merkle::kPageBits) == (pc >> merkle::kPageBits));
+      EXPECT_EQ(engine.nativeBlocksCompiled(), compilable ? 1u : 0u) << "instruction 0x" << std::hex << word;
+    }
+    const uint64_t extra = (leadIn ? 2 : 0) + (stopper ? 1 : 0);
+    if (refRc != vm::kOk) {
+      ASSERT_EQ(stop, vm::FastStop::Reverted);
+      EXPECT_EQ(Rc{engine.revert()}, Rc{refRc});
+      EXPECT_EQ(b.step, a.step + (leadIn ? 2 : 0));
+    } else if (a.exited) {
+      ASSERT_EQ(stop, vm::FastStop::Exited);
+      EXPECT_EQ(b.step, a.step + (leadIn ? 2 : 0));
+    } else if (stopper) {
+      ASSERT_EQ(stop, vm::FastStop::Reverted) << "the run went past the stopper";
+      EXPECT_EQ(Rc{engine.revert()}, Rc{vm::kUnknownOpcode});
+      EXPECT_EQ(b.step, a.step + extra);
+    } else {
+      EXPECT_EQ(b.step, a.step + extra);
+    }
+    for (unsigned r = 0; r < 32; ++r) EXPECT_EQ(b.registers[r], a.registers[r]) << "register x" << r;
+    EXPECT_EQ(b.pc, a.pc);
+    b.step = a.step;
+    EXPECT_EQ(b.stateHash(), a.stateHash()) << "state (memory, registers, pc …) differs from the reference";
+  }
+
   /// The leaf addresses the step touched, in order.
   std::vector<uint64_t> leaves() const {
     std::vector<uint64_t> s;

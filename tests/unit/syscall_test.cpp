@@ -32,7 +32,7 @@ constexpr uint64_t kEBADF = 0x4d, kEINVAL = 0x16, kEACCES = 0xd;
 
 // ---- exit ----
 
-TEST_F(SyscallTest, ExitAndExitGroup) {
+TEST_P(SyscallTest, ExitAndExitGroup) {
   for (uint64_t number : U{93u, 94u}) {
     const std::pair<uint64_t, uint8_t> cases[] = {{0, 0}, {1, 1}, {0x1FF, 0xFF}, {0x100, 0}, {kM1, 0xFF}, {42, 42}};
     for (auto [arg, code] : cases) {
@@ -53,7 +53,7 @@ TEST_F(SyscallTest, ExitAndExitGroup) {
   EXPECT_EQ(st.witness(), w);
 }
 
-TEST_F(SyscallTest, ExitStatusFromExitCode) {
+TEST_P(SyscallTest, ExitStatusFromExitCode) {
   ASSERT_EQ(sys(94, {0}), kOk);
   EXPECT_EQ(st.status(), vm::VmStatus::Valid);
   st = vm::VmState{};
@@ -66,14 +66,14 @@ TEST_F(SyscallTest, ExitStatusFromExitCode) {
 
 // ---- brk, mmap ----
 
-TEST_F(SyscallTest, BrkIgnoresArgument) {
+TEST_P(SyscallTest, BrkIgnoresArgument) {
   for (uint64_t arg : U{0ull, 0x1000ull, kM1}) {
     ASSERT_EQ(sys(214, {arg}), kOk);
     expectResult(0x40000000, 0);
   }
 }
 
-TEST_F(SyscallTest, MmapRejectsNonAnonymousOrFd) {
+TEST_P(SyscallTest, MmapRejectsNonAnonymousOrFd) {
   st.heap = 0x7F0000000000ULL;
   // a0 addr, a1 len, a2 prot, a3 flags, a4 fd
   ASSERT_EQ(sys(222, {0, 4096, 3, 0x02, kM1}), kOk);  // MAP_PRIVATE only
@@ -87,7 +87,7 @@ TEST_F(SyscallTest, MmapRejectsNonAnonymousOrFd) {
   EXPECT_EQ(st.heap, 0x7F0000000000ULL);
 }
 
-TEST_F(SyscallTest, MmapAnonymousBumpsHeapWithRounding) {
+TEST_P(SyscallTest, MmapAnonymousBumpsHeapWithRounding) {
   struct Case {
     uint64_t len, advance;
   };
@@ -102,7 +102,7 @@ TEST_F(SyscallTest, MmapAnonymousBumpsHeapWithRounding) {
   }
 }
 
-TEST_F(SyscallTest, MmapHeapAddWraps) {
+TEST_P(SyscallTest, MmapHeapAddWraps) {
   st.heap = 0xFFFFFFFFFFFFF000ULL;
   ASSERT_EQ(sys(222, {0, 0x2000, 0, 0x20, kM1}), kOk);
   expectResult(0xFFFFFFFFFFFFF000ULL, 0);
@@ -114,7 +114,7 @@ TEST_F(SyscallTest, MmapHeapAddWraps) {
   EXPECT_EQ(st.heap, 0x5000u);
 }
 
-TEST_F(SyscallTest, MmapWithHintReturnsHint) {
+TEST_P(SyscallTest, MmapWithHintReturnsHint) {
   st.heap = 0x7F0000000000ULL;
   ASSERT_EQ(sys(222, {0xC000000000ULL, 0x4000000, 0, 0x22, kM1}), kOk);
   expectResult(0xC000000000ULL, 0);
@@ -125,7 +125,7 @@ TEST_F(SyscallTest, MmapWithHintReturnsHint) {
 
 // ---- read / write ----
 
-TEST_F(SyscallTest, ReadFromStdinAndHintFd) {
+TEST_P(SyscallTest, ReadFromStdinAndHintFd) {
   st.memory.store(kData, 8, 0x1122);
   ASSERT_EQ(sys(63, {0, kData, 100}), kOk);
   expectResult(0, 0);
@@ -136,14 +136,14 @@ TEST_F(SyscallTest, ReadFromStdinAndHintFd) {
   expectResult(kM1, 0);
 }
 
-TEST_F(SyscallTest, ReadFromOtherFdsFails) {
+TEST_P(SyscallTest, ReadFromOtherFdsFails) {
   for (uint64_t fd : U{1ull, 2ull, 4ull, 6ull, 7ull, 100ull, kM1, 0x100000003ull}) {
     ASSERT_EQ(sys(63, {fd, kData, 8}), kOk);
     expectResult(kM1, kEBADF);
   }
 }
 
-TEST_F(SyscallTest, WriteToStdoutAndStderrReachesGuestOutput) {
+TEST_P(SyscallTest, WriteToStdoutAndStderrReachesGuestOutput) {
   const char* text = "hello, world\n";
   st.memory.writeBytes(kData, reinterpret_cast<const uint8_t*>(text), 13);
   ASSERT_EQ(sys(64, {1, kData, 13}), kOk);
@@ -160,7 +160,7 @@ TEST_F(SyscallTest, WriteToStdoutAndStderrReachesGuestOutput) {
   EXPECT_EQ(output.writes.size(), 2u);
 }
 
-TEST_F(SyscallTest, WriteOutputIsTruncatedToHostLimitButReportsFullCount) {
+TEST_P(SyscallTest, WriteOutputIsTruncatedToHostLimitButReportsFullCount) {
   host.limits.maxOutputBytesPerWrite = 4;
   st.memory.writeBytes(kData, reinterpret_cast<const uint8_t*>("abcdefgh"), 8);
   ASSERT_EQ(sys(64, {1, kData, 8}), kOk);
@@ -169,13 +169,13 @@ TEST_F(SyscallTest, WriteOutputIsTruncatedToHostLimitButReportsFullCount) {
   EXPECT_EQ(output.writes[0].second, (Bytes{'a', 'b', 'c', 'd'}));
 }
 
-TEST_F(SyscallTest, WriteWithoutOutputSinkStillSucceeds) {
+TEST_P(SyscallTest, WriteWithoutOutputSinkStillSucceeds) {
   host.output = nullptr;
   ASSERT_EQ(sys(64, {2, kData, 1000}), kOk);
   expectResult(1000, 0);
 }
 
-TEST_F(SyscallTest, WriteToOtherFdsFails) {
+TEST_P(SyscallTest, WriteToOtherFdsFails) {
   for (uint64_t fd : U{0ull, 3ull, 5ull, 7ull, kM1, 0x100000001ull}) {
     ASSERT_EQ(sys(64, {fd, kData, 8}), kOk);
     expectResult(kM1, kEBADF);
@@ -185,7 +185,7 @@ TEST_F(SyscallTest, WriteToOtherFdsFails) {
 
 // ---- fcntl, openat, clock_gettime, clone, getrlimit ----
 
-TEST_F(SyscallTest, FcntlMatrix) {
+TEST_P(SyscallTest, FcntlMatrix) {
   for (uint64_t fd = 0; fd <= 8; ++fd) {
     ASSERT_EQ(sys(25, {fd, 1}), kOk);  // F_GETFD
     if (fd <= 6)
@@ -210,12 +210,12 @@ TEST_F(SyscallTest, FcntlMatrix) {
   expectResult(kM1, kEBADF);
 }
 
-TEST_F(SyscallTest, OpenatFails) {
+TEST_P(SyscallTest, OpenatFails) {
   ASSERT_EQ(sys(56, {kM1 - 99, kData, 0, 0}), kOk);
   expectResult(kM1, kEACCES);
 }
 
-TEST_F(SyscallTest, ClockGettimeWritesFrozenTime) {
+TEST_P(SyscallTest, ClockGettimeWritesFrozenTime) {
   st.memory.store(kData + 16, 8, 0xEEEEEEEEEEEEEEEEULL);
   ASSERT_EQ(sys(113, {1, kData}), kOk);
   expectResult(0, 0);
@@ -225,7 +225,7 @@ TEST_F(SyscallTest, ClockGettimeWritesFrozenTime) {
   EXPECT_EQ(slots(), (std::vector<unsigned>{0, 1}));
 }
 
-TEST_F(SyscallTest, ClockGettimeCrossingALeaf) {
+TEST_P(SyscallTest, ClockGettimeCrossingALeaf) {
   for (uint64_t off : U{17u, 20u, 24u, 31u}) {
     const uint64_t addr = kData + 64 + off;
     ASSERT_EQ(sys(113, {0, addr}), kOk);
@@ -241,18 +241,18 @@ TEST_F(SyscallTest, ClockGettimeCrossingALeaf) {
   EXPECT_EQ(st.memory.merkleRoot(), st.memory.computeRootFromScratch());
 }
 
-TEST_F(SyscallTest, ClockGettimeWrapsAtTopOfAddressSpace) {
+TEST_P(SyscallTest, ClockGettimeWrapsAtTopOfAddressSpace) {
   ASSERT_EQ(sys(113, {0, ~uint64_t(0) - 7}), kOk);
   EXPECT_EQ(st.memory.load(~uint64_t(0) - 7, 8), 1337u);
   EXPECT_EQ(st.memory.load(0, 8), 42u);
 }
 
-TEST_F(SyscallTest, CloneReturnsParent) {
+TEST_P(SyscallTest, CloneReturnsParent) {
   ASSERT_EQ(sys(220, {0x11, 0x22, 0x33}), kOk);
   expectResult(1, 0);
 }
 
-TEST_F(SyscallTest, GetrlimitNofile) {
+TEST_P(SyscallTest, GetrlimitNofile) {
   ASSERT_EQ(sys(163, {7, kData + 8}), kOk);
   expectResult(0, 0);
   EXPECT_EQ(st.memory.load(kData + 8, 8), 1024u);
@@ -263,21 +263,21 @@ TEST_F(SyscallTest, GetrlimitNofile) {
   EXPECT_EQ(st.memory.load(kData + 38, 8), 1024u);
 }
 
-TEST_F(SyscallTest, GetrlimitOtherResourceReverts) {
+TEST_P(SyscallTest, GetrlimitOtherResourceReverts) {
   for (uint64_t res : U{0ull, 3ull, 6ull, 8ull, 0x100000007ull, kM1}) {
     EXPECT_EQ(sys(163, {res, kData}), kUnknownRlimit) << res;
     EXPECT_EQ(st.memory.load(kData, 8), 0u);
   }
 }
 
-TEST_F(SyscallTest, UnsupportedSyscallsRevert) {
+TEST_P(SyscallTest, UnsupportedSyscallsRevert) {
   for (uint64_t n : U{261u, 422u, 101u}) {
     EXPECT_EQ(sys(n, {0, kData}), kUnsupportedSyscall) << n;
     EXPECT_EQ(lastSyscall, n);
   }
 }
 
-TEST_F(SyscallTest, UnknownSyscallsReturnZero) {
+TEST_P(SyscallTest, UnknownSyscallsReturnZero) {
   for (uint64_t n : U{98ull, 123ull, 124ull, 135ull, 132ull, 178ull, 134ull, 233ull, 20ull, 21ull, 59ull, 78ull, 79ull,
                      160ull, 215ull, 278ull, 57ull, 29ull, 172ull, 131ull, 0ull, 1000ull, kM1, 93ull + (1ull << 32)}) {
     ASSERT_EQ(sys(n, {0x1234, 0x5678, 3}), kOk) << n;
@@ -295,7 +295,7 @@ Hash32 shiftKey(const Hash32& key, const uint8_t* in, unsigned n) {
   return out;
 }
 
-TEST_F(SyscallTest, PreimageKeyWriteAtEveryAlignmentAndCount) {
+TEST_P(SyscallTest, PreimageKeyWriteAtEveryAlignmentAndCount) {
   std::mt19937_64 rng(30);
   const uint64_t base = kData + 0x100;
   st.memory.store(kPc, 4, ecall());  // so the root check below sees only the syscall's effect
@@ -322,7 +322,7 @@ TEST_F(SyscallTest, PreimageKeyWriteAtEveryAlignmentAndCount) {
   }
 }
 
-TEST_F(SyscallTest, PreimageKeyAlignedWriteReplacesKeyAndHugeCountIsClamped) {
+TEST_P(SyscallTest, PreimageKeyAlignedWriteReplacesKeyAndHugeCountIsClamped) {
   Hash32 k;
   for (unsigned i = 0; i < 32; ++i) k[i] = static_cast<uint8_t>(i + 1);
   st.memory.writeBytes(kData, k.data(), 32);
@@ -332,7 +332,7 @@ TEST_F(SyscallTest, PreimageKeyAlignedWriteReplacesKeyAndHugeCountIsClamped) {
   EXPECT_EQ(st.preimageKey, k);
 }
 
-TEST_F(SyscallTest, PreimageKeyWrittenInPiecesLikeAGuestLoop) {
+TEST_P(SyscallTest, PreimageKeyWrittenInPiecesLikeAGuestLoop) {
   Hash32 k;
   for (unsigned i = 0; i < 32; ++i) k[i] = static_cast<uint8_t>(0xA0 + i);
   st.memory.writeBytes(kData + 20, k.data(), 32);  // straddles a leaf boundary
@@ -368,7 +368,7 @@ class PreimageReadTest : public SyscallTest {
   }
 };
 
-TEST_F(PreimageReadTest, RandomAlignmentsCountsAndOffsets) {
+TEST_P(PreimageReadTest, RandomAlignmentsCountsAndOffsets) {
   std::mt19937_64 rng(31);
   for (size_t len : {0u, 1u, 7u, 8u, 24u, 31u, 32u, 33u, 100u, 1000u}) {
     setPreimage(len, static_cast<uint8_t>(len));
@@ -400,7 +400,7 @@ TEST_F(PreimageReadTest, RandomAlignmentsCountsAndOffsets) {
   EXPECT_EQ(oracle.lookups, 10);  // one fetch per key
 }
 
-TEST_F(PreimageReadTest, SequentialReadsReturnLengthPrefixThenData) {
+TEST_P(PreimageReadTest, SequentialReadsReturnLengthPrefixThenData) {
   setPreimage(77, 9);
   st.preimageOffset = 0;
   Bytes got;
@@ -423,7 +423,7 @@ TEST_F(PreimageReadTest, SequentialReadsReturnLengthPrefixThenData) {
   }
 }
 
-TEST_F(PreimageReadTest, CountZeroChangesNothing) {
+TEST_P(PreimageReadTest, CountZeroChangesNothing) {
   setPreimage(10, 1);
   st.preimageOffset = 3;
   st.memory.store(kData, 8, 0xCCCC);
@@ -434,7 +434,7 @@ TEST_F(PreimageReadTest, CountZeroChangesNothing) {
   EXPECT_EQ(slots(), (std::vector<unsigned>{0, 1}));  // still consumes proof 1
 }
 
-TEST_F(PreimageReadTest, OffsetAtOrPastEndIsAnError) {
+TEST_P(PreimageReadTest, OffsetAtOrPastEndIsAnError) {
   setPreimage(4, 2);
   for (uint64_t off : U{12ull, 13ull, 1000ull, kM1}) {
     st.preimageOffset = off;
@@ -442,7 +442,7 @@ TEST_F(PreimageReadTest, OffsetAtOrPastEndIsAnError) {
   }
 }
 
-TEST_F(PreimageReadTest, UnknownKeyAndMissingOracleAreErrors) {
+TEST_P(PreimageReadTest, UnknownKeyAndMissingOracleAreErrors) {
   st.preimageKey[5] = 0x42;
   EXPECT_THROW((void)sys(63, {5, kData, 8}), Error);
   host.oracle = nullptr;
@@ -453,7 +453,7 @@ TEST_F(PreimageReadTest, UnknownKeyAndMissingOracleAreErrors) {
   EXPECT_THROW((void)sys(63, {5, kData, 8}), Error);
 }
 
-TEST_F(PreimageReadTest, KeyWriteThenReadFetchesNewKey) {
+TEST_P(PreimageReadTest, KeyWriteThenReadFetchesNewKey) {
   setPreimage(5, 3);
   Hash32 other = key;
   other[31] = 0x77;
@@ -491,13 +491,13 @@ class HintTest : public SyscallTest {
   }
 };
 
-TEST_F(HintTest, CompleteHintIsDelivered) {
+TEST_P(HintTest, CompleteHintIsDelivered) {
   writeHintBytes(framed("l1-block 0xabc"));
   EXPECT_EQ(hintStrings(), std::vector<std::string>{"l1-block 0xabc"});
   EXPECT_TRUE(st.lastHint.empty());
 }
 
-TEST_F(HintTest, HintSplitAcrossWrites) {
+TEST_P(HintTest, HintSplitAcrossWrites) {
   Bytes f = framed("hello hint");
   writeHintBytes(Bytes(f.begin(), f.begin() + 2));  // half the length prefix
   EXPECT_TRUE(oracle.hints.empty());
@@ -510,7 +510,7 @@ TEST_F(HintTest, HintSplitAcrossWrites) {
   EXPECT_TRUE(st.lastHint.empty());
 }
 
-TEST_F(HintTest, MultipleHintsInOneWriteAndIncompleteTailKept) {
+TEST_P(HintTest, MultipleHintsInOneWriteAndIncompleteTailKept) {
   Bytes all = framed("one");
   Bytes two = framed("");  // an empty hint is still a hint
   Bytes three = framed("three");
@@ -526,20 +526,20 @@ TEST_F(HintTest, MultipleHintsInOneWriteAndIncompleteTailKept) {
   EXPECT_TRUE(st.lastHint.empty());
 }
 
-TEST_F(HintTest, PersistedLastHintIsContinued) {
+TEST_P(HintTest, PersistedLastHintIsContinued) {
   Bytes f = framed("resumed");
   st.lastHint.assign(f.begin(), f.begin() + 6);  // as loaded from a state file
   writeHintBytes(Bytes(f.begin() + 6, f.end()));
   EXPECT_EQ(hintStrings(), std::vector<std::string>{"resumed"});
 }
 
-TEST_F(HintTest, HintsAreNotInTheWitness) {
+TEST_P(HintTest, HintsAreNotInTheWitness) {
   vm::Witness before = st.witness();
   st.lastHint = {1, 2, 3};
   EXPECT_EQ(st.witness(), before);
 }
 
-TEST_F(HintTest, ZeroCountWriteAndHintReadAreNoOps) {
+TEST_P(HintTest, ZeroCountWriteAndHintReadAreNoOps) {
   ASSERT_EQ(sys(64, {4, kData, 0}), kOk);
   expectResult(0, 0);
   EXPECT_TRUE(st.lastHint.empty());
@@ -547,18 +547,22 @@ TEST_F(HintTest, ZeroCountWriteAndHintReadAreNoOps) {
   expectResult(1, 0);
 }
 
-TEST_F(HintTest, OversizeHintIsAHostError) {
+TEST_P(HintTest, OversizeHintIsAHostError) {
   host.limits.maxHintBytes = 16;
   EXPECT_THROW((void)sys(64, {4, kData, 17}), Error);
   st.lastHint.assign(10, 0xFF);
   EXPECT_THROW((void)sys(64, {4, kData, 7}), Error);
 }
 
-TEST_F(HintTest, NoOracleDropsHints) {
+TEST_P(HintTest, NoOracleDropsHints) {
   host.oracle = nullptr;
   writeHintBytes(framed("dropped"));
   EXPECT_TRUE(st.lastHint.empty());
 }
+
+FPVM_ALL_ENGINE_VARIANTS(SyscallTest);
+FPVM_ALL_ENGINE_VARIANTS(PreimageReadTest);
+FPVM_ALL_ENGINE_VARIANTS(HintTest);
 
 }  // namespace
 }  // namespace fpvm::test
