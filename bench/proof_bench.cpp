@@ -20,10 +20,10 @@
 
 #include "common/file_io.hpp"
 #include "proof/step_verifier.hpp"
-#include "vm/elf_loader.hpp"
+#include "image/elf_loader.hpp"
 #include "vm/fast_engine.hpp"
 #include "vm/proving_step.hpp"
-#include "vm/state_file.hpp"
+#include "image/state_file.hpp"
 
 using namespace fpvm;
 using Clock = std::chrono::steady_clock;
@@ -44,7 +44,7 @@ int main(int argc, char** argv) {
     else if (!std::strcmp(argv[i], "--json")) jsonOut = argv[i + 1];
   }
   try {
-    vm::VmState pre = vm::loadElf(vm::parseElf(readFile(elfPath), elfPath));
+    vm::VmState pre = image::loadElf(image::parseElf(readFile(elfPath), elfPath));
     uint64_t total;
     {
       vm::VmState st = pre;
@@ -69,7 +69,7 @@ int main(int argc, char** argv) {
       for (uint64_t p : points) {
         fast.run(p - st.step);
         files.push_back(dir + "/snap-" + std::to_string(p) + ".bin.gz");
-        vm::writeStateFile(st, files.back());
+        image::writeStateFile(st, files.back());
       }
     }
 
@@ -77,7 +77,7 @@ int main(int argc, char** argv) {
     uint64_t warmProofs = 0, proofBytes = 0;
     for (const auto& f : files) {
       auto t0 = Clock::now();
-      vm::VmState st = vm::readStateFile(f);
+      vm::VmState st = image::readStateFile(f);
       vm::HostContext host;
       vm::StepProof proof;
       if (vm::proveStep(st, host, proof) != vm::kOk) throw Error("step reverted in " + f);
@@ -96,7 +96,7 @@ int main(int argc, char** argv) {
     }
 
     // Per-step state hashes from the middle of the program.
-    vm::VmState st = vm::readStateFile(files[files.size() / 2]);
+    vm::VmState st = image::readStateFile(files[files.size() / 2]);
     vm::HostContext host;
     vm::NoTracker nt;
     vm::Interpreter<vm::NoTracker> interp(st, host, nt);

@@ -26,7 +26,7 @@
 #include "segment/parallel_validation.hpp"
 #include "segment/segment_merge.hpp"
 #include "segment/segment_prover.hpp"
-#include "vm/elf_loader.hpp"
+#include "image/elf_loader.hpp"
 #include "vm/fast_engine.hpp"
 
 using namespace fpvm;
@@ -86,7 +86,7 @@ int main(int argc, char** argv) {
       preimage::addLocalJson(config.locals, std::string(text.begin(), text.end()), localFile);
     }
     preimage::HostOracle oracle(config);
-    const vm::VmState pre = vm::loadElf(vm::parseElf(readFile(elfPath), elfPath));
+    const vm::VmState pre = image::loadElf(image::parseElf(readFile(elfPath), elfPath));
 
     // 1. Length and start points.
     uint64_t total;

@@ -14,7 +14,7 @@
 #include "common/file_io.hpp"
 #include "common/keccak_multi.hpp"
 #include "vm/step_hash_batcher.hpp"
-#include "vm/elf_loader.hpp"
+#include "image/elf_loader.hpp"
 #include "vm/fast_engine.hpp"
 
 using namespace fpvm;
@@ -34,7 +34,7 @@ int main(int argc, char** argv) {
     else if (!std::strcmp(argv[i], "--batched-only")) batchedOnly = std::atoi(argv[i + 1]) != 0;
   }
   try {
-    vm::VmState start = vm::loadElf(vm::parseElf(readFile(elfPath), elfPath));
+    vm::VmState start = image::loadElf(image::parseElf(readFile(elfPath), elfPath));
     vm::HostContext host;
     {
       vm::FastEngine engine(start, host);

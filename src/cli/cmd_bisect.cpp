@@ -14,9 +14,9 @@
 #include "dispute/rpc_party.hpp"
 #include "proof/proof_json.hpp"
 #include "server/config.hpp"
-#include "server/jwt.hpp"
-#include "server/validation_input.hpp"
-#include "vm/state_file.hpp"
+#include "rpc/jwt.hpp"
+#include "runs/validation_input.hpp"
+#include "image/state_file.hpp"
 
 namespace fpvm::cli {
 namespace {
@@ -33,9 +33,9 @@ nlohmann::json readJsonFile(const std::string& path, const std::string& flag) {
   }
 }
 
-server::ValidationInput parseInput(const nlohmann::json& j, const std::string& where) {
+runs::ValidationInput parseInput(const nlohmann::json& j, const std::string& where) {
   try {
-    return server::parseValidationInput(j, where);
+    return runs::parseValidationInput(j, where);
   } catch (const std::exception& e) {  // RpcError is not an fpvm::Error
     throw Error(e.what());
   }
@@ -63,7 +63,7 @@ std::unique_ptr<dispute::Party> makeParty(const char* name, const PartyFlags& f,
     if (!f.jwtSecret.empty()) {
       // A client must not invent a secret: the file has to be the server's.
       if (!fileExists(f.jwtSecret)) throw Error(flag + "-jwt-secret " + f.jwtSecret + ": no such file");
-      o.client.jwtSecret = server::loadOrCreateJwtSecret(f.jwtSecret);
+      o.client.jwtSecret = rpc::loadOrCreateJwtSecret(f.jwtSecret);
     }
     const std::string prestate = f.prestate.empty() ? sharedPrestate : f.prestate;
     if (prestate.empty()) throw Error(flag + "-prestate (or --prestate) is required for a server party: the 0x state hash of its prestate");
@@ -72,10 +72,10 @@ std::unique_ptr<dispute::Party> makeParty(const char* name, const PartyFlags& f,
     return std::make_unique<dispute::RpcParty>(std::move(o));
   }
   if (!fileExists(f.spec)) throw Error(flag + " " + f.spec + ": neither http://HOST:PORT, ws://HOST:PORT nor an existing state file");
-  vm::VmState state = vm::readStateFile(f.spec);
-  server::RunSettings settings;
-  settings.limits.maxExecutionTime = server::parseDuration(local.maxExecutionTime, "--max-execution-time");
-  settings.limits.memoryLimit = server::parseByteSize(local.memoryLimit, "--memory-limit");
+  vm::VmState state = image::readStateFile(f.spec);
+  runs::RunSettings settings;
+  settings.limits.maxExecutionTime = parseDuration(local.maxExecutionTime, "--max-execution-time");
+  settings.limits.memoryLimit = parseByteSize(local.memoryLimit, "--memory-limit");
   if (local.initialSteps == 0) throw Error("--initial-steps must be at least 1");
   if (local.cachedMachines == 0) throw Error("--cached-machines must be at least 1");
   settings.initialSteps = local.initialSteps;
@@ -135,7 +135,7 @@ int runBisect(const Args& args) {
   dispute::checkOptions(options);
   dispute::TrustedData trusted;
   if (!trustedInput.empty()) {
-    server::ValidationInput t = parseInput(readJsonFile(trustedInput, "--trusted-input"), "--trusted-input " + trustedInput);
+    runs::ValidationInput t = parseInput(readJsonFile(trustedInput, "--trusted-input"), "--trusted-input " + trustedInput);
     trusted.locals = std::move(t.locals);
     trusted.preimages = std::move(t.preimages);
     options.trusted = &trusted;

@@ -1,9 +1,9 @@
 // `fpvm load-elf` (spec §8.1, §7.1): ELF → prestate and meta.json.
 #include "cli/cli_parse.hpp"
 #include "common/file_io.hpp"
-#include "vm/elf_loader.hpp"
-#include "vm/state_file.hpp"
-#include "vm/symbols.hpp"
+#include "image/elf_loader.hpp"
+#include "image/state_file.hpp"
+#include "image/symbols.hpp"
 
 namespace fpvm::cli {
 
@@ -15,12 +15,12 @@ int runLoadElf(const Args& args) {
   app.add_option("--meta", meta, "symbol metadata output (\"\" = none)");
   if (!parseArgs(app, args)) return 0;
 
-  vm::ElfFile elf = vm::parseElf(readFile(path), path);
-  vm::VmState state = vm::loadElf(elf);
-  vm::writeStateFile(state, out);
+  image::ElfFile elf = image::parseElf(readFile(path), path);
+  vm::VmState state = image::loadElf(elf);
+  image::writeStateFile(state, out);
   if (!meta.empty()) {
-    std::string json = vm::SymbolTable(elf.symbols).toJson();
-    vm::writeOutputFile(meta, ByteView(reinterpret_cast<const uint8_t*>(json.data()), json.size()));
+    std::string json = image::SymbolTable(elf.symbols).toJson();
+    image::writeOutputFile(meta, ByteView(reinterpret_cast<const uint8_t*>(json.data()), json.size()));
   }
   return 0;
 }

@@ -10,7 +10,7 @@
 #include "preimage/host_oracle.hpp"
 #include "segment/segment_prover.hpp"
 #include "vm/machine.hpp"
-#include "vm/state_file.hpp"
+#include "image/state_file.hpp"
 
 namespace fpvm::cli {
 
@@ -27,7 +27,7 @@ int runProveSegment(const Args& args, const Args& serverCommand) {
   if (!parseArgs(app, args)) return 0;
   if (to < from) throw Error("--to " + std::to_string(to) + " is before --from " + std::to_string(from));
 
-  vm::Machine machine(vm::readStateFile(input));
+  vm::Machine machine(image::readStateFile(input));
   if (machine.step() > from)
     throw Error("the input state is at step " + std::to_string(machine.step()) + ", after --from " + std::to_string(from));
   preimage::HostOracle oracle(oracleFlags.config(serverCommand));
@@ -50,7 +50,7 @@ int runProveSegment(const Args& args, const Args& serverCommand) {
     segment::SegmentProof proof = segment::proveSegment(machine, to, &stats);
     segment::SizeBreakdown sizes;
     Bytes bytes = segment::encodeSegmentProof(proof, &sizes);
-    vm::writeOutputFile(output, bytes);
+    image::writeOutputFile(output, bytes);
     nlohmann::ordered_json j;
     j["from"] = proof.fromStep();
     j["to"] = proof.toStep;

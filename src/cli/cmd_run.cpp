@@ -6,12 +6,13 @@
 #include "cli/guest_output.hpp"
 #include "cli/oracle_flags.hpp"
 #include "common/file_io.hpp"
+#include "common/go_uint.hpp"
 #include "common/hex.hpp"
 #include "common/logfmt.hpp"
 #include "preimage/host_oracle.hpp"
 #include "proof/proof_json.hpp"
-#include "vm/runner.hpp"
-#include "vm/state_file.hpp"
+#include "cli/run_loop.hpp"
+#include "image/state_file.hpp"
 
 namespace fpvm::cli {
 namespace {
@@ -33,7 +34,7 @@ vm::PreimageStop parsePreimageStop(const std::string& at, const std::string& typ
     if (pos != std::string::npos) {
       key = at.substr(0, pos);
       uint64_t off;
-      if (!vm::parseGoUint(at.substr(pos + 1), off)) throw Error("invalid --stop-at-preimage offset: \"" + at.substr(pos + 1) + "\"");
+      if (!parseGoUint(at.substr(pos + 1), off)) throw Error("invalid --stop-at-preimage offset: \"" + at.substr(pos + 1) + "\"");
       stop.offset = off;
     }
     stop.keyPrefix = fromHex(key, "--stop-at-preimage key");
@@ -49,7 +50,7 @@ vm::PreimageStop parsePreimageStop(const std::string& at, const std::string& typ
   }
   // Go ParseInt base 0; unparsable means 0 (off), as in Asterisc.
   uint64_t n = 0;
-  if (!largerThan.empty() && vm::parseGoUint(largerThan, n)) stop.largerThan = n;
+  if (!largerThan.empty() && parseGoUint(largerThan, n)) stop.largerThan = n;
   return stop;
 }
 
@@ -85,22 +86,22 @@ int runRun(const Args& args, const Args& serverCommand) {
       ->check(CLI::IsMember({"fast", "proving", "reference"}));
   if (!parseArgs(app, args)) return 0;
 
-  vm::RunOptions options;
-  options.stopAt = vm::StepPattern::parse(stopAt, "--stop-at");
-  options.infoAt = vm::StepPattern::parse(infoAt, "--info-at");
-  options.snapshotAt = vm::StepPattern::parse(snapshotAt, "--snapshot-at");
-  options.proofAt = vm::StepPattern::parse(proofAt, "--proof-at");
+  RunOptions options;
+  options.stopAt = image::StepPattern::parse(stopAt, "--stop-at");
+  options.infoAt = image::StepPattern::parse(infoAt, "--info-at");
+  options.snapshotAt = image::StepPattern::parse(snapshotAt, "--snapshot-at");
+  options.proofAt = image::StepPattern::parse(proofAt, "--proof-at");
   options.preimageStop = parsePreimageStop(stopAtPreimage, stopAtPreimageType, stopAtPreimageLargerThan);
   if (pprofCpu) logWarn("--pprof.cpu is accepted for compatibility; no CPU profile is written");
 
   preimage::HostOracleConfig oracleConfig = oracleFlags.config(serverCommand);
 
-  vm::SymbolTable symbols;
+  image::SymbolTable symbols;
   if (meta.empty()) {
     logInfo("no metadata file specified, defaulting to empty metadata");
   } else {
     Bytes text = readFile(meta);
-    symbols = vm::SymbolTable::fromJson(std::string(text.begin(), text.end()), meta);
+    symbols = image::SymbolTable::fromJson(std::string(text.begin(), text.end()), meta);
   }
   options.symbols = &symbols;
 
@@ -108,25 +109,25 @@ int runRun(const Args& args, const Args& serverCommand) {
   machineOptions.engine = engine == "fast"      ? vm::Engine::Fast
                           : engine == "proving" ? vm::Engine::Proving
                                                 : vm::Engine::Reference;
-  vm::Machine machine(vm::readStateFile(input), machineOptions);
+  vm::Machine machine(image::readStateFile(input), machineOptions);
   CliGuestOutput guestOutput(guestStdout, guestStderr);
   preimage::HostOracle oracle(oracleConfig);
   machine.setOracle(&oracle);
   machine.setOutput(&guestOutput);
 
-  options.onSnapshot = [&](const vm::VmState& st) { vm::writeStateFile(st, vm::formatStepPath(snapshotFmt, st.step)); };
+  options.onSnapshot = [&](const vm::VmState& st) { image::writeStateFile(st, image::formatStepPath(snapshotFmt, st.step)); };
   options.onProof = [&](const vm::StepProof& p) {
     std::string json = proof::encodeProofJson(p);
-    vm::writeOutputFile(vm::formatStepPath(proofFmt, p.step), ByteView(reinterpret_cast<const uint8_t*>(json.data()), json.size()));
+    image::writeOutputFile(image::formatStepPath(proofFmt, p.step), ByteView(reinterpret_cast<const uint8_t*>(json.data()), json.size()));
   };
   options.cancel = &gInterrupted;
 
   // Resuming: give the host the last complete hint again so it can prepare the data of a
   // preimage read that was in progress (docs/decisions/0002-hint-replay-on-resume.md).
   if (!machine.state().lastCompleteHint.empty() && oracle.server()) oracle.hint(machine.state().lastCompleteHint);
-  vm::RunOutcome outcome;
+  RunOutcome outcome;
   withOracle(oracle, [&] {
-    outcome = vm::runLoop(machine, options);
+    outcome = runLoop(machine, options);
     return 0;
   });
   guestOutput.finish();
@@ -134,7 +135,7 @@ int runRun(const Args& args, const Args& serverCommand) {
   if (!output.empty()) {  // the final hash costs a Merkleization of all touched memory
     vm::VmState& state = machine.mutableState();
     state.refreshStoredWitness();
-    vm::writeStateFile(state, output);
+    image::writeStateFile(state, output);
   }
   return 0;
 }

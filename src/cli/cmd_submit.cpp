@@ -7,7 +7,7 @@
 #include "common/file_io.hpp"
 #include "common/hex.hpp"
 #include "server/config.hpp"
-#include "server/redis_queue.hpp"
+#include "redis/redis_producer.hpp"
 
 namespace fpvm::cli {
 
@@ -37,9 +37,9 @@ int runSubmit(const Args& args) {
     throw Error("--input " + input + ": not valid JSON: " + e.what());
   }
   if (!j.is_object()) throw Error("--input " + input + ": expected a JSON object {id, localKeys, preimages}");
-  server::RedisProducer producer(redisUrl, prefix);
+  redis::RedisProducer producer(redisUrl, prefix);
   const std::string id = producer.submit(hash, j);
-  auto outcome = producer.wait(hash, id, server::parseDuration(timeout, "--timeout"), server::parseDuration(interval, "--poll-interval"));
+  auto outcome = producer.wait(hash, id, parseDuration(timeout, "--timeout"), parseDuration(interval, "--poll-interval"));
   if (!outcome.ok) throw Error("validation failed (code " + std::to_string(outcome.code) + "): " + outcome.message);
   std::cout << outcome.result.dump() << std::endl;
   return 0;

@@ -16,12 +16,12 @@
 #include "preimage/host_oracle.hpp"
 #include "segment/parallel_validation.hpp"
 #include "vm/machine.hpp"
-#include "vm/state_file.hpp"
+#include "image/state_file.hpp"
 #ifdef FPVM_WITH_SERVER
 #include "server/config.hpp"
-#include "server/redis_client.hpp"
-#include "server/redis_segment_jobs.hpp"
-#include "server/redis_segment_producer.hpp"
+#include "redis/redis_client.hpp"
+#include "redis/redis_segment_jobs.hpp"
+#include "redis/redis_segment_producer.hpp"
 #endif
 
 namespace fpvm::cli {
@@ -91,13 +91,13 @@ int runValidateSegments(const Args& args, const Args& serverCommand) {
   opt.cancel = &gInterrupted;
 #ifdef FPVM_WITH_SERVER
   const bool overRedis = !redisFlags.url.empty();
-  server::RedisSegmentOptions redisOptions;
+  redis::RedisSegmentOptions redisOptions;
   if (overRedis) {
-    server::RedisUrl::parse(redisFlags.url);  // a bad URL fails before the state is read
+    redis::RedisUrl::parse(redisFlags.url);  // a bad URL fails before the state is read
     redisOptions.url = redisFlags.url;
     redisOptions.prefix = redisFlags.prefix;
-    redisOptions.timeout = server::parseDuration(redisFlags.timeout, "--timeout");
-    redisOptions.pollInterval = server::parseDuration(redisFlags.interval, "--poll-interval");
+    redisOptions.timeout = parseDuration(redisFlags.timeout, "--timeout");
+    redisOptions.pollInterval = parseDuration(redisFlags.interval, "--poll-interval");
   } else if (!redisFlags.prefix.empty()) {
     throw Error("--stream-prefix needs --redis-url");
   }
@@ -105,7 +105,7 @@ int runValidateSegments(const Args& args, const Args& serverCommand) {
   const bool overRedis = false;
 #endif
 
-  vm::VmState state = vm::readStateFile(input);
+  vm::VmState state = image::readStateFile(input);
   std::optional<vm::VmState> copy;
   if (baseline) copy = state;
   const preimage::HostOracleConfig config = oracleFlags.config(serverCommand);
@@ -120,12 +120,12 @@ int runValidateSegments(const Args& args, const Args& serverCommand) {
       try {
 #ifdef FPVM_WITH_SERVER
         if (remote) {
-          server::RedisValidateReport r = server::validateSegmentsOverRedis(machine, o, redisOptions);
+          redis::RedisValidateReport r = redis::validateSegmentsOverRedis(machine, o, redisOptions);
           rep = std::move(r.validation);
           std::map<std::string, size_t> perConsumer;
           for (const auto& c : r.verifiedBy) ++perConsumer[c];
           redisJson["url"] = redisOptions.url;
-          redisJson["stream"] = server::segmentStreamName(redisOptions.prefix);
+          redisJson["stream"] = redis::segmentStreamName(redisOptions.prefix);
           redisJson["consumers"] = perConsumer.size();
           redisJson["segments-per-consumer"] = perConsumer;
           return 0;

@@ -9,14 +9,14 @@
 #include "common/hex.hpp"
 #include "segment/segment_merge.hpp"
 #include "segment/segment_verifier.hpp"
-#include "vm/state_file.hpp"
+#include "image/state_file.hpp"
 
 namespace fpvm::cli {
 namespace {
 
 segment::SegmentProof readSegmentProof(const std::string& path, size_t* size = nullptr) {
   Bytes raw = readFile(path);
-  if (vm::StateFormat::fromPath(path).gzip) raw = gzipDecompress(raw, path.c_str());
+  if (image::StateFormat::fromPath(path).gzip) raw = gzipDecompress(raw, path.c_str());
   if (size) *size = raw.size();
   return segment::decodeSegmentProof(raw, path);
 }
@@ -86,7 +86,7 @@ int runMergeSegments(const Args& args) {
   }
   segment::SegmentVerifyResult r = segment::verifySegment(acc);
   Bytes bytes = segment::encodeSegmentProof(acc);
-  vm::writeOutputFile(output, bytes);
+  image::writeOutputFile(output, bytes);
   nlohmann::ordered_json j;
   j["from"] = r.fromStep;
   j["to"] = r.endStep;

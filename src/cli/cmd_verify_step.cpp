@@ -8,7 +8,7 @@
 #include "common/hex.hpp"
 #include "proof/proof_json.hpp"
 #include "proof/step_verifier.hpp"
-#include "vm/state_file.hpp"
+#include "image/state_file.hpp"
 
 namespace fpvm::cli {
 
@@ -24,7 +24,7 @@ int runVerifyStep(const Args& args) {
   if (!parseArgs(app, args)) return 0;
 
   Bytes raw = readFile(proofPath);
-  if (vm::StateFormat::fromPath(proofPath).gzip) raw = gzipDecompress(raw, proofPath.c_str());
+  if (image::StateFormat::fromPath(proofPath).gzip) raw = gzipDecompress(raw, proofPath.c_str());
   vm::StepProof p = proof::decodeProofJson(std::string(raw.begin(), raw.end()), proofPath);
 
   proof::VerifyOptions opt;

@@ -7,7 +7,7 @@
 #include "cli/cli_parse.hpp"
 #include "common/file_io.hpp"
 #include "common/hex.hpp"
-#include "vm/state_file.hpp"
+#include "image/state_file.hpp"
 
 namespace fpvm::cli {
 
@@ -18,12 +18,12 @@ int runWitness(const Args& args) {
   app.add_option("--output", output, "write the raw 362-byte witness here (never gzipped)");
   if (!parseArgs(app, args)) return 0;
 
-  vm::VmState state = vm::readStateFile(input);
+  vm::VmState state = image::readStateFile(input);
   vm::Witness w = state.witness();  // recomputed: stored witness/stateHash are ignored
   Hash32 hash = vm::VmState::hashWitness(w);
   if (!output.empty()) {
     if (output == "-")
-      vm::writeOutputFile("-", ByteView(w));
+      image::writeOutputFile("-", ByteView(w));
     else
       writeFileAtomic(output, ByteView(w), 0755);
   }

@@ -8,7 +8,7 @@
 #include "common/elapsed.hpp"
 #include "common/error.hpp"
 #include "common/hex.hpp"
-#include "server/execution_run.hpp"
+#include "runs/execution_run.hpp"
 
 namespace fpvm::dispute {
 namespace {
@@ -120,8 +120,8 @@ void checkOptions(const BisectOptions& o) {
   if (s.back() != 1) throw Error("--levels: the last level must have step size 1 (single steps)");
   if (o.topHashes < 2) throw Error("--top-hashes must be at least 2");
   if (o.topHashes - 1 > ~uint64_t(0) / s[0]) throw Error("--top-hashes × the first step size overflows 64 bits");
-  if (o.maxHashesPerQuery < 2 || o.maxHashesPerQuery > server::kMaxHashesPerQuery)
-    throw Error("--max-hashes-per-query must be 2.." + std::to_string(server::kMaxHashesPerQuery));
+  if (o.maxHashesPerQuery < 2 || o.maxHashesPerQuery > runs::kMaxHashesPerQuery)
+    throw Error("--max-hashes-per-query must be 2.." + std::to_string(runs::kMaxHashesPerQuery));
 }
 
 const char* outcomeName(Outcome o) {

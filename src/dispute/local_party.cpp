@@ -1,14 +1,14 @@
 #include "dispute/local_party.hpp"
 
 #include "common/error.hpp"
-#include "dispute/hash_list.hpp"
-#include "server/rpc_error.hpp"
+#include "rpc/hash_array.hpp"
+#include "rpc/rpc_error.hpp"
 
 namespace fpvm::dispute {
 
-LocalParty::LocalParty(vm::VmState prestate, server::ValidationInput input, server::RunSettings settings, std::string name)
-    : input_(std::make_shared<const server::ValidationInput>(std::move(input))), settings_(std::move(settings)), name_(std::move(name)) {
-  auto p = std::make_shared<server::Prestate>();
+LocalParty::LocalParty(vm::VmState prestate, runs::ValidationInput input, runs::RunSettings settings, std::string name)
+    : input_(std::make_shared<const runs::ValidationInput>(std::move(input))), settings_(std::move(settings)), name_(std::move(name)) {
+  auto p = std::make_shared<runs::Prestate>();
   p->hash = prestate.stateHash();
   p->folder = name_;
   p->path = name_;
@@ -20,7 +20,7 @@ LocalParty::~LocalParty() { close(); }
 
 void LocalParty::open() {
   if (run_) return;
-  run_ = std::make_unique<server::ExecutionRun>(prestate_, input_, settings_, input_->digest);
+  run_ = std::make_unique<runs::ExecutionRun>(prestate_, input_, settings_, input_->digest);
   run_->build(nullptr);
   try {
     run_->checkUsable();
@@ -37,11 +37,11 @@ uint64_t LocalParty::finalStep() const {
 
 std::vector<Hash32> LocalParty::machineHashes(uint64_t from, uint64_t stepSize, uint64_t maxIterations) {
   if (!run_) throw Error(describe() + ": not opened");
-  if (stepSize == 0 || maxIterations == 0 || maxIterations > server::kMaxHashesPerQuery)
-    throw Error(describe() + ": hash query needs stepSize ≥ 1 and 1.." + std::to_string(server::kMaxHashesPerQuery) + " hashes");
+  if (stepSize == 0 || maxIterations == 0 || maxIterations > runs::kMaxHashesPerQuery)
+    throw Error(describe() + ": hash query needs stepSize ≥ 1 and 1.." + std::to_string(runs::kMaxHashesPerQuery) + " hashes");
   try {
-    return parseHashArray(run_->machineHashes(from, stepSize, maxIterations), describe() + " hashes");
-  } catch (const server::RpcError& e) {
+    return rpc::parseHashArray(run_->machineHashes(from, stepSize, maxIterations), describe() + " hashes");
+  } catch (const rpc::RpcError& e) {
     throw Error(describe() + ": hash query failed: " + e.what());
   }
 }
@@ -50,7 +50,7 @@ vm::StepProof LocalParty::proofAt(uint64_t position) {
   if (!run_) throw Error(describe() + ": not opened");
   try {
     return run_->proofAt(position);
-  } catch (const server::RpcError& e) {
+  } catch (const rpc::RpcError& e) {
     throw Error(describe() + ": proof at step " + std::to_string(position) + " failed: " + e.what());
   }
 }

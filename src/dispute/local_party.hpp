@@ -5,16 +5,16 @@
 #include <optional>
 
 #include "dispute/party.hpp"
-#include "server/execution_run.hpp"
-#include "server/prestate_store.hpp"
-#include "server/validation_input.hpp"
+#include "runs/execution_run.hpp"
+#include "runs/prestate_store.hpp"
+#include "runs/validation_input.hpp"
 
 namespace fpvm::dispute {
 
 class LocalParty final : public Party {
  public:
   /// `name` is used in reports (e.g. the prestate file's path).
-  LocalParty(vm::VmState prestate, server::ValidationInput input, server::RunSettings settings, std::string name);
+  LocalParty(vm::VmState prestate, runs::ValidationInput input, runs::RunSettings settings, std::string name);
   ~LocalParty() override;
 
   std::string describe() const override { return "local " + name_; }
@@ -31,11 +31,11 @@ class LocalParty final : public Party {
   uint64_t finalStep() const;
 
  private:
-  std::shared_ptr<const server::Prestate> prestate_;
-  std::shared_ptr<const server::ValidationInput> input_;
-  server::RunSettings settings_;
+  std::shared_ptr<const runs::Prestate> prestate_;
+  std::shared_ptr<const runs::ValidationInput> input_;
+  runs::RunSettings settings_;
   std::string name_;
-  std::unique_ptr<server::ExecutionRun> run_;
+  std::unique_ptr<runs::ExecutionRun> run_;
   std::optional<uint64_t> finalStep_;
 };
 

@@ -4,13 +4,13 @@
 
 #include "common/error.hpp"
 #include "common/hex.hpp"
-#include "dispute/hash_list.hpp"
+#include "rpc/hash_array.hpp"
 #include "proof/proof_json.hpp"
 
 namespace fpvm::dispute {
 
-std::optional<server::RpcClientOptions> parseServerUrl(const std::string& text) {
-  server::RpcClientOptions o;
+std::optional<rpc::RpcClientOptions> parseServerUrl(const std::string& text) {
+  rpc::RpcClientOptions o;
   std::string rest;
   if (text.rfind("http://", 0) == 0) {
     rest = text.substr(7);
@@ -49,8 +49,8 @@ std::string RpcParty::describe() const {
 void RpcParty::rethrow(const std::string& method) const {
   try {
     throw;
-  } catch (const server::RpcCallError& e) {
-    throw server::RpcCallError(e.code(), describe() + ": " + method + " failed: " + e.what());
+  } catch (const rpc::RpcError& e) {
+    throw rpc::RpcError(e.code(), describe() + ": " + method + " failed: " + e.what());
   } catch (const std::exception& e) {
     throw Error(describe() + ": " + method + " failed: " + e.what());
   }
@@ -59,7 +59,7 @@ void RpcParty::rethrow(const std::string& method) const {
 nlohmann::json RpcParty::call(const std::string& method, const nlohmann::json& params) {
   ++roundTrips_;
   try {
-    if (!client_) client_ = std::make_unique<server::RpcClient>(options_.client);
+    if (!client_) client_ = std::make_unique<rpc::RpcClient>(options_.client);
     return client_->call(method, params);
   } catch (...) {
     rethrow(method);
@@ -78,9 +78,9 @@ std::vector<Hash32> RpcParty::machineHashes(uint64_t from, uint64_t stepSize, ui
   const std::string method = "validation_getMachineHashesWithStepSize";
   ++roundTrips_;
   try {
-    if (!client_) client_ = std::make_unique<server::RpcClient>(options_.client);
+    if (!client_) client_ = std::make_unique<rpc::RpcClient>(options_.client);
     const std::string text = client_->callText(method, nlohmann::json::array({runId_, from, stepSize, maxIterations}));
-    return parseHashArrayResponse(text, "answer");
+    return rpc::parseHashArrayResponse(text, "answer");
   } catch (...) {
     rethrow(method);
   }

@@ -7,20 +7,20 @@
 #include <optional>
 
 #include "dispute/party.hpp"
-#include "server/rpc_client.hpp"
+#include "rpc/rpc_client.hpp"
 
 namespace fpvm::dispute {
 
 /// Where the server is and what to run there.
 struct RpcPartyOptions {
-  server::RpcClientOptions client;
+  rpc::RpcClientOptions client;
   Hash32 prestate;       ///< a prestate the server has loaded
   nlohmann::json input;  ///< the validation input {id, localKeys, preimages}
 };
 
 /// Parses "http://HOST:PORT" or "ws://HOST:PORT" (a trailing '/' allowed) into client options;
 /// nullopt when `text` is not such a URL. Throws Error for a URL with a bad host or port.
-std::optional<server::RpcClientOptions> parseServerUrl(const std::string& text);
+std::optional<rpc::RpcClientOptions> parseServerUrl(const std::string& text);
 
 class RpcParty final : public Party {
  public:
@@ -43,7 +43,7 @@ class RpcParty final : public Party {
   [[noreturn]] void rethrow(const std::string& method) const;
 
   RpcPartyOptions options_;
-  std::unique_ptr<server::RpcClient> client_;
+  std::unique_ptr<rpc::RpcClient> client_;
   uint64_t runId_ = 0;
   bool open_ = false;
   uint64_t roundTrips_ = 0;

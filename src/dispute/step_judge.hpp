@@ -9,7 +9,7 @@
 #include <string>
 
 #include "common/bytes.hpp"
-#include "server/validation_input.hpp"
+#include "runs/validation_input.hpp"
 #include "vm/proving_step.hpp"
 
 namespace fpvm::dispute {
@@ -18,7 +18,7 @@ namespace fpvm::dispute {
 /// preimages loaded into the oracle contract.
 struct TrustedData {
   std::map<uint64_t, Bytes> locals;
-  server::PreimageTable preimages;
+  runs::PreimageTable preimages;
 };
 
 /// The outcome of checking one party's proof.

@@ -4,14 +4,14 @@
 
 #include "common/error.hpp"
 #include "common/hex.hpp"
-#include "vm/step_pattern.hpp"
+#include "common/go_uint.hpp"
 
 namespace fpvm::preimage {
 
 void addLocalArgument(LocalValues& out, const std::string& arg) {
   size_t eq = arg.find('=');
   uint64_t index;
-  if (eq == std::string::npos || !vm::parseGoUint(arg.substr(0, eq), index))
+  if (eq == std::string::npos || !parseGoUint(arg.substr(0, eq), index))
     throw Error("invalid local value \"" + arg + "\" (expected INDEX=HEX)");
   out[index] = fromHex(arg.substr(eq + 1), "local value " + arg.substr(0, eq));
 }
@@ -26,7 +26,7 @@ void addLocalJson(LocalValues& out, const std::string& text, const std::string& 
   if (!j.is_object()) throw Error(what + ": local values must be a JSON object of index -> value");
   for (auto it = j.begin(); it != j.end(); ++it) {
     uint64_t index;
-    if (!vm::parseGoUint(it.key(), index)) throw Error(what + ": invalid local index \"" + it.key() + "\"");
+    if (!parseGoUint(it.key(), index)) throw Error(what + ": invalid local index \"" + it.key() + "\"");
     if (it->is_string()) {
       out[index] = fromHex(it->get<std::string>(), what + ": local " + it.key());
     } else if (it->is_number_unsigned()) {

@@ -10,9 +10,11 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/duration.hpp"
+
 namespace fpvm::server {
 
-using Millis = std::chrono::milliseconds;
+using fpvm::Millis;
 
 /// Every setting of `fpvm serve`. Durations are milliseconds, sizes bytes.
 struct ServerConfig {
@@ -78,11 +80,5 @@ void applyConfigJson(ServerConfig& config, const nlohmann::json& object, const s
 /// The whole configuration as a JSON object (same names).
 nlohmann::json configToJson(const ServerConfig& config);
 
-/// "90s", "15m", "1h", "250ms", "1h30m" or a plain number of seconds; throws Error naming `what`.
-Millis parseDuration(const std::string& text, const std::string& what);
-/// "1024", "512KiB", "16MiB", "4GiB" (also KB/MB/GB as powers of 1000); throws Error naming `what`.
-uint64_t parseByteSize(const std::string& text, const std::string& what);
-/// "1m30s"-style text for a duration.
-std::string formatDuration(Millis d);
 
 }  // namespace fpvm::server

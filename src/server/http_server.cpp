@@ -16,8 +16,8 @@
 
 #include "common/error.hpp"
 #include "common/logfmt.hpp"
-#include "server/jwt.hpp"
-#include "server/rpc_error.hpp"
+#include "rpc/jwt.hpp"
+#include "rpc/rpc_error.hpp"
 
 namespace fpvm::server {
 namespace {
@@ -57,7 +57,7 @@ struct HttpServer::Impl {
     const std::string header = it == req.end() ? std::string() : std::string(it->value());
     const int64_t now =
         std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-    return checkAuthorization(options.jwtSecret, header, now);
+    return rpc::checkAuthorization(options.jwtSecret, header, now);
   }
 
   void doAccept();
@@ -171,12 +171,12 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
     }
     if (req.method() != http::verb::post) {
       return send(makeResponse(req, path == "/" ? http::status::method_not_allowed : http::status::not_found,
-                               RpcService::errorResponse(kInvalidRequest, "invalid request: use POST / for JSON-RPC, GET /metrics or GET /health"),
+                               RpcService::errorResponse(rpc::kInvalidRequest, "invalid request: use POST / for JSON-RPC, GET /metrics or GET /health"),
                                "application/json"));
     }
     if (path != "/") {
       return send(makeResponse(req, http::status::not_found,
-                               RpcService::errorResponse(kInvalidRequest, "invalid request: JSON-RPC is served at POST /"),
+                               RpcService::errorResponse(rpc::kInvalidRequest, "invalid request: JSON-RPC is served at POST /"),
                                "application/json"));
     }
     std::string why = server_.authFailure(req);
@@ -211,7 +211,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   void refuseAuth(const http::request<http::string_body>& req, const std::string& why) {
     server_.metrics.inc("fpvm_auth_failures_total");
     logWarn("request refused", {{"reason", "unauthorized: " + why}});
-    auto res = makeResponse(req, http::status::unauthorized, RpcService::errorResponse(kUnauthorized, "unauthorized: " + why),
+    auto res = makeResponse(req, http::status::unauthorized, RpcService::errorResponse(rpc::kUnauthorized, "unauthorized: " + why),
                             "application/json");
     res->keep_alive(false);
     send(std::move(res));
@@ -241,7 +241,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
     res->set(http::field::server, "fpvm-validation-server");
     res->set(http::field::content_type, "application/json");
     res->keep_alive(false);
-    res->body() = RpcService::errorResponse(kRequestTooLarge, "request too large: " + size + " bytes exceeds request-size-limit of " +
+    res->body() = RpcService::errorResponse(rpc::kRequestTooLarge, "request too large: " + size + " bytes exceeds request-size-limit of " +
                                                                   std::to_string(limit) + " bytes");
     res->prepare_payload();
     stream_.expires_after(std::chrono::seconds(30));

@@ -13,10 +13,10 @@
 
 #include "server/config.hpp"
 #include "server/metrics.hpp"
-#include "server/params.hpp"
-#include "server/prestate_store.hpp"
+#include "rpc/params.hpp"
+#include "runs/prestate_store.hpp"
 #include "server/run_manager.hpp"
-#include "server/validator.hpp"
+#include "runs/validator.hpp"
 #include "server/worker_pool.hpp"
 
 namespace fpvm::server {
@@ -38,7 +38,7 @@ class RpcService {
   /// Receives the response body; "" = nothing to send (notifications only).
   using Respond = std::function<void(std::string)>;
 
-  RpcService(const ServerConfig& config, const PrestateStore& prestates, WorkerPool& workers, WorkerPool& queries,
+  RpcService(const ServerConfig& config, const runs::PrestateStore& prestates, WorkerPool& workers, WorkerPool& queries,
              RunManager& runs, Metrics& metrics, const std::atomic<bool>& shutdown);
 
   /// Handles one HTTP body or WebSocket message. `respond` is called exactly once, possibly on
@@ -50,28 +50,28 @@ class RpcService {
 
   /// Runs a validation parsed from `inputJson` against `prestate`, as a job of the worker pool.
   /// Blocks while the queue is full; `done` gets the result or the error.
-  void validateQueued(nlohmann::json inputJson, std::shared_ptr<const Prestate> prestate, std::function<void(CallResult)> done);
+  void validateQueued(nlohmann::json inputJson, std::shared_ptr<const runs::Prestate> prestate, std::function<void(CallResult)> done);
 
-  const PrestateStore& prestates() const { return prestates_; }
+  const runs::PrestateStore& prestates() const { return prestates_; }
 
  private:
   using Done = std::function<void(CallResult)>;
   struct Method {
     /// Handles params; calls done exactly once (maybe later, from a pool).
-    std::function<void(const Params&, nlohmann::json& params, Done)> call;
+    std::function<void(const rpc::Params&, nlohmann::json& params, Done)> call;
   };
   void dispatch(nlohmann::json& request, const char* transport, std::function<void(std::string)> reply);
   void registerMethods();
-  std::shared_ptr<const Prestate> prestateParam(const Params& p, size_t i) const;
+  std::shared_ptr<const runs::Prestate> prestateParam(const rpc::Params& p, size_t i) const;
   /// Runs `fn` on the query pool once the run's cache is built.
-  void onRun(uint64_t id, Done done, std::function<CallResult(ExecutionRun&)> fn);
-  RunLimits limits() const;
+  void onRun(uint64_t id, Done done, std::function<CallResult(runs::ExecutionRun&)> fn);
+  runs::RunLimits limits() const;
   /// The worker job of one validation: parses and checks the input, runs, reports to `done`.
-  std::function<void()> validationJob(nlohmann::json inputJson, std::shared_ptr<const Prestate> prestate, std::string where,
+  std::function<void()> validationJob(nlohmann::json inputJson, std::shared_ptr<const runs::Prestate> prestate, std::string where,
                                       Done done);
 
   const ServerConfig& config_;
-  const PrestateStore& prestates_;
+  const runs::PrestateStore& prestates_;
   WorkerPool& workers_;
   WorkerPool& queries_;
   RunManager& runs_;

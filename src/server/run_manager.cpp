@@ -5,11 +5,11 @@
 #include "common/hex.hpp"
 #include "common/keccak256.hpp"
 #include "common/logfmt.hpp"
-#include "server/rpc_error.hpp"
+#include "rpc/rpc_error.hpp"
 
 namespace fpvm::server {
 
-RunManager::RunManager(RunSettings settings, WorkerPool& buildPool, Metrics& metrics, std::chrono::milliseconds idleTimeout,
+RunManager::RunManager(runs::RunSettings settings, WorkerPool& buildPool, Metrics& metrics, std::chrono::milliseconds idleTimeout,
                        unsigned keptClosedRuns, const std::atomic<bool>* shutdown)
     : settings_(std::move(settings)),
       pool_(buildPool),
@@ -21,13 +21,13 @@ RunManager::RunManager(RunSettings settings, WorkerPool& buildPool, Metrics& met
 
 RunManager::~RunManager() { stop(); }
 
-uint64_t RunManager::create(std::shared_ptr<const Prestate> prestate, std::shared_ptr<const ValidationInput> input) {
+uint64_t RunManager::create(std::shared_ptr<const runs::Prestate> prestate, std::shared_ptr<const runs::ValidationInput> input) {
   Keccak256 h;
   h.update(ByteView(prestate->hash.b));
   h.update(ByteView(input->digest.b));
   const Hash32 key = h.finish();
 
-  std::shared_ptr<ExecutionRun> run;
+  std::shared_ptr<runs::ExecutionRun> run;
   bool reused = false;
   {
     std::lock_guard<std::mutex> lock(mutex_);
@@ -39,7 +39,7 @@ uint64_t RunManager::create(std::shared_ptr<const Prestate> prestate, std::share
         bool failed = false;
         try {
           run->checkUsable();
-        } catch (const RpcError&) {
+        } catch (const rpc::RpcError&) {
           failed = true;
         }
         if (failed) run.reset();
@@ -49,7 +49,7 @@ uint64_t RunManager::create(std::shared_ptr<const Prestate> prestate, std::share
       reused = true;
       kept_.remove_if([&](const Kept& k) { return k.run == run; });
     } else {
-      run = std::make_shared<ExecutionRun>(prestate, input, settings_, key);
+      run = std::make_shared<runs::ExecutionRun>(prestate, input, settings_, key);
       const bool posted = pool_.tryPost(WorkerPool::Job{
           [run, shutdown = shutdown_, &metrics = metrics_] {
             run->build(shutdown);
@@ -57,7 +57,7 @@ uint64_t RunManager::create(std::shared_ptr<const Prestate> prestate, std::share
             bool ok = true;
             try {
               run->checkUsable();
-            } catch (const RpcError& e) {
+            } catch (const rpc::RpcError& e) {
               ok = false;
               logWarn("execution run build failed", {{"error", e.what()}});
             }
@@ -71,7 +71,7 @@ uint64_t RunManager::create(std::shared_ptr<const Prestate> prestate, std::share
           [run] { run->abandon("server shutting down before the execution run was built"); }});
       if (!posted) {
         metrics_.inc("fpvm_busy_refusals_total");
-        throw RpcError(kServerBusy, "server busy: all " + std::to_string(pool_.threads()) + " workers are running and " +
+        throw rpc::RpcError(rpc::kServerBusy, "server busy: all " + std::to_string(pool_.threads()) + " workers are running and " +
                                         std::to_string(pool_.capacity()) + " runs are queued; retry later");
       }
       byKey_[key] = run;
@@ -91,20 +91,20 @@ uint64_t RunManager::create(std::shared_ptr<const Prestate> prestate, std::share
   }
 }
 
-std::shared_ptr<ExecutionRun> RunManager::get(uint64_t id) {
+std::shared_ptr<runs::ExecutionRun> RunManager::get(uint64_t id) {
   std::lock_guard<std::mutex> lock(mutex_);
   auto it = handles_.find(id);
-  if (it == handles_.end()) throw RpcError(kRunNotFound, "run not found: " + std::to_string(id));
+  if (it == handles_.end()) throw rpc::RpcError(rpc::kRunNotFound, "run not found: " + std::to_string(id));
   it->second.lastUsed = Clock::now();
   return it->second.run;
 }
 
-void RunManager::releaseLocked(const std::shared_ptr<ExecutionRun>& run) {
+void RunManager::releaseLocked(const std::shared_ptr<runs::ExecutionRun>& run) {
   if (--run->handles > 0) return;
   bool usable = !run->cancelled();
   try {
     run->checkUsable();
-  } catch (const RpcError&) {
+  } catch (const rpc::RpcError&) {
     usable = false;
   }
   if (!usable || keptClosed_ == 0) {
@@ -193,7 +193,7 @@ size_t RunManager::openIds() const {
 
 size_t RunManager::activeRuns() const {
   std::lock_guard<std::mutex> lock(mutex_);
-  std::unordered_set<const ExecutionRun*> runs;
+  std::unordered_set<const runs::ExecutionRun*> runs;
   for (const auto& [id, h] : handles_) runs.insert(h.run.get());
   for (const auto& k : kept_) runs.insert(k.run.get());
   return runs.size();

@@ -14,7 +14,7 @@
 #include <thread>
 #include <unordered_map>
 
-#include "server/execution_run.hpp"
+#include "runs/execution_run.hpp"
 #include "server/metrics.hpp"
 #include "server/worker_pool.hpp"
 
@@ -24,15 +24,15 @@ class RunManager {
  public:
   using Clock = std::chrono::steady_clock;
 
-  RunManager(RunSettings settings, WorkerPool& buildPool, Metrics& metrics, std::chrono::milliseconds idleTimeout,
+  RunManager(runs::RunSettings settings, WorkerPool& buildPool, Metrics& metrics, std::chrono::milliseconds idleTimeout,
              unsigned keptClosedRuns, const std::atomic<bool>* shutdown);
   ~RunManager();
 
   /// A new run id for (prestate, input); the cache is built in the background (on buildPool) or
   /// shared with a live run for the same pair. Throws RpcError(kServerBusy) when the pool is full.
-  uint64_t create(std::shared_ptr<const Prestate> prestate, std::shared_ptr<const ValidationInput> input);
+  uint64_t create(std::shared_ptr<const runs::Prestate> prestate, std::shared_ptr<const runs::ValidationInput> input);
   /// The run of `id`, refreshing its idle timer; throws RpcError(kRunNotFound).
-  std::shared_ptr<ExecutionRun> get(uint64_t id);
+  std::shared_ptr<runs::ExecutionRun> get(uint64_t id);
   /// Closes an id; false when unknown.
   bool close(uint64_t id);
   /// Closes ids idle since before `now - timeout` and drops kept runs as old; returns ids closed.
@@ -48,17 +48,17 @@ class RunManager {
 
  private:
   struct Handle {
-    std::shared_ptr<ExecutionRun> run;
+    std::shared_ptr<runs::ExecutionRun> run;
     Clock::time_point lastUsed;
   };
   struct Kept {
-    std::shared_ptr<ExecutionRun> run;
+    std::shared_ptr<runs::ExecutionRun> run;
     Clock::time_point since;
   };
   /// Caller holds mutex_. Drops one id's reference; keeps or cancels the run when it was the last.
-  void releaseLocked(const std::shared_ptr<ExecutionRun>& run);
+  void releaseLocked(const std::shared_ptr<runs::ExecutionRun>& run);
 
-  RunSettings settings_;
+  runs::RunSettings settings_;
   WorkerPool& pool_;
   Metrics& metrics_;
   std::chrono::milliseconds timeout_;
@@ -67,7 +67,7 @@ class RunManager {
 
   mutable std::mutex mutex_;
   std::unordered_map<uint64_t, Handle> handles_;
-  std::unordered_map<Hash32, std::weak_ptr<ExecutionRun>, Hash32Hasher> byKey_;
+  std::unordered_map<Hash32, std::weak_ptr<runs::ExecutionRun>, runs::Hash32Hasher> byKey_;
   std::list<Kept> kept_;  ///< most recently closed first
   std::mt19937_64 rng_;
 

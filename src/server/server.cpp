@@ -3,8 +3,8 @@
 #include "common/error.hpp"
 #include "common/logfmt.hpp"
 #include "server/http_server.hpp"
-#include "server/jwt.hpp"
-#include "server/redis_queue.hpp"
+#include "rpc/jwt.hpp"
+#include "server/redis_consumer.hpp"
 #include "server/rpc_service.hpp"
 #include "server/run_manager.hpp"
 #include "server/worker_pool.hpp"
@@ -17,28 +17,28 @@ Server::Server(ServerConfig config) : config_(std::move(config)) {
   const bool segmentsOnly = !config_.redisUrl.empty() && config_.segmentJobs;
   if (config_.prestates.empty() && !segmentsOnly)
     throw Error("prestates: no prestate folder given (--prestates DIR)");
-  if (!config_.prestates.empty()) prestates_ = PrestateStore::load(config_.prestates);
+  if (!config_.prestates.empty()) prestates_ = runs::PrestateStore::load(config_.prestates);
   if (prestates_.size() == 0)
     logWarn("no prestate loaded", {{"folder", config_.prestates.empty() ? "(none)" : config_.prestates}});
   init();
 }
 
-Server::Server(ServerConfig config, PrestateStore prestates) : config_(std::move(config)), prestates_(std::move(prestates)) {
+Server::Server(ServerConfig config, runs::PrestateStore prestates) : config_(std::move(config)), prestates_(std::move(prestates)) {
   config_.validate();
   init();
 }
 
 void Server::init() {
   if (config_.auth && config_.rpc) {
-    const std::string path = config_.jwtSecret.empty() ? defaultJwtSecretPath() : config_.jwtSecret;
-    jwtSecret_ = loadOrCreateJwtSecret(path);
+    const std::string path = config_.jwtSecret.empty() ? rpc::defaultJwtSecretPath() : config_.jwtSecret;
+    jwtSecret_ = rpc::loadOrCreateJwtSecret(path);
   }
   const unsigned workers = config_.effectiveWorkers();
   workers_ = std::make_unique<WorkerPool>("workers", workers, config_.queueSize);
   // Queries of execution runs get their own threads so that they never wait behind validations
   // (and a query waiting for a cache build never holds the worker that would build it).
   queries_ = std::make_unique<WorkerPool>("queries", std::max(2u, workers), config_.queueSize);
-  RunSettings settings;
+  runs::RunSettings settings;
   settings.limits.maxExecutionTime = config_.maxExecutionTime;
   settings.limits.memoryLimit = config_.memoryLimit;
   settings.limits.preimageServer = config_.preimageServer;

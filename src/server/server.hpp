@@ -9,7 +9,7 @@
 
 #include "server/config.hpp"
 #include "server/metrics.hpp"
-#include "server/prestate_store.hpp"
+#include "runs/prestate_store.hpp"
 
 namespace fpvm::server {
 
@@ -24,7 +24,7 @@ class Server {
   /// Loads prestates from config.prestates (when set) and the JWT secret (when auth is on).
   explicit Server(ServerConfig config);
   /// With prestates supplied by the caller (tests); config.prestates is ignored.
-  Server(ServerConfig config, PrestateStore prestates);
+  Server(ServerConfig config, runs::PrestateStore prestates);
   ~Server();
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;
@@ -39,7 +39,7 @@ class Server {
   const ServerConfig& config() const { return config_; }
   const Bytes& jwtSecret() const { return jwtSecret_; }
   Metrics& metrics() { return metrics_; }
-  const PrestateStore& prestates() const { return prestates_; }
+  const runs::PrestateStore& prestates() const { return prestates_; }
   RunManager& runs();
   /// The /health document.
   std::string health() const;
@@ -48,7 +48,7 @@ class Server {
   void init();
 
   ServerConfig config_;
-  PrestateStore prestates_;
+  runs::PrestateStore prestates_;
   Bytes jwtSecret_;
   Metrics metrics_;
   std::atomic<bool> shutdown_{false};

@@ -58,7 +58,7 @@ VmState Machine::releaseState() {
   return std::move(state_);
 }
 
-std::string Machine::describe(const Revert& revert, const SymbolTable* symbols, bool proofGen) const {
+std::string Machine::describe(const Revert& revert, const Symbolizer* symbols, bool proofGen) const {
   return describeRevert(state_, revert.step, revert.pc, revert.code, revert.syscall, symbols, proofGen);
 }
 

@@ -22,7 +22,7 @@
 namespace fpvm::vm {
 
 class FastEngine;
-class SymbolTable;
+class Symbolizer;
 
 /// Which engine moves the machine between events. All three give the same state on every step.
 enum class Engine {
@@ -205,7 +205,7 @@ class Machine {
 
   /// The message for a revert: step, pc, instruction, revert name, syscall, and with `symbols`
   /// the function and caller. `proofGen` marks a step run for a proof.
-  std::string describe(const Revert& revert, const SymbolTable* symbols, bool proofGen) const;
+  std::string describe(const Revert& revert, const Symbolizer* symbols, bool proofGen) const;
 
  private:
   FastEngine& fastEngine(Engine e);

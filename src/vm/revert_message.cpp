@@ -3,7 +3,6 @@
 #include <cinttypes>
 #include <cstdio>
 
-#include "vm/symbols.hpp"
 #include "vm/syscall_numbers.hpp"
 
 namespace fpvm::vm {
@@ -23,7 +22,7 @@ std::string humanBytes(uint64_t n) {
 }
 
 std::string describeRevert(const VmState& st, uint64_t step, uint64_t pc, RevertCode code, uint64_t syscall,
-                           const SymbolTable* symbols, bool proofGen) {
+                           const Symbolizer* symbols, bool proofGen) {
   char head[160];
   uint32_t insn = static_cast<uint32_t>(st.memory.load(pc, 4));
   std::snprintf(head, sizeof head, "failed at %sstep %" PRIu64 " (PC: 0x%016" PRIx64 ", insn: %08x): ", proofGen ? "proof-gen " : "",

@@ -8,7 +8,16 @@
 
 namespace fpvm::vm {
 
-class SymbolTable;
+/// Names code addresses in messages (image::SymbolTable implements it from an ELF's symbols or
+/// meta.json); the core knows no file formats.
+class Symbolizer {
+ public:
+  virtual ~Symbolizer() = default;
+  /// The name of the symbol covering `addr` (or a "!…" placeholder).
+  virtual std::string lookup(uint64_t addr) const = 0;
+  /// True when there are no symbols.
+  virtual bool empty() const = 0;
+};
 
 /// Formats a byte count like "12.3 MiB" ("N B" below 1 KiB).
 std::string humanBytes(uint64_t n);
@@ -17,6 +26,6 @@ std::string humanBytes(uint64_t n);
 /// <revert name> [revert 0x…]", with the syscall for syscall reverts and, when `symbols` has
 /// entries, the function at pc (and for syscalls the caller at ra).
 std::string describeRevert(const VmState& state, uint64_t step, uint64_t pc, RevertCode code, uint64_t syscall,
-                           const SymbolTable* symbols, bool proofGen);
+                           const Symbolizer* symbols, bool proofGen);
 
 }  // namespace fpvm::vm

@@ -4,8 +4,8 @@
 #include "common/file_io.hpp"
 #include "common/hex.hpp"
 #include "test_support/shared_data.hpp"
-#include "vm/elf_loader.hpp"
-#include "vm/state_file.hpp"
+#include "image/elf_loader.hpp"
+#include "image/state_file.hpp"
 
 namespace fpvm {
 namespace {
@@ -26,14 +26,14 @@ TEST(LoadElfVectors, PatchedPrestatesMatchSpec) {
   for (const auto& v : vectors) {
     std::string path = test::riscvTestPath(v.suite, v.test);
     if (path.empty()) GTEST_SKIP() << test::kSharedMissing;
-    vm::VmState st = vm::loadElf(vm::parseElf(readFile(path), path));
+    vm::VmState st = image::loadElf(image::parseElf(readFile(path), path));
     EXPECT_EQ(toHex(st.stateHash()), std::string("0x") + v.hash) << v.test;
     // Pages: the program's pages plus the stack page (spec §10.3).
     auto pages = st.memory.pageIndices();
     ASSERT_GE(pages.size(), 3u);
     EXPECT_EQ(pages.front(), 0x80000u);
     EXPECT_EQ(pages.back(), 0x1000000000000ull);
-    EXPECT_EQ(st.registers[2], vm::kInitialStackPointer);
+    EXPECT_EQ(st.registers[2], image::kInitialStackPointer);
   }
 }
 
@@ -47,7 +47,7 @@ TEST(LoadElfVectors, AsteriscStateJsonVector) {
   "witness": "wOSi8Cm62dDmKt1OGwxlLrSznk6zE4ghp7evP1rfrXYAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAIGCAAAAAAAAAAAAAAAAB/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=",
   "stateHash": "0x03216fdc4a7bfd4c7160fa946d1bfe451d13ff32da496609fe18355282b910c6"
 })";
-  vm::VmState st = vm::decodeStateJson(ByteView(reinterpret_cast<const uint8_t*>(json.data()), json.size()), "state.json");
+  vm::VmState st = image::decodeStateJson(ByteView(reinterpret_cast<const uint8_t*>(json.data()), json.size()), "state.json");
   EXPECT_EQ(st.pc, 0u);
   ASSERT_EQ(st.storedWitness.size(), vm::kWitnessSize);
   vm::Witness w = vm::witnessFromBytes(st.storedWitness);

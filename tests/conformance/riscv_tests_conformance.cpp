@@ -8,8 +8,8 @@
 #include "common/file_io.hpp"
 #include "common/hex.hpp"
 #include "test_support/shared_data.hpp"
-#include "vm/elf_loader.hpp"
-#include "vm/runner.hpp"
+#include "image/elf_loader.hpp"
+#include "cli/run_loop.hpp"
 
 namespace fpvm {
 namespace {
@@ -32,8 +32,8 @@ TEST_P(RiscvTests, MatchesSpecVectors) {
   const Vector& v = GetParam();
   std::string path = test::riscvTestPath(v.suite, v.test);
   if (path.empty()) GTEST_SKIP() << test::kSharedMissing;
-  vm::ElfFile elf = vm::parseElf(readFile(path), path);
-  vm::VmState st = vm::loadElf(elf, vm::LoadOptions{.patchAndStack = false});
+  image::ElfFile elf = image::parseElf(readFile(path), path);
+  vm::VmState st = image::loadElf(elf, image::LoadOptions{.patchAndStack = false});
   if (*v.initialHash) {
     EXPECT_EQ(toHex(st.stateHash()), std::string("0x") + v.initialHash);
   }

@@ -10,7 +10,7 @@
 #include "common/hex.hpp"
 #include "dispute_fixtures.hpp"
 #include "server_test_support.hpp"
-#include "vm/state_file.hpp"
+#include "image/state_file.hpp"
 
 namespace fpvm::test::dispute {
 namespace {
@@ -44,7 +44,7 @@ class BisectCli : public ::testing::Test {
  protected:
   void SetUp() override {
     state = dir.path() + "/prestate.bin.gz";
-    vm::writeStateFile(lateReaderProgram(), state);
+    image::writeStateFile(lateReaderProgram(), state);
     writeText(dir.path() + "/a.json", lateReaderInput(kCount, 21).dump());
     writeText(dir.path() + "/b.json", lateReaderInput(kCount, 22).dump());
   }

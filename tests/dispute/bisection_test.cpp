@@ -4,7 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "common/hex.hpp"
-#include "dispute/hash_list.hpp"
+#include "rpc/hash_array.hpp"
 #include "dispute/report_json.hpp"
 #include "dispute_fixtures.hpp"
 #include "preimage/keys.hpp"
@@ -36,7 +36,7 @@ TEST(Bisection, DifferentLocalValueIsJudgedWithTheGamesData) {
   ASSERT_NE(refHash(program, inA, d + 1), refHash(program, inB, d + 1));
 
   fpvm::dispute::TrustedData trusted;
-  trusted.locals = server::parseValidationInput(inB, "trusted").locals;
+  trusted.locals = runs::parseValidationInput(inB, "trusted").locals;
   auto opt = smallLevels();
   opt.trusted = &trusted;
   auto a = localParty(program, inA, "A", 1000);
@@ -82,9 +82,9 @@ TEST(Bisection, PartyServingAWrongKeccakPreimageLoses) {
   bad[0] = 0xEE;
   auto program = srv::preimageProgram();
   const Json inA = srv::preimageInput(good);
-  server::ValidationInput badInput = server::parseValidationInput(inA, "A");
+  runs::ValidationInput badInput = runs::parseValidationInput(inA, "A");
   badInput.preimages[preimage::keccak256Key(good)] = bad;
-  server::computeInputDigest(badInput);
+  runs::computeInputDigest(badInput);
   auto a = localParty(program, inA, "A", 1000);
   auto b = std::make_unique<fpvm::dispute::LocalParty>(program, badInput, testRunSettings(1000), "B");
   BisectReport r = fpvm::dispute::bisect(*a, *b, smallLevels());
@@ -207,36 +207,36 @@ TEST(Bisection, PiecesSequentialAndParallelFindTheSameStep) {
 
 TEST(HashList, ParsesServerAnswersAndNamesBadEntries) {
   const std::string h1 = "\"0x" + std::string(64, 'a') + "\"", h2 = "\"0x" + std::string(63, '0') + "1\"";
-  auto v = fpvm::dispute::parseHashArrayResponse("{\"jsonrpc\":\"2.0\",\"id\":3,\"result\":[" + h1 + "," + h2 + "]}", "t");
+  auto v = fpvm::rpc::parseHashArrayResponse("{\"jsonrpc\":\"2.0\",\"id\":3,\"result\":[" + h1 + "," + h2 + "]}", "t");
   ASSERT_EQ(v.size(), 2u);
   EXPECT_EQ(v[0][0], 0xAA);
   EXPECT_EQ(v[1][31], 0x01);
-  EXPECT_EQ(fpvm::dispute::parseHashArray(" [ " + h1 + " , " + h2 + " ] ", "t").size(), 2u);
-  EXPECT_TRUE(fpvm::dispute::parseHashArray("[]", "t").empty());
+  EXPECT_EQ(fpvm::rpc::parseHashArray(" [ " + h1 + " , " + h2 + " ] ", "t").size(), 2u);
+  EXPECT_TRUE(fpvm::rpc::parseHashArray("[]", "t").empty());
   try {
-    fpvm::dispute::parseHashArrayResponse("{\"jsonrpc\":\"2.0\",\"id\":3,\"error\":{\"code\":-32001,\"message\":\"run not found\"}}", "t");
+    fpvm::rpc::parseHashArrayResponse("{\"jsonrpc\":\"2.0\",\"id\":3,\"error\":{\"code\":-32001,\"message\":\"run not found\"}}", "t");
     FAIL() << "an error answer must throw";
-  } catch (const server::RpcCallError& e) {
+  } catch (const rpc::RpcError& e) {
     EXPECT_EQ(e.code(), -32001);
     EXPECT_STREQ(e.what(), "run not found");
   }
   // Found by fuzz_jsonrpc: an error object whose code is not a number (regress-error-code-string).
   try {
-    fpvm::dispute::parseHashArrayResponse(R"({"jsonrpc":"2.0","id":2,"error":{"code":"run not found"}})", "t");
+    fpvm::rpc::parseHashArrayResponse(R"({"jsonrpc":"2.0","id":2,"error":{"code":"run not found"}})", "t");
     FAIL() << "an error answer must throw";
-  } catch (const server::RpcCallError& e) {
+  } catch (const rpc::RpcError& e) {
     EXPECT_EQ(e.code(), 0);
     EXPECT_NE(std::string(e.what()).find("without a message"), std::string::npos) << e.what();
   }
-  EXPECT_THROW(fpvm::dispute::parseHashArrayResponse(R"({"jsonrpc":"2.0","id":2,"error":[1,{"message":7}]})", "t"),
-               server::RpcCallError);
-  EXPECT_THROW(fpvm::dispute::parseHashArray("[" + h1 + ",\"0x12\"]", "t"), Error);
-  EXPECT_THROW(fpvm::dispute::parseHashArray("[" + h1 + "", "t"), Error);
-  EXPECT_THROW(fpvm::dispute::parseHashArray("[" + h1 + "] x", "t"), Error);
+  EXPECT_THROW(fpvm::rpc::parseHashArrayResponse(R"({"jsonrpc":"2.0","id":2,"error":[1,{"message":7}]})", "t"),
+               rpc::RpcError);
+  EXPECT_THROW(fpvm::rpc::parseHashArray("[" + h1 + ",\"0x12\"]", "t"), Error);
+  EXPECT_THROW(fpvm::rpc::parseHashArray("[" + h1 + "", "t"), Error);
+  EXPECT_THROW(fpvm::rpc::parseHashArray("[" + h1 + "] x", "t"), Error);
   std::string badHex = h1;
   badHex[10] = 'g';
   try {
-    fpvm::dispute::parseHashArray("[" + h2 + "," + badHex + "]", "answer");
+    fpvm::rpc::parseHashArray("[" + h2 + "," + badHex + "]", "answer");
     FAIL();
   } catch (const Error& e) {
     EXPECT_NE(std::string(e.what()).find("entry 1"), std::string::npos) << e.what();

@@ -12,7 +12,7 @@
 #include "dispute/report_json.hpp"
 #include "dispute/rpc_party.hpp"
 #include "dispute_fixtures.hpp"
-#include "server/validation_input.hpp"
+#include "runs/validation_input.hpp"
 #include "server_test_support.hpp"
 
 namespace fpvm::test::dispute {
@@ -25,7 +25,7 @@ constexpr uint64_t kBottom = (uint64_t(1) << 23) + 1;
 TEST(BoldLevels, BottomLevelQueryOnOneThread) {
   auto settings = testRunSettings();
   settings.hashThreads = 1;
-  fpvm::dispute::LocalParty party(lateReaderProgram(), server::parseValidationInput(lateReaderInput(kCount, 1), "input"), settings,
+  fpvm::dispute::LocalParty party(lateReaderProgram(), runs::parseValidationInput(lateReaderInput(kCount, 1), "input"), settings,
                                   "A");
   party.open();
   for (uint64_t from : {uint64_t(0), uint64_t(5) << 23}) {
@@ -46,7 +46,7 @@ TEST(BoldLevels, WholeDisputeBetweenTwoServersWithTheDefaultLevels) {
   srv::TestServer serverB(config, {lateReaderProgram()});
   const Json inA = lateReaderInput(kCount, 40), inB = lateReaderInput(kCount, 41);
   fpvm::dispute::TrustedData trusted;
-  trusted.locals = server::parseValidationInput(inB, "trusted").locals;
+  trusted.locals = runs::parseValidationInput(inB, "trusted").locals;
   fpvm::dispute::BisectOptions opt;  // BoLD's levels
   opt.trusted = &trusted;
   opt.progress = [](const std::string& line) { std::cout << "bisect: " << line << std::endl; };

@@ -6,7 +6,7 @@
 #include "common/keccak256.hpp"
 #include "preimage/keys.hpp"
 #include "test_support/rv_asm.hpp"
-#include "server/validation_input.hpp"
+#include "runs/validation_input.hpp"
 
 namespace fpvm::test::dispute {
 using namespace fpvm::test::rvasm;
@@ -76,8 +76,8 @@ uint64_t lateReaderDivergence(uint64_t count) {
 
 uint64_t lateReaderSteps(uint64_t count) { return kPrologue + 4 * count + 1 + 15 + 1 + 3; }
 
-server::RunSettings testRunSettings(uint64_t initialSteps) {
-  server::RunSettings s;
+runs::RunSettings testRunSettings(uint64_t initialSteps) {
+  runs::RunSettings s;
   s.initialSteps = initialSteps;
   s.cachedMachines = 4;
   s.limits.maxExecutionTime = std::chrono::minutes(10);
@@ -86,7 +86,7 @@ server::RunSettings testRunSettings(uint64_t initialSteps) {
 
 std::unique_ptr<fpvm::dispute::LocalParty> localParty(const vm::VmState& program, const Json& input, const std::string& name,
                                                       uint64_t initialSteps) {
-  return std::make_unique<fpvm::dispute::LocalParty>(program, server::parseValidationInput(input, name + " input"),
+  return std::make_unique<fpvm::dispute::LocalParty>(program, runs::parseValidationInput(input, name + " input"),
                                                       testRunSettings(initialSteps), name);
 }
 

@@ -25,7 +25,7 @@ uint64_t lateReaderDivergence(uint64_t count);
 uint64_t lateReaderSteps(uint64_t count);
 
 /// Run settings for tests: checkpoints every `initialSteps`.
-server::RunSettings testRunSettings(uint64_t initialSteps = 100000);
+runs::RunSettings testRunSettings(uint64_t initialSteps = 100000);
 
 /// A local party for `program` and the input JSON (checked like a server checks it).
 std::unique_ptr<fpvm::dispute::LocalParty> localParty(const vm::VmState& program, const Json& input, const std::string& name,

@@ -7,7 +7,7 @@
 
 #include "dispute/report_json.hpp"
 #include "dispute_fixtures.hpp"
-#include "server/validation_input.hpp"
+#include "runs/validation_input.hpp"
 
 namespace fpvm::test::dispute {
 namespace {
@@ -24,7 +24,7 @@ TEST(Bisection, TraceOfMoreThanTenToTheEightSteps) {
   const uint64_t d = lateReaderDivergence(count);
   ASSERT_GE(lateReaderSteps(count), 100'000'000u);
   fpvm::dispute::TrustedData trusted;
-  trusted.locals = server::parseValidationInput(inA, "trusted").locals;
+  trusted.locals = runs::parseValidationInput(inA, "trusted").locals;
   fpvm::dispute::BisectOptions opt;
   opt.stepSizes = {uint64_t(1) << 23, uint64_t(1) << 12, 1};
   opt.trusted = &trusted;

@@ -5,10 +5,10 @@
 
 #include "common/hex.hpp"
 #include "dispute/rpc_party.hpp"
-#include "server/jwt.hpp"
+#include "rpc/jwt.hpp"
 #include "server/run_manager.hpp"
 #include "dispute_fixtures.hpp"
-#include "server/validation_input.hpp"
+#include "runs/validation_input.hpp"
 #include "server_test_support.hpp"
 
 namespace fpvm::test::dispute {
@@ -34,7 +34,7 @@ TEST(RpcBisection, TwoServersDifferentLocalValueTrustedDataDecides) {
   srv::TestServer serverB(srv::testConfig(), {lateReaderProgram()});
   const Json inA = lateReaderInput(count, 11), inB = lateReaderInput(count, 12);
   fpvm::dispute::TrustedData trusted;
-  trusted.locals = server::parseValidationInput(inA, "trusted").locals;
+  trusted.locals = runs::parseValidationInput(inA, "trusted").locals;
   auto opt = smallLevels();
   opt.trusted = &trusted;
   auto a = rpcParty(serverA, inA, false);
@@ -72,7 +72,7 @@ TEST(RpcBisection, JwtAuthenticatedServers) {
   auto config = srv::testConfig();
   config.auth = true;
   config.jwtSecret = secretPath;
-  const Bytes secret = server::loadOrCreateJwtSecret(secretPath);  // created like `fpvm serve` does
+  const Bytes secret = rpc::loadOrCreateJwtSecret(secretPath);  // created like `fpvm serve` does
   srv::TestServer server(config, {lateReaderProgram()});
   const Json in = lateReaderInput(1000, 1);
   auto signedParty = rpcParty(server, in, true);

@@ -10,7 +10,7 @@
 #include "common/file_io.hpp"
 #include "common/hex.hpp"
 #include "test_support/shared_data.hpp"
-#include "vm/elf_loader.hpp"
+#include "image/elf_loader.hpp"
 #include "test_support/variant_engine.hpp"
 #include "vm/fast_engine.hpp"
 #include "vm/interpreter.hpp"
@@ -36,7 +36,7 @@ TEST_P(FastEngineTest, MatchesReferenceOnRiscvTests) {
   for (const auto& path : tests) {
     SCOPED_TRACE(path);
     for (bool patched : {false, true}) {
-      vm::VmState ref = vm::loadElf(vm::parseElf(readFile(path), path), vm::LoadOptions{.patchAndStack = patched});
+      vm::VmState ref = image::loadElf(image::parseElf(readFile(path), path), image::LoadOptions{.patchAndStack = patched});
       vm::VmState fast = ref;
       runReference(ref);
       vm::HostContext host;
@@ -53,7 +53,7 @@ TEST_P(FastEngineTest, ChunkedRunsWithHashesInBetweenMatchReference) {
   if (tests.empty()) GTEST_SKIP() << test::kSharedMissing;
   for (const auto& path : tests) {
     SCOPED_TRACE(path);
-    vm::VmState ref = vm::loadElf(vm::parseElf(readFile(path), path), vm::LoadOptions{.patchAndStack = false});
+    vm::VmState ref = image::loadElf(image::parseElf(readFile(path), path), image::LoadOptions{.patchAndStack = false});
     vm::VmState fast = ref;
     vm::HostContext host, refHost;
     vm::NoTracker t;
@@ -125,7 +125,7 @@ TEST(FastEngineLeafPairs, LogsTheSamePairsAsReferenceOnEveryStep) {
   if (tests.empty()) GTEST_SKIP() << test::kSharedMissing;
   for (const auto& path : tests) {
     SCOPED_TRACE(path);
-    vm::VmState ref = vm::loadElf(vm::parseElf(readFile(path), path), vm::LoadOptions{.patchAndStack = true});
+    vm::VmState ref = image::loadElf(image::parseElf(readFile(path), path), image::LoadOptions{.patchAndStack = true});
     vm::VmState fast = ref;
     merkle::PairLog refLog, fastLog;
     ref.memory.setPairLog(&refLog);

@@ -5,28 +5,28 @@
 
 #include "common/error.hpp"
 #include "fuzz_check.hpp"
-#include "vm/elf_loader.hpp"
+#include "image/elf_loader.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace fpvm;
-  vm::ElfFile elf;
+  image::ElfFile elf;
   try {
-    elf = vm::parseElf(Bytes(data, data + size), "fuzz.elf");
+    elf = image::parseElf(Bytes(data, data + size), "fuzz.elf");
   } catch (const Error&) {
     return 0;
   }
   FUZZ_CHECK(elf.image.size() == size);
   for (const auto& s : elf.segments) {
-    if (s.type == vm::kPtRiscvAttributes || s.filesz == 0) continue;
+    if (s.type == image::kPtRiscvAttributes || s.filesz == 0) continue;
     FUZZ_CHECK(s.offset <= size && s.filesz <= size - s.offset);  // parser bounds-checked it
   }
   for (bool patch : {false, true}) {
     try {
-      vm::VmState st = vm::loadElf(elf, vm::LoadOptions{.patchAndStack = patch, .maxLoadBytes = uint64_t(1) << 20});
+      vm::VmState st = image::loadElf(elf, image::LoadOptions{.patchAndStack = patch, .maxLoadBytes = uint64_t(1) << 20});
       FUZZ_CHECK(st.pc == elf.entry);
       FUZZ_CHECK(st.memory.merkleRoot() == st.memory.computeRootFromScratch());
       FUZZ_CHECK(st.storedStateHash.has_value() && *st.storedStateHash == st.stateHash());
-      if (patch) FUZZ_CHECK(st.registers[2] == vm::kInitialStackPointer);
+      if (patch) FUZZ_CHECK(st.registers[2] == image::kInitialStackPointer);
     } catch (const Error&) {
     }
   }

@@ -4,24 +4,24 @@
 
 #include "common/error.hpp"
 #include "fuzz_check.hpp"
-#include "vm/state_file.hpp"
+#include "image/state_file.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace fpvm;
   vm::VmState st;
   try {
-    st = vm::decodeStateBinary(ByteView(data, size), "fuzz.bin");
+    st = image::decodeStateBinary(ByteView(data, size), "fuzz.bin");
   } catch (const Error&) {
     return 0;
   }
   FUZZ_CHECK(st.registers[0] == 0);
-  const Bytes bin = vm::encodeStateBinary(st);
+  const Bytes bin = image::encodeStateBinary(st);
   FUZZ_CHECK(bin.size() == size);  // same content, pages possibly reordered
-  vm::VmState again = vm::decodeStateBinary(bin, "re.bin");
-  FUZZ_CHECK(vm::encodeStateBinary(again) == bin);
-  const std::string json = vm::encodeStateJson(st);
-  vm::VmState viaJson = vm::decodeStateJson(ByteView(reinterpret_cast<const uint8_t*>(json.data()), json.size()), "re.json");
-  FUZZ_CHECK(vm::encodeStateBinary(viaJson) == bin);
+  vm::VmState again = image::decodeStateBinary(bin, "re.bin");
+  FUZZ_CHECK(image::encodeStateBinary(again) == bin);
+  const std::string json = image::encodeStateJson(st);
+  vm::VmState viaJson = image::decodeStateJson(ByteView(reinterpret_cast<const uint8_t*>(json.data()), json.size()), "re.json");
+  FUZZ_CHECK(image::encodeStateBinary(viaJson) == bin);
   FUZZ_CHECK(st.witness() == viaJson.witness());
   FUZZ_CHECK(st.memory.merkleRoot() == st.memory.computeRootFromScratch());
   return 0;

@@ -16,7 +16,7 @@
 #include "../lockstep/lockstep_check.hpp"
 #include "common/file_io.hpp"
 #include "common/hex.hpp"
-#include "vm/elf_loader.hpp"
+#include "image/elf_loader.hpp"
 #include "vm/fast_engine.hpp"
 
 namespace fpvm {
@@ -38,7 +38,7 @@ class CapturedOutput final : public vm::GuestOutput {
 };
 
 /// The prestate as `fpvm load-elf` makes it (Go runtime patches and initial stack on).
-vm::VmState loadGo(const std::string& path) { return vm::loadElf(vm::parseElf(readFile(path), path)); }
+vm::VmState loadGo(const std::string& path) { return image::loadElf(image::parseElf(readFile(path), path)); }
 
 /// Runs `st` to its end with the fast engine; returns false (with a failure) on a revert.
 bool finishFast(vm::VmState& st, vm::HostContext& host, uint64_t maxSteps) {

@@ -9,7 +9,7 @@
 
 #include "common/file_io.hpp"
 #include "lockstep_check.hpp"
-#include "vm/elf_loader.hpp"
+#include "image/elf_loader.hpp"
 #include "vm/fast_engine.hpp"
 
 #ifndef FPVM_GUEST_DIR
@@ -43,7 +43,7 @@ TEST(DifferentialLockstep, WindowsOfEveryProgramVerify) {
   uint64_t verified = 0;
   for (const auto& path : elfs) {
     SCOPED_TRACE(path);
-    const vm::VmState pre = vm::loadElf(vm::parseElf(readFile(path), path));
+    const vm::VmState pre = image::loadElf(image::parseElf(readFile(path), path));
     uint64_t total;
     {
       vm::VmState st = pre;

@@ -7,7 +7,7 @@
 #include "common/file_io.hpp"
 #include "lockstep_check.hpp"
 #include "test_support/shared_data.hpp"
-#include "vm/elf_loader.hpp"
+#include "image/elf_loader.hpp"
 
 namespace fpvm {
 namespace {
@@ -19,7 +19,7 @@ TEST(RiscvTestsLockstep, EveryStepOfEveryTestVerifies) {
   uint64_t totalSteps = 0;
   for (const auto& path : tests) {
     SCOPED_TRACE(path);
-    vm::VmState st = vm::loadElf(vm::parseElf(readFile(path), path), vm::LoadOptions{.patchAndStack = false});
+    vm::VmState st = image::loadElf(image::parseElf(readFile(path), path), image::LoadOptions{.patchAndStack = false});
     vm::VmState plain = st;
     vm::HostContext host, plainHost;
     while (!st.exited && st.step < 10000) {

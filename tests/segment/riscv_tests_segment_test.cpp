@@ -10,13 +10,13 @@
 #include "segment/segment_prover.hpp"
 #include "segment_test_util.hpp"
 #include "test_support/shared_data.hpp"
-#include "vm/elf_loader.hpp"
+#include "image/elf_loader.hpp"
 
 namespace fpvm {
 namespace {
 
 vm::VmState load(const std::string& path) {
-  return vm::loadElf(vm::parseElf(readFile(path), path), vm::LoadOptions{.patchAndStack = false});
+  return image::loadElf(image::parseElf(readFile(path), path), image::LoadOptions{.patchAndStack = false});
 }
 
 TEST(RiscvTestsSegments, EverySegmentMatchesTheProvingEngine) {

@@ -9,9 +9,9 @@
 #include <random>
 
 #include "common/hex.hpp"
-#include "server/execution_run.hpp"
-#include "server/prestate_store.hpp"
-#include "server/validation_input.hpp"
+#include "runs/execution_run.hpp"
+#include "runs/prestate_store.hpp"
+#include "runs/validation_input.hpp"
 #include "server_test_support.hpp"
 
 namespace fpvm::test::srv {
@@ -57,13 +57,13 @@ TEST(BottomLevel, TwoToTheTwentyThreePlusOneHashesInOneQuery) {
 class BottomLevelThreads : public ::testing::TestWithParam<unsigned> {};
 
 TEST_P(BottomLevelThreads, TwoToTheTwentyThreePlusOneHashes) {
-  server::PrestateStore store;
+  runs::PrestateStore store;
   auto prestate = store.add(counterProgram(), "latest");
   const Json input = counterInput(2'200'000, 0);
-  auto parsed = std::make_shared<const server::ValidationInput>(server::parseValidationInput(input, "input"));
-  server::RunSettings settings;
+  auto parsed = std::make_shared<const runs::ValidationInput>(runs::parseValidationInput(input, "input"));
+  runs::RunSettings settings;
   settings.hashThreads = GetParam();
-  server::ExecutionRun run(prestate, parsed, settings, Hash32{});
+  runs::ExecutionRun run(prestate, parsed, settings, Hash32{});
   run.build(nullptr);
   run.checkUsable();
   const uint64_t n = (uint64_t(1) << 23) + 1;

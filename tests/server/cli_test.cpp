@@ -15,7 +15,7 @@
 
 #include "common/file_io.hpp"
 #include "common/hex.hpp"
-#include "server/jwt.hpp"
+#include "rpc/jwt.hpp"
 #include "server_test_support.hpp"
 
 namespace fpvm::test::srv {
@@ -60,7 +60,7 @@ TEST(ServeCli, ConfigFileAndFlagsShareNamesFlagsWin) {
 TEST(ServeCli, ServesPrestateFoldersWithAJwtSecretCreatedOnFirstStart) {
   TempDir dir;
   vm::VmState program = counterProgram();
-  server::writePrestateFolder(dir.path() + "/prestates", program);
+  runs::writePrestateFolder(dir.path() + "/prestates", program);
   const std::string secret = dir.path() + "/secret/jwt.hex";
   const uint16_t port = freePort();
   const std::string log = dir.path() + "/serve.log";
@@ -74,28 +74,28 @@ TEST(ServeCli, ServesPrestateFoldersWithAJwtSecretCreatedOnFirstStart) {
     ::_exit(127);
   }
   // Wait until it answers.
-  server::RpcClientOptions o;
+  rpc::RpcClientOptions o;
   o.port = port;
   bool up = false;
   for (int i = 0; i < 200 && !up; ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(25));
     if (!std::filesystem::exists(secret)) continue;
     try {
-      o.jwtSecret = server::loadOrCreateJwtSecret(secret);
-      server::RpcClient c(o);
+      o.jwtSecret = rpc::loadOrCreateJwtSecret(secret);
+      rpc::RpcClient c(o);
       up = c.call("validation_name") == "fpvm-fast";
     } catch (const std::exception&) {
     }
   }
   ASSERT_TRUE(up) << "server did not come up; log:\n" << std::string(readFile(log).begin(), readFile(log).end());
-  server::RpcClient c(o);
+  rpc::RpcClient c(o);
   EXPECT_EQ(c.call("validation_prestates"), Json::array({toHex(program.stateHash())}));
   Json r = c.call("validation_validate", Json::array({counterInput(10, 1), toHex(program.stateHash())}));
   EXPECT_EQ(r["status"], "invalid");
   // Without the token: refused.
-  server::RpcClientOptions anon = o;
+  rpc::RpcClientOptions anon = o;
   anon.jwtSecret.clear();
-  server::RpcClient a(anon);
+  rpc::RpcClient a(anon);
   EXPECT_EQ(a.post(R"({"jsonrpc":"2.0","id":1,"method":"validation_name"})").status, 401);
   ::kill(pid, SIGTERM);
   int status = 0;

@@ -9,18 +9,18 @@
 #include "common/hex.hpp"
 #include "proof/proof_json.hpp"
 #include "proof/step_verifier.hpp"
-#include "server/execution_run.hpp"
-#include "server/rpc_error.hpp"
+#include "runs/execution_run.hpp"
+#include "rpc/rpc_error.hpp"
 #include "server/run_manager.hpp"
-#include "server/validation_input.hpp"
+#include "runs/validation_input.hpp"
 #include "server_test_support.hpp"
 
 namespace fpvm::test::srv {
 namespace {
 
-using server::RpcCallError;
+using rpc::RpcError;
 
-uint64_t createRun(server::RpcClient& c, const std::string& prestate, const Json& input) {
+uint64_t createRun(rpc::RpcClient& c, const std::string& prestate, const Json& input) {
   Json id = c.call("validation_createExecutionRun", Json::array({prestate, input}));
   EXPECT_TRUE(id.is_number_unsigned()) << id.dump();
   return id.get<uint64_t>();
@@ -52,7 +52,7 @@ class ExecRunTest : public ::testing::TestWithParam<bool> {
     v.push_back(preimageProgram());
     server_ = std::make_unique<TestServer>(cfg, std::move(v));
   }
-  std::unique_ptr<server::RpcClient> client() { return server_->client(GetParam()); }
+  std::unique_ptr<rpc::RpcClient> client() { return server_->client(GetParam()); }
   std::unique_ptr<TestServer> server_;
 };
 
@@ -91,7 +91,7 @@ TEST_P(ExecRunTest, HashesMatchAnIndependentReferenceRun) {
   EXPECT_TRUE(c->call("validation_checkAlive", Json::array({id})).is_null());
   EXPECT_TRUE(c->call("validation_execKeepAlive", Json::array({id})).is_null());
   EXPECT_TRUE(c->call("validation_closeExec", Json::array({id})).is_null());
-  EXPECT_THROW(c->call("validation_getStepAt", Json::array({id, 0})), RpcCallError);
+  EXPECT_THROW(c->call("validation_getStepAt", Json::array({id, 0})), RpcError);
 }
 
 TEST_P(ExecRunTest, ProofsPassTheStatelessVerifier) {
@@ -147,7 +147,7 @@ TEST_P(ExecRunTest, PrepareRangeRespacesTheCache) {
   ASSERT_EQ(h.size(), 401u);
   for (size_t i = 0; i < h.size(); i += 50) EXPECT_EQ(h[i], toHex(ref[12000 + i]));
   EXPECT_EQ(c->call("validation_getStepAt", Json::array({id, 10}))["Hash"], toHex(ref[10]));
-  EXPECT_THROW(c->call("validation_prepareRange", Json::array({id, 10, 5})), RpcCallError);
+  EXPECT_THROW(c->call("validation_prepareRange", Json::array({id, 10, 5})), RpcError);
 }
 
 INSTANTIATE_TEST_SUITE_P(Transports, ExecRunTest, ::testing::Values(false, true),
@@ -155,16 +155,16 @@ INSTANTIATE_TEST_SUITE_P(Transports, ExecRunTest, ::testing::Values(false, true)
 
 // ---- the cache itself ----
 
-server::RunSettings settings(unsigned machines, uint64_t initial) {
-  server::RunSettings s;
+runs::RunSettings settings(unsigned machines, uint64_t initial) {
+  runs::RunSettings s;
   s.cachedMachines = machines;
   s.initialSteps = initial;
   s.limits.maxExecutionTime = std::chrono::seconds(60);
   return s;
 }
 
-std::shared_ptr<server::Prestate> prestateOf(vm::VmState st) {
-  auto p = std::make_shared<server::Prestate>();
+std::shared_ptr<runs::Prestate> prestateOf(vm::VmState st) {
+  auto p = std::make_shared<runs::Prestate>();
   p->state = std::move(st);
   p->hash = p->state.stateHash();
   return p;
@@ -172,8 +172,8 @@ std::shared_ptr<server::Prestate> prestateOf(vm::VmState st) {
 
 TEST(MachineCache, NitroSpacingDoublesWhenFull) {
   auto pre = prestateOf(counterProgram());
-  auto input = std::make_shared<server::ValidationInput>(server::parseValidationInput(counterInput(10000, 0), "in"));
-  server::ExecutionRun run(pre, input, settings(4, 1000), Hash32{});
+  auto input = std::make_shared<runs::ValidationInput>(runs::parseValidationInput(counterInput(10000, 0), "in"));
+  runs::ExecutionRun run(pre, input, settings(4, 1000), Hash32{});
   run.build(nullptr);
   run.checkUsable();
   const uint64_t total = counterSteps(10000);  // 40037
@@ -198,8 +198,8 @@ TEST(MachineCache, ParallelPerStepHashRangesMatchTheReference) {
   // 2^17+ hashes with step size 1 are split over several threads (on a multi-core machine).
   auto pre = prestateOf(counterProgram());
   const Json in = counterInput(40000, 0);
-  auto input = std::make_shared<server::ValidationInput>(server::parseValidationInput(in, "in"));
-  server::ExecutionRun run(pre, input, settings(4, 5000), Hash32{});
+  auto input = std::make_shared<runs::ValidationInput>(runs::parseValidationInput(in, "in"));
+  runs::ExecutionRun run(pre, input, settings(4, 5000), Hash32{});
   run.build(nullptr);
   const std::vector<Hash32> ref = referenceHashes(counterProgram(), in);
   const uint64_t last = ref.size() - 1;
@@ -218,16 +218,16 @@ TEST(MachineCache, ParallelPerStepHashRangesMatchTheReference) {
 
 TEST(MachineCache, FailedBuildsReportWhy) {
   auto pre = prestateOf(spinProgram());
-  auto input = std::make_shared<server::ValidationInput>(server::parseValidationInput(Json{{"id", 1}}, "in"));
+  auto input = std::make_shared<runs::ValidationInput>(runs::parseValidationInput(Json{{"id", 1}}, "in"));
   auto s = settings(4, 1000);
   s.limits.maxExecutionTime = std::chrono::milliseconds(100);
-  server::ExecutionRun run(pre, input, s, Hash32{});
+  runs::ExecutionRun run(pre, input, s, Hash32{});
   run.build(nullptr);
   try {
     run.checkUsable();
     ADD_FAILURE() << "a build past max-execution-time succeeded";
-  } catch (const server::RpcError& e) {
-    EXPECT_EQ(e.code(), server::kRunFailed);
+  } catch (const rpc::RpcError& e) {
+    EXPECT_EQ(e.code(), rpc::kRunFailed);
     EXPECT_NE(std::string(e.what()).find("max-execution-time exceeded"), std::string::npos) << e.what();
   }
 }
@@ -290,8 +290,8 @@ TEST(ExecutionRuns, IdleRunsArePrunedAndKeepAliveRefreshes) {
   try {
     c->call("validation_checkAlive", Json::array({idle}));
     ADD_FAILURE() << "idle run was not pruned";
-  } catch (const RpcCallError& e) {
-    EXPECT_EQ(e.code(), server::kRunNotFound);
+  } catch (const RpcError& e) {
+    EXPECT_EQ(e.code(), rpc::kRunNotFound);
   }
   EXPECT_TRUE(c->call("validation_checkAlive", Json::array({kept})).is_null());
   EXPECT_GE(s.server().metrics().value("fpvm_execution_runs_pruned_total"), 1);
@@ -309,11 +309,11 @@ TEST(ExecutionRuns, BrokenRunsFailCheckAlive) {
   try {
     c->call("validation_getStepAt", Json::array({id, 5}));
     ADD_FAILURE() << "a query on a broken run succeeded";
-  } catch (const RpcCallError& e) {
-    EXPECT_EQ(e.code(), server::kRunFailed);
+  } catch (const RpcError& e) {
+    EXPECT_EQ(e.code(), rpc::kRunFailed);
     EXPECT_NE(std::string(e.what()).find("max-execution-time"), std::string::npos) << e.what();
   }
-  EXPECT_THROW(c->call("validation_checkAlive", Json::array({id})), RpcCallError);
+  EXPECT_THROW(c->call("validation_checkAlive", Json::array({id})), RpcError);
   EXPECT_TRUE(c->call("validation_closeExec", Json::array({id})).is_null());
 }
 

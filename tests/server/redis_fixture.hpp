@@ -10,7 +10,7 @@
 #include <thread>
 
 #include "server/metrics.hpp"
-#include "server/redis_client.hpp"
+#include "redis/redis_client.hpp"
 #include "server/server.hpp"
 #include "server_test_support.hpp"
 
@@ -23,7 +23,7 @@ namespace fpvm::test::srv {
 class RedisFixture : public ::testing::Test {
  protected:
   void SetUp() override {
-    if (redis_.available()) client_ = std::make_unique<server::RedisClient>(redis_.url());
+    if (redis_.available()) client_ = std::make_unique<redis::RedisClient>(redis_.url());
   }
   /// testConfig() as a Redis consumer only: no RPC, prefix "test:", autoclaim after 400 ms.
   server::ServerConfig consumerConfig() {
@@ -52,7 +52,7 @@ class RedisFixture : public ::testing::Test {
   }
 
   RedisServer redis_;
-  std::unique_ptr<server::RedisClient> client_;
+  std::unique_ptr<redis::RedisClient> client_;
 };
 
 }  // namespace fpvm::test::srv

@@ -12,16 +12,16 @@
 #include <thread>
 
 #include "common/hex.hpp"
-#include "server/input_oracle.hpp"
-#include "server/redis_client.hpp"
-#include "server/redis_queue.hpp"
-#include "server/redis_segment_jobs.hpp"
-#include "server/redis_segment_producer.hpp"
-#include "server/rpc_error.hpp"
-#include "server/validation_input.hpp"
+#include "runs/input_oracle.hpp"
+#include "redis/redis_client.hpp"
+#include "redis/redis_producer.hpp"
+#include "redis/redis_segment_jobs.hpp"
+#include "redis/redis_segment_producer.hpp"
+#include "rpc/rpc_error.hpp"
+#include "runs/validation_input.hpp"
 #include "segment/parallel_validation.hpp"
 #include "vm/fast_engine.hpp"
-#include "vm/state_file.hpp"
+#include "image/state_file.hpp"
 #include "consumer_process.hpp"
 #include "redis_fixture.hpp"
 #include "server_test_support.hpp"
@@ -34,12 +34,12 @@ using namespace std::chrono_literals;
 /// counterProgram(count) with its input's oracle, ready to validate.
 struct CounterRun {
   explicit CounterRun(uint64_t count)
-      : oracle(std::make_shared<server::ValidationInput>(server::parseValidationInput(counterInput(count, 0), "input")),
+      : oracle(std::make_shared<runs::ValidationInput>(runs::parseValidationInput(counterInput(count, 0), "input")),
                std::vector<std::string>{}, preimage::ServerLimits{}),
         machine(counterProgram()) {
     machine.setOracle(&oracle);
   }
-  server::InputOracle oracle;
+  runs::InputOracle oracle;
   vm::Machine machine;
 };
 
@@ -65,7 +65,7 @@ std::pair<int, std::string> shell(const std::string& cmd) {
 /// A state file of counterProgram and the --local flags of its input.
 struct CounterFiles {
   CounterFiles(const TempDir& dir, uint64_t count) : path(dir.path() + "/counter.bin.gz") {
-    vm::writeStateFile(counterProgram(), path);
+    image::writeStateFile(counterProgram(), path);
     const Json in = counterInput(count, 0);
     flags = " --input " + path + " --local 1=" + in["localKeys"]["1"].get<std::string>() + " --local 2=0x0000000000000000";
   }
@@ -89,8 +89,8 @@ class RedisSegmentTest : public RedisFixture {
     for (auto& c : consumers_) ASSERT_EQ(countLines(c.log, "redis consumer started"), 1) << c.log;
   }
   /// Producer options for the fixture's redis-server.
-  server::RedisSegmentOptions redisOptions(const std::string& prefix, std::chrono::seconds timeout) const {
-    server::RedisSegmentOptions ro;
+  redis::RedisSegmentOptions redisOptions(const std::string& prefix, std::chrono::seconds timeout) const {
+    redis::RedisSegmentOptions ro;
     ro.url = redis_.url();
     ro.prefix = prefix;
     ro.timeout = timeout;
@@ -116,8 +116,8 @@ TEST_F(RedisSegmentTest, TwoConsumerProcessesVerifyTheChainFromStartToClaimedEnd
 
   CounterRun run(kCount);
   const segment::ValidateOptions opt = chainOptions(kEvery, end);
-  const server::RedisSegmentOptions ro = redisOptions("seg:", 60s);
-  server::RedisValidateReport r = server::validateSegmentsOverRedis(run.machine, opt, ro);
+  const redis::RedisSegmentOptions ro = redisOptions("seg:", 60s);
+  redis::RedisValidateReport r = redis::validateSegmentsOverRedis(run.machine, opt, ro);
   const segment::ValidateReport& rep = r.validation;
   ASSERT_FALSE(rep.interrupted);
   const uint64_t steps = counterSteps(kCount);
@@ -137,7 +137,7 @@ TEST_F(RedisSegmentTest, TwoConsumerProcessesVerifyTheChainFromStartToClaimedEnd
   const std::set<std::string> by(r.verifiedBy.begin(), r.verifiedBy.end());
   EXPECT_EQ(by.size(), 2u) << "both consumer processes took jobs";
   EXPECT_EQ(by.count(""), 0u);
-  const std::string stream = server::segmentStreamName("seg:");
+  const std::string stream = redis::segmentStreamName("seg:");
   waitDrained(stream);
   EXPECT_EQ(xlen(stream), 0);
   EXPECT_EQ(pending(stream), 0);
@@ -174,11 +174,11 @@ TEST_F(RedisSegmentTest, TamperedProofsAreRejectedWithTheirSegmentNamed) {
   segment::ValidateReport built = segment::buildSegmentProofs(run.machine, opt);
   ASSERT_EQ(built.proofs.size(), 5u);
 
-  server::RedisProducer producer(redis_.url(), "test:");
-  const std::string stream = server::segmentStreamName("test:");
+  redis::RedisProducer producer(redis_.url(), "test:");
+  const std::string stream = redis::segmentStreamName("test:");
   producer.ensureStream(stream);
   auto job = [&](size_t i, const Bytes& proof) {
-    return producer.add(stream, server::segmentJobJson(i, proof, built.checkpoints[i], built.checkpoints[i + 1]));
+    return producer.add(stream, redis::segmentJobJson(i, proof, built.checkpoints[i], built.checkpoints[i + 1]));
   };
   auto outcome = [&](const std::string& id) {
     for (int k = 0; k < 1000; ++k) {
@@ -186,7 +186,7 @@ TEST_F(RedisSegmentTest, TamperedProofsAreRejectedWithTheirSegmentNamed) {
       std::this_thread::sleep_for(20ms);
     }
     ADD_FAILURE() << "no outcome for " << id;
-    return server::RedisProducer::Outcome{};
+    return redis::RedisProducer::Outcome{};
   };
   // The untampered proof verifies; its result names the commitments and steps.
   auto good = outcome(job(2, built.proofs[2]));
@@ -214,7 +214,7 @@ TEST_F(RedisSegmentTest, TamperedProofsAreRejectedWithTheirSegmentNamed) {
   for (const auto& [bytes, why] : cases) {
     auto o = outcome(job(2, bytes));
     ASSERT_FALSE(o.ok) << why;
-    EXPECT_EQ(o.code, server::kExecutionFailed);
+    EXPECT_EQ(o.code, rpc::kExecutionFailed);
     EXPECT_EQ(o.message.rfind("segment 2 rejected: ", 0), 0u) << o.message;
     EXPECT_NE(o.message.find(why), std::string::npos) << o.message;
   }
@@ -229,7 +229,7 @@ TEST_F(RedisSegmentTest, TamperedProofsAreRejectedWithTheirSegmentNamed) {
   for (const auto& [msg, why] : malformed) {
     auto o = outcome(producer.add(stream, msg));
     ASSERT_FALSE(o.ok) << why;
-    EXPECT_EQ(o.code, server::kInvalidParams);
+    EXPECT_EQ(o.code, rpc::kInvalidParams);
     EXPECT_NE(o.message.find(why), std::string::npos) << o.message;
   }
   waitDrained(stream);
@@ -244,15 +244,15 @@ TEST_F(RedisSegmentTest, ProducerReportsTheFirstRejectedSegmentAndABrokenClaim) 
   auto cfg = consumerConfig();
   cfg.segmentMaxSteps = 150'000;  // the consumers refuse segments longer than this
   TestServer s(cfg, {});
-  const server::RedisSegmentOptions ro = redisOptions("test:", 30s);
-  const std::string stream = server::segmentStreamName("test:");
+  const redis::RedisSegmentOptions ro = redisOptions("test:", 30s);
+  const std::string stream = redis::segmentStreamName("test:");
   {
     // Segments of 200 000 steps (and a short tail): all but the tail are refused, and the first
     // by index is the one reported.
     CounterRun run(200'000);
     const segment::ValidateOptions opt = chainOptions(200'000);
     try {
-      server::validateSegmentsOverRedis(run.machine, opt, ro);
+      redis::validateSegmentsOverRedis(run.machine, opt, ro);
       ADD_FAILURE() << "segments of 200 000 steps passed a limit of 150 000";
     } catch (const Error& e) {
       const std::string m = e.what();
@@ -274,7 +274,7 @@ TEST_F(RedisSegmentTest, ProducerReportsTheFirstRejectedSegmentAndABrokenClaim) 
     wrong.b[31] ^= 1;
     opt.claimedEnd = wrong;
     try {
-      server::validateSegmentsOverRedis(run.machine, opt, ro);
+      redis::validateSegmentsOverRedis(run.machine, opt, ro);
       ADD_FAILURE() << "a wrong claimed end passed";
     } catch (const Error& e) {
       EXPECT_NE(std::string(e.what()).find("the claimed end is " + toHex(wrong)), std::string::npos) << e.what();
@@ -289,8 +289,8 @@ TEST_F(RedisSegmentTest, ConsumerKilledMidJobLosesNothing) {
   const Hash32 end = counterEndHash(kCount);
   CounterRun run(kCount);
   const segment::ValidateOptions opt = chainOptions(kEvery, end);
-  const server::RedisSegmentOptions ro = redisOptions("kill:", 120s);
-  auto result = std::async(std::launch::async, [&] { return server::validateSegmentsOverRedis(run.machine, opt, ro); });
+  const redis::RedisSegmentOptions ro = redisOptions("kill:", 120s);
+  auto result = std::async(std::launch::async, [&] { return redis::validateSegmentsOverRedis(run.machine, opt, ro); });
 
   // Kill consumer 0 while it runs a job (started more than it finished).
   const std::string victim = consumers_[0].log;
@@ -308,7 +308,7 @@ TEST_F(RedisSegmentTest, ConsumerKilledMidJobLosesNothing) {
     }
   }
   ASSERT_TRUE(killed) << "consumer 0 never ran a job";
-  server::RedisValidateReport r = result.get();
+  redis::RedisValidateReport r = result.get();
   EXPECT_EQ(r.validation.checkpoints.back(), end);
   EXPECT_EQ(r.validation.endStep, counterSteps(kCount));
   const size_t n = r.validation.segments.size();
@@ -318,7 +318,7 @@ TEST_F(RedisSegmentTest, ConsumerKilledMidJobLosesNothing) {
   int stored = 0;
   for (const auto& c : consumers_) stored += countLines(c.log, "stored=yes");
   EXPECT_EQ(stored, int(n));
-  const std::string stream = server::segmentStreamName("kill:");
+  const std::string stream = redis::segmentStreamName("kill:");
   waitDrained(stream);
   EXPECT_EQ(xlen(stream), 0);
   EXPECT_EQ(pending(stream), 0);

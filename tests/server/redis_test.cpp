@@ -16,9 +16,10 @@
 #include <thread>
 
 #include "common/hex.hpp"
-#include "server/redis_client.hpp"
-#include "server/redis_queue.hpp"
-#include "server/rpc_error.hpp"
+#include "redis/redis_client.hpp"
+#include "redis/redis_keys.hpp"
+#include "redis/redis_producer.hpp"
+#include "rpc/rpc_error.hpp"
 #include "consumer_process.hpp"
 #include "redis_fixture.hpp"
 #include "server_test_support.hpp"
@@ -36,8 +37,8 @@ TEST_F(RedisTest, ResultsAndErrorsAreStoredAcknowledgedAndDeleted) {
   v.push_back(counterProgram());
   TestServer s(consumerConfig(), std::move(v));
   const Hash32 prestate = hash32FromHex(s.prestate(0));
-  server::RedisProducer producer(redis_.url(), "test:");
-  const std::string stream = server::streamName("test:", prestate);
+  redis::RedisProducer producer(redis_.url(), "test:");
+  const std::string stream = redis::streamName("test:", prestate);
   EXPECT_EQ(stream, "test:stream:" + s.prestate(0));
 
   const std::string ok = producer.submit(prestate, counterInput(100, 0));
@@ -52,7 +53,7 @@ TEST_F(RedisTest, ResultsAndErrorsAreStoredAcknowledgedAndDeleted) {
   EXPECT_EQ(b.result["status"], "invalid");
   auto c = producer.wait(prestate, broken, 20s);
   ASSERT_FALSE(c.ok);
-  EXPECT_EQ(c.code, server::kExecutionFailed);
+  EXPECT_EQ(c.code, rpc::kExecutionFailed);
   EXPECT_NE(c.message.find("missing preimage"), std::string::npos) << c.message;
   // Keys and TTLs as specified; the stream and the group's pending list are empty.
   const std::string key = "test:result-key:" + stream + "." + ok;
@@ -74,11 +75,11 @@ TEST_F(RedisTest, EntriesPastMaxRetryCountGetAnErrorResult) {
   REQUIRE_REDIS(redis_);
   vm::VmState program = counterProgram();
   const Hash32 prestate = program.stateHash();
-  const std::string stream = server::streamName("test:", prestate);
-  server::RedisProducer producer(redis_.url(), "test:");
+  const std::string stream = redis::streamName("test:", prestate);
+  redis::RedisProducer producer(redis_.url(), "test:");
   const std::string id = producer.submit(prestate, counterInput(10, 0));
   // A consumer takes it and dies without acknowledging (delivery 1).
-  server::RedisReply r = client_->command({"XREADGROUP", "GROUP", stream, "ghost", "COUNT", "1", "STREAMS", stream, ">"});
+  redis::RedisReply r = client_->command({"XREADGROUP", "GROUP", stream, "ghost", "COUNT", "1", "STREAMS", stream, ">"});
   ASSERT_EQ(r.at(0).at(1).at(0).at(0).str, id);
   auto cfg = consumerConfig();
   cfg.maxRetryCount = 1;
@@ -99,8 +100,8 @@ TEST_F(RedisTest, AClaimedEntryWithinTheRetryLimitRunsAgain) {
   REQUIRE_REDIS(redis_);
   vm::VmState program = counterProgram();
   const Hash32 prestate = program.stateHash();
-  const std::string stream = server::streamName("test:", prestate);
-  server::RedisProducer producer(redis_.url(), "test:");
+  const std::string stream = redis::streamName("test:", prestate);
+  redis::RedisProducer producer(redis_.url(), "test:");
   const std::string id = producer.submit(prestate, counterInput(10, 0));
   client_->command({"XREADGROUP", "GROUP", stream, "ghost", "COUNT", "1", "STREAMS", stream, ">"});
   std::vector<vm::VmState> v;
@@ -115,8 +116,8 @@ TEST_F(RedisTest, AClaimedEntryWithinTheRetryLimitRunsAgain) {
 TEST_F(RedisTest, ProducerTimeoutFailsAndTrimsTheRequest) {
   REQUIRE_REDIS(redis_);
   const Hash32 prestate = counterProgram().stateHash();
-  const std::string stream = server::streamName("test:", prestate);
-  server::RedisProducer producer(redis_.url(), "test:");
+  const std::string stream = redis::streamName("test:", prestate);
+  redis::RedisProducer producer(redis_.url(), "test:");
   const std::string id = producer.submit(prestate, counterInput(10, 0));
   EXPECT_EQ(xlen(stream), 1);
   try {
@@ -137,7 +138,7 @@ TEST_F(RedisTest, HeartbeatsKeepALongJobFromBeingTakenOver) {
   v.push_back(counterProgram());
   TestServer s(cfg, std::move(v));  // two consumer threads: the idle one would take the entry over
   const Hash32 prestate = hash32FromHex(s.prestate(0));
-  server::RedisProducer producer(redis_.url(), "test:");
+  redis::RedisProducer producer(redis_.url(), "test:");
   const std::string id = producer.submit(prestate, counterInput(300'000'000, 0));  // ~1.2 G steps, a few seconds
   auto outcome = producer.wait(prestate, id, 60s);
   ASSERT_TRUE(outcome.ok) << outcome.message;
@@ -193,13 +194,13 @@ TEST_F(RedisTest, ThreeConsumersOneKilledMidJobEveryJobGetsExactlyOneResult) {
   TempDir dir;
   vm::VmState program = counterProgram();
   const Hash32 prestate = program.stateHash();
-  server::writePrestateFolder(dir.path() + "/prestates", program);
+  runs::writePrestateFolder(dir.path() + "/prestates", program);
   std::vector<ConsumerProcess> consumers;
   for (int i = 0; i < 3; ++i)
     consumers.push_back(spawnKillConsumer(dir.path() + "/prestates", redis_.url(), dir.path() + "/consumer" + std::to_string(i) + ".log"));
 
-  server::RedisProducer producer(redis_.url(), "kill:");
-  const std::string stream = server::streamName("kill:", prestate);
+  redis::RedisProducer producer(redis_.url(), "kill:");
+  const std::string stream = redis::streamName("kill:", prestate);
   constexpr int kJobs = 50;
   constexpr uint64_t kCount = 8'000'000;  // 32 M steps per job
   std::vector<std::string> ids;
@@ -228,7 +229,7 @@ TEST_F(RedisTest, ThreeConsumersOneKilledMidJobEveryJobGetsExactlyOneResult) {
     EXPECT_EQ(o.result["status"], i % 2 ? "invalid" : "valid");
     EXPECT_EQ(o.result["steps"], counterSteps(kCount));
     // Exactly one outcome: the result, no error.
-    EXPECT_TRUE(client_->command({"GET", server::errorKey("kill:", stream, ids[i])}).isNil());
+    EXPECT_TRUE(client_->command({"GET", redis::errorKey("kill:", stream, ids[i])}).isNil());
     done.insert(ids[i]);
   }
   EXPECT_EQ(done.size(), size_t(kJobs));

@@ -11,28 +11,28 @@
 
 #include "common/hex.hpp"
 #include "server/config.hpp"
-#include "server/jwt.hpp"
-#include "server/rpc_error.hpp"
-#include "server/validation_input.hpp"
+#include "rpc/jwt.hpp"
+#include "rpc/rpc_error.hpp"
+#include "runs/validation_input.hpp"
 #include "server_test_support.hpp"
 #include "test_support/shared_data.hpp"
-#include "vm/elf_file.hpp"
-#include "vm/elf_loader.hpp"
+#include "image/elf_file.hpp"
+#include "image/elf_loader.hpp"
 #include "common/file_io.hpp"
 
 namespace fpvm::test::srv {
 namespace {
 
-using server::RpcCallError;
+using rpc::RpcError;
 namespace fs = std::filesystem;
 
-/// Expects `fn` to throw RpcCallError with `code` and a message containing `text`.
+/// Expects `fn` to throw RpcError with `code` and a message containing `text`.
 template <class F>
 void expectRpcError(F fn, int code, const std::string& text) {
   try {
     fn();
     ADD_FAILURE() << "expected error " << code << " containing \"" << text << "\"";
-  } catch (const RpcCallError& e) {
+  } catch (const RpcError& e) {
     EXPECT_EQ(e.code(), code) << e.what();
     EXPECT_NE(std::string(e.what()).find(text), std::string::npos) << "message: " << e.what() << "\nexpected to contain: " << text;
   }
@@ -52,7 +52,7 @@ class RpcTest : public ::testing::TestWithParam<bool> {
     delete server_;
     server_ = nullptr;
   }
-  std::unique_ptr<server::RpcClient> client() { return server_->client(GetParam()); }
+  std::unique_ptr<rpc::RpcClient> client() { return server_->client(GetParam()); }
   static TestServer* server_;
 };
 TestServer* RpcTest::server_ = nullptr;
@@ -105,18 +105,18 @@ TEST_P(RpcTest, PreimageThatDoesNotMatchItsKeyIsRefusedNamingTheKey) {
   auto& group = in["preimages"]["2"];
   const std::string key = group.begin().key();
   group[key] = toBase64(Bytes{1, 2, 4});
-  expectRpcError([&] { c->call("validation_validate", Json::array({in, server_->prestate(1)})); }, server::kInvalidParams,
+  expectRpcError([&] { c->call("validation_validate", Json::array({in, server_->prestate(1)})); }, rpc::kInvalidParams,
                  "preimages[\"2\"][\"" + key + "\"]");
   // sha256 keys are checked too.
   Json sha = Json{{"id", 1}, {"preimages", {{"4", {{toBase64(Bytes(32, 7)), toBase64(Bytes{1})}}}}}};
-  expectRpcError([&] { c->call("validation_validate", Json::array({sha, server_->prestate(1)})); }, server::kInvalidParams,
+  expectRpcError([&] { c->call("validation_validate", Json::array({sha, server_->prestate(1)})); }, rpc::kInvalidParams,
                  "does not match its sha256 hash");
 }
 
 TEST_P(RpcTest, MissingPreimageIsAnExecutionError) {
   auto c = client();
   Json in = {{"id", 3}, {"localKeys", {{"1", toHex(Bytes(8, 0))}}}};  // no local 2
-  expectRpcError([&] { c->call("validation_validate", Json::array({in, server_->prestate(0)})); }, server::kExecutionFailed,
+  expectRpcError([&] { c->call("validation_validate", Json::array({in, server_->prestate(0)})); }, rpc::kExecutionFailed,
                  "missing preimage for local key");
 }
 
@@ -124,48 +124,48 @@ TEST_P(RpcTest, UnknownMethodsAreNotReachable) {
   auto c = client();
   for (const char* m : {"validation_foo", "rpc_modules", "admin_nodeInfo", "debug_traceTransaction", "validation_",
                         "Validation_name", "eth_chainId"})
-    expectRpcError([&] { c->call(m); }, server::kMethodNotFound, "does not exist");
+    expectRpcError([&] { c->call(m); }, rpc::kMethodNotFound, "does not exist");
 }
 
 TEST_P(RpcTest, WrongParamCountAndTypesNameTheParam) {
   auto c = client();
-  expectRpcError([&] { c->call("validation_name", Json::array({1})); }, server::kInvalidParams, "wrong number of params");
-  expectRpcError([&] { c->call("validation_validate", Json::array({counterInput(1, 0)})); }, server::kInvalidParams,
+  expectRpcError([&] { c->call("validation_name", Json::array({1})); }, rpc::kInvalidParams, "wrong number of params");
+  expectRpcError([&] { c->call("validation_validate", Json::array({counterInput(1, 0)})); }, rpc::kInvalidParams,
                  "expected 2 [input, prestate]");
-  expectRpcError([&] { c->call("validation_getStepAt", Json::array({"x", 1})); }, server::kInvalidParams,
+  expectRpcError([&] { c->call("validation_getStepAt", Json::array({"x", 1})); }, rpc::kInvalidParams,
                  "params[0] (id)");
-  expectRpcError([&] { c->call("validation_getStepAt", Json::array({1, -5})); }, server::kInvalidParams,
+  expectRpcError([&] { c->call("validation_getStepAt", Json::array({1, -5})); }, rpc::kInvalidParams,
                  "params[1] (position): expected an unsigned 64-bit integer, got a negative number");
-  expectRpcError([&] { c->call("validation_getStepAt", Json::array({1, 1.5})); }, server::kInvalidParams,
+  expectRpcError([&] { c->call("validation_getStepAt", Json::array({1, 1.5})); }, rpc::kInvalidParams,
                  "params[1] (position)");
-  expectRpcError([&] { c->call("validation_getStepAt", Json::array({1, "18446744073709551616"})); }, server::kInvalidParams,
+  expectRpcError([&] { c->call("validation_getStepAt", Json::array({1, "18446744073709551616"})); }, rpc::kInvalidParams,
                  "params[1] (position)");
-  expectRpcError([&] { c->call("validation_validate", Json::array({5, server_->prestate(0)})); }, server::kInvalidParams,
+  expectRpcError([&] { c->call("validation_validate", Json::array({5, server_->prestate(0)})); }, rpc::kInvalidParams,
                  "params[0] (input)");
-  expectRpcError([&] { c->call("validation_validate", Json::array({counterInput(1, 0), 5})); }, server::kInvalidParams,
+  expectRpcError([&] { c->call("validation_validate", Json::array({counterInput(1, 0), 5})); }, rpc::kInvalidParams,
                  "params[1] (prestate)");
-  expectRpcError([&] { c->call("validation_validate", Json::array({counterInput(1, 0), "0x12"})); }, server::kInvalidParams,
+  expectRpcError([&] { c->call("validation_validate", Json::array({counterInput(1, 0), "0x12"})); }, rpc::kInvalidParams,
                  "params[1] (prestate)");
   Json bad = counterInput(1, 0);
   bad["localKeys"]["1"] = "not base64!";
-  expectRpcError([&] { c->call("validation_validate", Json::array({bad, server_->prestate(0)})); }, server::kInvalidParams,
+  expectRpcError([&] { c->call("validation_validate", Json::array({bad, server_->prestate(0)})); }, rpc::kInvalidParams,
                  "params[0] (input).localKeys[\"1\"]");
   bad = counterInput(1, 0);
   bad["preimage"] = Json::object();
-  expectRpcError([&] { c->call("validation_validate", Json::array({bad, server_->prestate(0)})); }, server::kInvalidParams,
+  expectRpcError([&] { c->call("validation_validate", Json::array({bad, server_->prestate(0)})); }, rpc::kInvalidParams,
                  "unknown field \"preimage\"");
-  expectRpcError([&] { c->call("validation_getMachineHashesWithStepSize", Json::array({1, 0, 0, 5})); }, server::kInvalidParams,
+  expectRpcError([&] { c->call("validation_getMachineHashesWithStepSize", Json::array({1, 0, 0, 5})); }, rpc::kInvalidParams,
                  "params[2] (stepSize): must be at least 1");
 }
 
 TEST_P(RpcTest, UnknownPrestate) {
   auto c = client();
   const std::string unknown = "0x" + std::string(64, 'a');
-  expectRpcError([&] { c->call("validation_validate", Json::array({counterInput(1, 0), unknown})); }, server::kUnknownPrestate,
+  expectRpcError([&] { c->call("validation_validate", Json::array({counterInput(1, 0), unknown})); }, rpc::kUnknownPrestate,
                  "unknown prestate " + unknown);
   expectRpcError([&] { c->call("validation_createExecutionRun", Json::array({unknown, counterInput(1, 0)})); },
-                 server::kUnknownPrestate, "unknown prestate");
-  expectRpcError([&] { c->call("validation_validate", Json::array({counterInput(1, 0), "latest"})); }, server::kUnknownPrestate,
+                 rpc::kUnknownPrestate, "unknown prestate");
+  expectRpcError([&] { c->call("validation_validate", Json::array({counterInput(1, 0), "latest"})); }, rpc::kUnknownPrestate,
                  "unknown prestate latest");
 }
 
@@ -173,12 +173,12 @@ TEST_P(RpcTest, UnknownRunId) {
   auto c = client();
   const uint64_t id = 0xFEDCBA9876543210ULL;  // above 2^53: must round-trip exactly
   for (const char* m : {"validation_getStepAt", "validation_getProofAt"})
-    expectRpcError([&] { c->call(m, Json::array({id, 0})); }, server::kRunNotFound, "run not found: 18364758544493064720");
-  expectRpcError([&] { c->call("validation_getMachineHashesWithStepSize", Json::array({id, 0, 1, 1})); }, server::kRunNotFound,
+    expectRpcError([&] { c->call(m, Json::array({id, 0})); }, rpc::kRunNotFound, "run not found: 18364758544493064720");
+  expectRpcError([&] { c->call("validation_getMachineHashesWithStepSize", Json::array({id, 0, 1, 1})); }, rpc::kRunNotFound,
                  "run not found");
-  expectRpcError([&] { c->call("validation_prepareRange", Json::array({id, 0, 1})); }, server::kRunNotFound, "run not found");
-  expectRpcError([&] { c->call("validation_execKeepAlive", Json::array({id})); }, server::kRunNotFound, "run not found");
-  expectRpcError([&] { c->call("validation_checkAlive", Json::array({id})); }, server::kRunNotFound, "run not found");
+  expectRpcError([&] { c->call("validation_prepareRange", Json::array({id, 0, 1})); }, rpc::kRunNotFound, "run not found");
+  expectRpcError([&] { c->call("validation_execKeepAlive", Json::array({id})); }, rpc::kRunNotFound, "run not found");
+  expectRpcError([&] { c->call("validation_checkAlive", Json::array({id})); }, rpc::kRunNotFound, "run not found");
   EXPECT_TRUE(c->call("validation_closeExec", Json::array({id})).is_null());
 }
 
@@ -199,24 +199,24 @@ TEST_P(RpcTest, MalformedJsonAndRequestsKeepTheServerServing) {
     return Json::parse(text);
   };
   Json r = send("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":");
-  EXPECT_EQ(r["error"]["code"], server::kParseError);
+  EXPECT_EQ(r["error"]["code"], rpc::kParseError);
   EXPECT_TRUE(r["id"].is_null());
   r = send("[]");
-  EXPECT_EQ(r["error"]["code"], server::kInvalidRequest);
+  EXPECT_EQ(r["error"]["code"], rpc::kInvalidRequest);
   r = send(R"({"id":1,"method":"validation_name"})");
-  EXPECT_EQ(r["error"]["code"], server::kInvalidRequest);
+  EXPECT_EQ(r["error"]["code"], rpc::kInvalidRequest);
   r = send(R"({"jsonrpc":"2.0","id":1,"method":5})");
-  EXPECT_EQ(r["error"]["code"], server::kInvalidRequest);
+  EXPECT_EQ(r["error"]["code"], rpc::kInvalidRequest);
   r = send(R"({"jsonrpc":"2.0","id":1,"method":"validation_name","params":{"a":1}})");
-  EXPECT_EQ(r["error"]["code"], server::kInvalidParams);
+  EXPECT_EQ(r["error"]["code"], rpc::kInvalidParams);
   r = send("\"just a string\"");
-  EXPECT_EQ(r["error"]["code"], server::kInvalidRequest);
+  EXPECT_EQ(r["error"]["code"], rpc::kInvalidRequest);
   // A batch: answers in order, errors per element.
   r = send(R"([{"jsonrpc":"2.0","id":1,"method":"validation_name"},{"jsonrpc":"2.0","id":2,"method":"nope"},{"jsonrpc":"2.0","method":"validation_name"}])");
   ASSERT_TRUE(r.is_array());
   ASSERT_EQ(r.size(), 2u);  // the notification gets no answer
   EXPECT_EQ(r[0]["result"], "fpvm-fast");
-  EXPECT_EQ(r[1]["error"]["code"], server::kMethodNotFound);
+  EXPECT_EQ(r[1]["error"]["code"], rpc::kMethodNotFound);
   EXPECT_EQ(c->call("validation_name"), "fpvm-fast");
 }
 
@@ -255,32 +255,32 @@ TEST_F(AuthTest, MissingBadAndStaleTokensAreRefused) {
       {"", "missing token"},
       {"Basic abc", "malformed Authorization header"},
       {"Bearer abc.def", "malformed token"},
-      {"Bearer " + server::makeJwt(other, now), "signature mismatch"},
-      {"Bearer " + server::makeJwt(secret, now - 61), "iat too far in the past"},
-      {"Bearer " + server::makeJwt(secret, now + 120), "iat too far in the future"},
+      {"Bearer " + rpc::makeJwt(other, now), "signature mismatch"},
+      {"Bearer " + rpc::makeJwt(secret, now - 61), "iat too far in the past"},
+      {"Bearer " + rpc::makeJwt(secret, now + 120), "iat too far in the future"},
   };
   for (const auto& k : cases) {
     auto a = c->post(body, &k.header);
     EXPECT_EQ(a.status, 401) << k.header;
     Json r = Json::parse(a.body);
-    EXPECT_EQ(r["error"]["code"], server::kUnauthorized);
+    EXPECT_EQ(r["error"]["code"], rpc::kUnauthorized);
     EXPECT_NE(r["error"]["message"].get<std::string>().find(k.reason), std::string::npos) << r.dump();
   }
   // alg "none" is never accepted.
-  std::string header = server::base64UrlEncode(ByteView(reinterpret_cast<const uint8_t*>("{\"alg\":\"none\"}"), 14));
+  std::string header = rpc::base64UrlEncode(ByteView(reinterpret_cast<const uint8_t*>("{\"alg\":\"none\"}"), 14));
   std::string payload = "{\"iat\":" + std::to_string(now) + "}";
   std::string none = "Bearer " + header + "." +
-                     server::base64UrlEncode(ByteView(reinterpret_cast<const uint8_t*>(payload.data()), payload.size())) + ".";
+                     rpc::base64UrlEncode(ByteView(reinterpret_cast<const uint8_t*>(payload.data()), payload.size())) + ".";
   EXPECT_EQ(c->post(body, &none).status, 401);
   // Within ±60 s is fine.
-  std::string edge = "Bearer " + server::makeJwt(secret, now - 50);
+  std::string edge = "Bearer " + rpc::makeJwt(secret, now - 50);
   EXPECT_EQ(c->post(body, &edge).status, 200);
   // WebSocket upgrades need the token too.
   int status = 0;
   std::string answer;
-  EXPECT_FALSE(server::tryWebSocketUpgrade("127.0.0.1", server_->port(), "", status, answer));
+  EXPECT_FALSE(rpc::tryWebSocketUpgrade("127.0.0.1", server_->port(), "", status, answer));
   EXPECT_EQ(status, 401) << answer;
-  EXPECT_TRUE(server::tryWebSocketUpgrade("127.0.0.1", server_->port(), "Bearer " + server::makeJwt(secret), status, answer));
+  EXPECT_TRUE(rpc::tryWebSocketUpgrade("127.0.0.1", server_->port(), "Bearer " + rpc::makeJwt(secret), status, answer));
   // Metrics and health need none.
   EXPECT_EQ(c->get("/health").status, 200);
   EXPECT_EQ(c->get("/metrics").status, 200);
@@ -289,12 +289,12 @@ TEST_F(AuthTest, MissingBadAndStaleTokensAreRefused) {
 TEST(JwtSecret, CreatedOnFirstStartWithMode0600AndReadBack) {
   TempDir dir;
   const std::string path = dir.path() + "/sub/jwtsecret";
-  Bytes a = server::loadOrCreateJwtSecret(path);
+  Bytes a = rpc::loadOrCreateJwtSecret(path);
   EXPECT_EQ(a.size(), 32u);
   EXPECT_EQ(fs::status(path).permissions() & fs::perms::all, fs::perms::owner_read | fs::perms::owner_write);
-  EXPECT_EQ(server::loadOrCreateJwtSecret(path), a);
+  EXPECT_EQ(rpc::loadOrCreateJwtSecret(path), a);
   std::ofstream(dir.path() + "/short") << "0x1234\n";
-  EXPECT_THROW(server::loadOrCreateJwtSecret(dir.path() + "/short"), Error);
+  EXPECT_THROW(rpc::loadOrCreateJwtSecret(dir.path() + "/short"), Error);
 }
 
 // ---- limits ----
@@ -312,7 +312,7 @@ TEST(Limits, RequestSizeLimitOverHttpAndWebSocket) {
   auto a = http->post(body);
   EXPECT_EQ(a.status, 413);
   Json r = Json::parse(a.body);
-  EXPECT_EQ(r["error"]["code"], server::kRequestTooLarge);
+  EXPECT_EQ(r["error"]["code"], rpc::kRequestTooLarge);
   EXPECT_NE(r["error"]["message"].get<std::string>().find("request-size-limit"), std::string::npos);
   auto ws = s.client(true);
   try {
@@ -353,7 +353,7 @@ TEST(Limits, MaxExecutionTimeStopsALoopingGuest) {
   TestServer s(cfg, std::move(v));
   auto c = s.client();
   const auto start = std::chrono::steady_clock::now();
-  expectRpcError([&] { c->call("validation_validate", Json::array({Json{{"id", 1}}, s.prestate(0)})); }, server::kTimeLimit,
+  expectRpcError([&] { c->call("validation_validate", Json::array({Json{{"id", 1}}, s.prestate(0)})); }, rpc::kTimeLimit,
                  "max-execution-time exceeded");
   EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(5));
   // The worker was freed.
@@ -369,7 +369,7 @@ TEST(Limits, MemoryLimitStopsAnAllocatingGuest) {
   v.push_back(counterProgram());
   TestServer s(cfg, std::move(v));
   auto c = s.client(true);
-  expectRpcError([&] { c->call("validation_validate", Json::array({Json{{"id", 1}}, s.prestate(0)})); }, server::kMemoryLimit,
+  expectRpcError([&] { c->call("validation_validate", Json::array({Json{{"id", 1}}, s.prestate(0)})); }, rpc::kMemoryLimit,
                  "memory limit exceeded");
   EXPECT_EQ(c->call("validation_validate", Json::array({counterInput(10, 0), s.prestate(1)}))["status"], "valid");
 }
@@ -388,7 +388,7 @@ TEST(Limits, SaturatedServerQueuesThenRefusesAsBusy) {
       try {
         s.client()->call("validation_validate", Json::array({Json{{"id", 1}}, s.prestate(0)}));
         return 0;
-      } catch (const RpcCallError& e) {
+      } catch (const RpcError& e) {
         return e.code();
       }
     });
@@ -399,10 +399,10 @@ TEST(Limits, SaturatedServerQueuesThenRefusesAsBusy) {
   std::this_thread::sleep_for(std::chrono::milliseconds(200));
   const auto start = std::chrono::steady_clock::now();
   expectRpcError([&] { s.client()->call("validation_validate", Json::array({Json{{"id", 3}}, s.prestate(0)})); },
-                 server::kServerBusy, "server busy");
+                 rpc::kServerBusy, "server busy");
   EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::milliseconds(500));
-  EXPECT_EQ(first.get(), server::kTimeLimit);
-  EXPECT_EQ(second.get(), server::kTimeLimit);  // it was queued, then ran
+  EXPECT_EQ(first.get(), rpc::kTimeLimit);
+  EXPECT_EQ(second.get(), rpc::kTimeLimit);  // it was queued, then ran
   EXPECT_EQ(s.server().metrics().value("fpvm_busy_refusals_total"), 1);
 }
 
@@ -448,7 +448,7 @@ TEST(RiscvTests, ValidateMatchesTheSpecVectors) {
   for (const auto& v : kVectors) {
     std::string path = riscvTestPath(v.suite, v.test);
     if (path.empty()) continue;
-    programs.push_back(vm::loadElf(vm::parseElf(readFile(path), path), vm::LoadOptions{.patchAndStack = false}));
+    programs.push_back(image::loadElf(image::parseElf(readFile(path), path), image::LoadOptions{.patchAndStack = false}));
     used.push_back(&v);
   }
   if (programs.empty()) GTEST_SKIP() << kSharedMissing;
@@ -503,12 +503,12 @@ TEST(Prestates, FolderNamesMustMatchTheStateHash) {
   TempDir dir;
   vm::VmState a = counterProgram();
   vm::VmState b = spinProgram();
-  const std::string good = server::writePrestateFolder(dir.path(), a, "{\"symbols\":[]}");
-  server::writePrestateFolder(dir.path(), b, "", "latest");
-  server::writePrestateFolder(dir.path(), b, "", "0x" + std::string(64, '1'));  // wrong name
+  const std::string good = runs::writePrestateFolder(dir.path(), a, "{\"symbols\":[]}");
+  runs::writePrestateFolder(dir.path(), b, "", "latest");
+  runs::writePrestateFolder(dir.path(), b, "", "0x" + std::string(64, '1'));  // wrong name
   fs::create_directories(dir.path() + "/not-a-hash");
   fs::create_directories(dir.path() + "/0x" + std::string(64, '2'));  // no state file
-  server::PrestateStore store = server::PrestateStore::load(dir.path());
+  runs::PrestateStore store = runs::PrestateStore::load(dir.path());
   EXPECT_EQ(store.size(), 2u);
   EXPECT_NE(store.find(fs::path(good).filename().string()), nullptr);
   ASSERT_NE(store.find("latest"), nullptr);
@@ -541,7 +541,7 @@ TEST(Config, FlagsAndFileShareNamesAndParseUnits) {
   EXPECT_THROW(server::applyConfigJson(c, Json{{"worker", 3}}, "test.json"), Error);
   EXPECT_THROW(server::applyConfigJson(c, Json{{"workers", -1}}, "test.json"), Error);
   EXPECT_THROW(server::applyConfigJson(c, Json{{"max-execution-time", "soon"}}, "test.json"), Error);
-  EXPECT_THROW(server::parseByteSize("12XB", "x"), Error);
+  EXPECT_THROW(parseByteSize("12XB", "x"), Error);
   // The defaults the spec names.
   server::ServerConfig d;
   EXPECT_EQ(d.port, 8549);
@@ -561,10 +561,10 @@ TEST(Config, FlagsAndFileShareNamesAndParseUnits) {
 
 TEST(Input, DigestIgnoresIdAndOrder) {
   Json a = counterInput(5, 0, 1), b = counterInput(5, 0, 2), c = counterInput(6, 0, 1);
-  auto pa = server::parseValidationInput(a, "a"), pb = server::parseValidationInput(b, "b"), pc = server::parseValidationInput(c, "c");
+  auto pa = runs::parseValidationInput(a, "a"), pb = runs::parseValidationInput(b, "b"), pc = runs::parseValidationInput(c, "c");
   EXPECT_EQ(pa.digest, pb.digest);
   EXPECT_FALSE(pa.digest == pc.digest);
-  auto round = server::parseValidationInput(server::encodeValidationInput(pa), "r");
+  auto round = runs::parseValidationInput(runs::encodeValidationInput(pa), "r");
   EXPECT_EQ(round.digest, pa.digest);
 }
 

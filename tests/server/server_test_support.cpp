@@ -19,10 +19,10 @@
 #include "common/file_io.hpp"
 #include "common/hex.hpp"
 #include "preimage/keys.hpp"
-#include "server/validation_input.hpp"
+#include "runs/validation_input.hpp"
 #include "test_support/rv_asm.hpp"
-#include "vm/elf_file.hpp"
-#include "vm/elf_loader.hpp"
+#include "image/elf_file.hpp"
+#include "image/elf_loader.hpp"
 #include "vm/interpreter.hpp"
 
 namespace fpvm::test::srv {
@@ -142,7 +142,7 @@ Json preimageInput(const Bytes& data, uint64_t id) {
 namespace {
 
 struct RefOracle final : vm::PreimageOracle {
-  server::ValidationInput in;
+  runs::ValidationInput in;
   void hint(ByteView) override {}
   Bytes getPreimage(const Hash32& key) override {
     if (key[0] == 1) {
@@ -160,7 +160,7 @@ struct RefOracle final : vm::PreimageOracle {
 std::vector<Hash32> referenceHashes(const vm::VmState& programState, const Json& input, uint64_t from, uint64_t count) {
   vm::VmState st = programState;
   RefOracle oracle;
-  oracle.in = server::parseValidationInput(input, "input");
+  oracle.in = runs::parseValidationInput(input, "input");
   vm::HostContext host;
   host.oracle = &oracle;
   vm::NoTracker tracker;
@@ -213,7 +213,7 @@ server::ServerConfig testConfig() {
 
 TestServer::TestServer(server::ServerConfig config, std::vector<vm::VmState> programs) {
   dir_ = std::make_unique<TempDir>();
-  server::PrestateStore store;
+  runs::PrestateStore store;
   for (auto& p : programs) hashes_.push_back(toHex(store.add(std::move(p), "")->hash));
   if (config.auth && config.jwtSecret.empty()) config.jwtSecret = dir_->path() + "/jwtsecret";
   server_ = std::make_unique<server::Server>(config, std::move(store));
@@ -222,12 +222,12 @@ TestServer::TestServer(server::ServerConfig config, std::vector<vm::VmState> pro
 
 TestServer::~TestServer() { server_->stop(); }
 
-std::unique_ptr<server::RpcClient> TestServer::client(bool websocket) const {
-  server::RpcClientOptions o;
+std::unique_ptr<rpc::RpcClient> TestServer::client(bool websocket) const {
+  rpc::RpcClientOptions o;
   o.port = server_->port();
   o.websocket = websocket;
   if (server_->config().auth) o.jwtSecret = server_->jwtSecret();
-  return std::make_unique<server::RpcClient>(o);
+  return std::make_unique<rpc::RpcClient>(o);
 }
 
 std::string rollupGuest() {
@@ -248,7 +248,7 @@ const RollupData& rollupData() {
     const std::string out = dir.path() + "/chain";
     const std::string cmd = "'" + rollupHost() + "' generate --out '" + out + "' --blocks 24 --accounts 48 --txs-per-block 16 --seed 1 >/dev/null";
     if (std::system(cmd.c_str()) != 0) return d;
-    d.prestate = vm::loadElf(vm::parseElf(readFile(rollupGuest()), rollupGuest()));
+    d.prestate = image::loadElf(image::parseElf(readFile(rollupGuest()), rollupGuest()));
     auto readJson = [](const std::string& path) {
       Bytes b = readFile(path);
       return Json::parse(b.begin(), b.end());

@@ -12,8 +12,8 @@
 #include <nlohmann/json.hpp>
 
 #include "server/config.hpp"
-#include "server/prestate_store.hpp"
-#include "server/rpc_client.hpp"
+#include "runs/prestate_store.hpp"
+#include "rpc/rpc_client.hpp"
 #include "server/server.hpp"
 #include "vm/vm_state.hpp"
 
@@ -76,7 +76,7 @@ class TestServer {
   uint16_t port() const { return server_->port(); }
   server::Server& server() { return *server_; }
   /// A client (HTTP or WebSocket) that signs requests when auth is on.
-  std::unique_ptr<server::RpcClient> client(bool websocket = false) const;
+  std::unique_ptr<rpc::RpcClient> client(bool websocket = false) const;
   /// The prestate hash of program `i`.
   std::string prestate(size_t i) const { return hashes_.at(i); }
 

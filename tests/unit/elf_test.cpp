@@ -6,9 +6,11 @@
 #include "common/file_io.hpp"
 #include "test_support/elf_builder.hpp"
 #include "test_support/shared_data.hpp"
-#include "vm/elf_loader.hpp"
+#include "image/elf_loader.hpp"
 
-namespace fpvm::vm {
+namespace fpvm::image {
+using namespace vm;
+
 namespace {
 
 using test::ElfBuilder;
@@ -324,4 +326,4 @@ TEST(ElfLoad, ElfWithoutSegmentsLoadsEmptyMemory) {
 }
 
 }  // namespace
-}  // namespace fpvm::vm
+}  // namespace fpvm::image

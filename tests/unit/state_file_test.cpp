@@ -10,9 +10,11 @@
 #include "common/file_io.hpp"
 #include "common/gzip.hpp"
 #include "common/hex.hpp"
-#include "vm/state_file.hpp"
+#include "image/state_file.hpp"
 
-namespace fpvm::vm {
+namespace fpvm::image {
+using namespace vm;
+
 namespace {
 
 ByteView view(const std::string& s) { return ByteView(reinterpret_cast<const uint8_t*>(s.data()), s.size()); }
@@ -397,4 +399,4 @@ TEST(StateFile, MissingFileAndWrongFormatByName) {
 }
 
 }  // namespace
-}  // namespace fpvm::vm
+}  // namespace fpvm::image

@@ -13,8 +13,8 @@
 #include "single_step.hpp"
 #include "test_support/rv_asm.hpp"
 #include "test_support/shared_data.hpp"
-#include "vm/elf_file.hpp"
-#include "vm/elf_loader.hpp"
+#include "image/elf_file.hpp"
+#include "image/elf_loader.hpp"
 
 namespace fpvm::test {
 namespace {
@@ -162,7 +162,7 @@ TEST(StepHashBatcher, EveryRiscvTestHashesLikeEveryStep) {
   const auto paths = allRiscvTestPaths();
   if (paths.empty()) GTEST_SKIP() << kSharedMissing;
   for (const auto& path : paths) {
-    const vm::VmState st = vm::loadElf(vm::parseElf(readFile(path), path), vm::LoadOptions{.patchAndStack = false});
+    const vm::VmState st = image::loadElf(image::parseElf(readFile(path), path), image::LoadOptions{.patchAndStack = false});
     // Steps until exit (the reference interpreter, plainly).
     vm::VmState probe = st;
     vm::HostContext host;

@@ -1,0 +1,68 @@
+#pragma once
+/// A small synchronous Redis client over hiredis: one connection, commands as argument vectors,
+/// replies as owned trees, reconnecting on the next command after a connection failure.
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+struct redisContext;
+struct redisReply;
+
+namespace fpvm::redis {
+
+/// redis://[[user]:password@]host[:port][/db]
+struct RedisUrl {
+  std::string host = "127.0.0.1";
+  int port = 6379;
+  int db = 0;
+  std::string password;
+  static RedisUrl parse(const std::string& url);
+};
+
+/// An error reply from the server (the connection is fine).
+class RedisReplyError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+/// An owned reply.
+class RedisReply {
+ public:
+  enum class Type { Nil, String, Status, Integer, Array, Error };
+  RedisReply() = default;
+  explicit RedisReply(const redisReply* r);
+  Type type = Type::Nil;
+  std::string str;       ///< String, Status, Error
+  long long integer = 0;  ///< Integer
+  std::vector<RedisReply> elements;  ///< Array
+  bool isNil() const { return type == Type::Nil; }
+  const RedisReply& at(size_t i) const;
+};
+
+class RedisClient {
+ public:
+  /// Connects; throws fpvm::Error naming the URL when it cannot.
+  explicit RedisClient(const std::string& url, std::chrono::milliseconds timeout = std::chrono::milliseconds(5000));
+  ~RedisClient();
+  RedisClient(const RedisClient&) = delete;
+  RedisClient& operator=(const RedisClient&) = delete;
+
+  /// Runs one command. Throws RedisReplyError for an error reply, fpvm::Error when the connection
+  /// fails (the next call reconnects). `timeout` overrides the socket timeout for this command
+  /// (blocking reads).
+  RedisReply command(const std::vector<std::string>& args,
+                     std::chrono::milliseconds timeout = std::chrono::milliseconds(0));
+
+ private:
+  void connect();
+  void disconnect();
+  std::string url_;
+  RedisUrl parsed_;
+  std::chrono::milliseconds timeout_;
+  redisContext* ctx_ = nullptr;
+};
+
+}  // namespace fpvm::redis

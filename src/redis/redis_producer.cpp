@@ -1,0 +1,79 @@
+#include "redis/redis_producer.hpp"
+
+#include <thread>
+
+#include "common/duration.hpp"
+#include "common/error.hpp"
+#include "redis/redis_client.hpp"
+#include "redis/redis_keys.hpp"
+#include "rpc/rpc_error.hpp"
+
+namespace fpvm::redis {
+
+using Json = nlohmann::json;
+using std::chrono::milliseconds;
+
+RedisProducer::RedisProducer(const std::string& url, std::string prefix)
+    : redis_(std::make_unique<RedisClient>(url)), prefix_(std::move(prefix)) {}
+
+RedisProducer::~RedisProducer() = default;
+
+void RedisProducer::ensureStream(const std::string& stream) { ensureGroup(*redis_, stream); }
+
+std::string RedisProducer::add(const std::string& stream, const Json& msg) {
+  return redis_->command({"XADD", stream, "*", "msg", msg.dump()}).str;
+}
+
+std::string RedisProducer::submit(const Hash32& prestate, const Json& input) {
+  const std::string stream = streamName(prefix_, prestate);
+  ensureStream(stream);
+  return add(stream, input);
+}
+
+std::optional<RedisProducer::Outcome> RedisProducer::pollStream(const std::string& stream, const std::string& id) {
+  RedisReply res = redis_->command({"GET", resultKey(prefix_, stream, id)});
+  if (!res.isNil()) {
+    Outcome o;
+    o.ok = true;
+    o.result = Json::parse(res.str);
+    return o;
+  }
+  RedisReply err = redis_->command({"GET", errorKey(prefix_, stream, id)});
+  if (!err.isNil()) {
+    Outcome o;
+    const Json e = Json::parse(err.str, nullptr, false);
+    if (e.is_discarded()) {
+      o.message = "unreadable error entry: " + err.str.substr(0, 200);
+    } else {
+      const rpc::RpcError c = rpc::RpcError::fromAnswer(e);
+      o.code = c.code();
+      o.message = c.what();
+    }
+    return o;
+  }
+  return std::nullopt;
+}
+
+std::optional<RedisProducer::Outcome> RedisProducer::poll(const Hash32& prestate, const std::string& id) {
+  return pollStream(streamName(prefix_, prestate), id);
+}
+
+void RedisProducer::remove(const std::string& stream, const std::string& id) {
+  redis_->command({"XACK", stream, stream, id});
+  redis_->command({"XDEL", stream, id});
+}
+
+RedisProducer::Outcome RedisProducer::wait(const Hash32& prestate, const std::string& id, milliseconds timeout, milliseconds interval) {
+  const std::string stream = streamName(prefix_, prestate);
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  for (;;) {
+    if (auto o = pollStream(stream, id)) return *o;
+    if (std::chrono::steady_clock::now() >= deadline) break;
+    std::this_thread::sleep_for(interval);
+  }
+  remove(stream, id);  // nobody should start the request any more
+  throw Error("no result for " + stream + " entry " + id + " within " + formatDuration(timeout) +
+              "; the request was removed from the stream");
+}
+
+}  // namespace fpvm::redis

@@ -1,0 +1,40 @@
+#pragma once
+/// Parallel validation with the verifiers behind Redis: the fast engine runs once here and takes
+/// a commitment every K steps, the proofs are built here (on options.threads threads) and each
+/// is XADDed to `<prefix>stream:segments` as soon as it is built; the validation servers'
+/// consumers (`fpvm serve --redis-url …`) verify them statelessly; the results are polled in
+/// segment order and must chain from the start hash through every commitment to the claimed end,
+/// exactly as segment::validateSegments checks its own threads' results.
+#include <chrono>
+#include <string>
+#include <vector>
+
+#include "segment/parallel_validation.hpp"
+#include "vm/machine.hpp"
+
+namespace fpvm::redis {
+
+/// Where the jobs go and how long to wait for them.
+struct RedisSegmentOptions {
+  std::string url;     ///< redis://host:port[/db]
+  std::string prefix;  ///< stream and result key prefix (as the consumers use)
+  std::chrono::milliseconds timeout{std::chrono::minutes(10)};  ///< for the results, after the last job is added
+  std::chrono::milliseconds pollInterval{20};
+};
+
+/// The report of validateSegmentsOverRedis.
+struct RedisValidateReport {
+  segment::ValidateReport validation;  ///< as validateSegments; verifyWallSeconds = the wait after the build
+  std::vector<std::string> verifiedBy;  ///< per segment, the consumer that verified it
+};
+
+/// Validates `start` (left at the end state) with segment proofs verified by Redis consumers.
+/// Connects before running, so a bad URL or an unreachable Redis fails at once. Throws Error
+/// when a step fails, a segment is rejected ("segment i … rejected: why", the first by index),
+/// the chain breaks, the end differs from options.claimedEnd, or the results do not arrive
+/// within the timeout; outstanding jobs are removed from the stream on every failure. With
+/// options.cancel set it stops, removes them and returns a report that says `interrupted`.
+RedisValidateReport validateSegmentsOverRedis(vm::Machine& machine, const segment::ValidateOptions& options,
+                                              const RedisSegmentOptions& redis);
+
+}  // namespace fpvm::redis
