@@ -38,11 +38,11 @@ TEST(InstructionTable, EveryRowDecodesToItsOp) {
   for (const table::Row& r : table::kRows) {
     const uint32_t w = table::sampleWord(r);
     EXPECT_EQ((w & r.mask), r.match) << r.mnemonic;
-    EXPECT_EQ(decode(w, kPc).op, r.op) << r.mnemonic << " " << hex(w);
-    // With registers and immediates set outside the mask bits too.
+    EXPECT_EQ(int(decode(w, kPc).op), int(r.op)) << r.mnemonic << " " << hex(w);
+    // With registers and immediates set outside the mask bits too (now a JAL or branch target
+    // may be misaligned).
     const uint32_t noisy = w | (~r.mask & 0x0FF8F80u);  // rd, rs1, low rs2 bits
-    if ((noisy & r.mask) == r.match && table::decodeByTable(noisy) == r.op)
-      EXPECT_EQ(decode(noisy, kPc).op, r.op) << r.mnemonic << " " << hex(noisy);
+    EXPECT_EQ(int(decode(noisy, kPc).op), int(expectedOp(noisy, kPc))) << r.mnemonic << " " << hex(noisy);
   }
 }
 
@@ -82,7 +82,7 @@ TEST(InstructionTable, EncodingsOutsideTheTableDecodeToSlow) {
   };
   for (uint32_t w : outside) {
     EXPECT_EQ(table::decodeByTable(w), opSlow) << hex(w);
-    EXPECT_EQ(decode(w, kPc).op, opSlow) << hex(w);
+    EXPECT_EQ(int(decode(w, kPc).op), int(opSlow)) << hex(w);
   }
 }
 
@@ -99,7 +99,7 @@ TEST(InstructionTable, DecodeAgreesWithTableOnEveryOpcodeFunct3Funct7) {
       for (uint32_t opcode = 0; opcode < 128; ++opcode)
         for (uint32_t mid : {0u, 0x000A5A80u, 0x000FFF80u}) {  // rd/rs1/rs2 patterns
           const uint32_t w = (f7 << 25) | mid | (f3 << 12) | opcode;
-          ASSERT_EQ(decode(w, kPc).op, expectedOp(w, kPc)) << hex(w);
+          ASSERT_EQ(int(decode(w, kPc).op), int(expectedOp(w, kPc))) << hex(w);
         }
 }
 
@@ -109,7 +109,7 @@ TEST(InstructionTable, DecodeAgreesWithTableOnRandomWords) {
     uint32_t w = rng();
     if (i & 1) w = (w & ~0x7Fu) | (table::kRows[rng() % std::size(table::kRows)].match & 0x7F);  // known opcodes
     const uint64_t pc = kPc + 4 * (rng() & 0xFF);
-    ASSERT_EQ(decode(w, pc).op, expectedOp(w, pc)) << hex(w);
+    ASSERT_EQ(int(decode(w, pc).op), int(expectedOp(w, pc))) << hex(w);
   }
 }
 
