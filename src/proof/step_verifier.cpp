@@ -6,10 +6,12 @@
 
 #include "common/error.hpp"
 #include "common/keccak256.hpp"
+#include "vm/syscall_numbers.hpp"
 
 namespace fpvm::proof {
 
 using vm::RevertCode;
+namespace sys = vm::sys;
 
 std::optional<PreimagePart> SinglePreimageOracle::readPart(const Hash32& key, uint64_t offset) {
   if (!(key == key_) || offset >= prefixed_.size()) return std::nullopt;
@@ -29,7 +31,7 @@ struct Revert {
   RevertCode code;
 };
 
-// --- Section 1: state -------------------------------------------------------------------------
+// --- State layout, State loading, State output ---------------------------------------------------
 struct State {
   Hash32 memRoot;
   Hash32 preimageKey;
@@ -73,7 +75,7 @@ vm::Witness encodeState(const State& s) {
   return w;
 }
 
-// --- Section 2: memory proofs -----------------------------------------------------------------
+// --- Memory functions (proof slots, spec §3.3) ---------------------------------------------------
 class ProofMemory {
  public:
   ProofMemory(ByteView proofs, Hash32& root) : proofs_(proofs), root_(root) {}
@@ -141,6 +143,7 @@ class ProofMemory {
   mutable unsigned slotsUsed_ = 0;
 };
 
+// --- Parse ---------------------------------------------------------------------------------------
 uint64_t sext(uint64_t v, unsigned bits) {
   if (bits >= 64) return v;
   uint64_t m = uint64_t(1) << (bits - 1);
@@ -148,7 +151,9 @@ uint64_t sext(uint64_t v, unsigned bits) {
   return (v ^ m) - m;
 }
 
-// --- Section 3: one step ----------------------------------------------------------------------
+/// One step on the witness state. Its sections and helper names follow the reference interpreter
+/// (src/vm/interpreter.hpp) under the contract's banners, so the two read side by side; the code
+/// under them is written independently.
 class StepExecutor {
  public:
   StepExecutor(State& s, ByteView proofs, PartOracle* oracle, const VerifyOptions& opt)
@@ -156,7 +161,8 @@ class StepExecutor {
 
   unsigned proofsUsed() const { return mem_.slotsUsed(); }
 
-  void run() {
+  /// Executes one step (spec §4.2); a revert throws Revert.
+  void step() {
     if (s_.exited != 0) return;  // exited machines do not step
     s_.step += 1;
     const uint64_t pc = s_.pc;
@@ -164,21 +170,24 @@ class StepExecutor {
     Hash32 leaf = mem_.readLeaf(0, pc & ~uint64_t(31));
     const uint32_t instr = static_cast<uint32_t>(getLE(leaf.data() + (pc & 31), 4));
     s_.pc = pc + 4;  // default; control transfers overwrite
-    dispatch(instr, pc);
+    execute(instr, pc);
   }
 
  private:
-  uint64_t x(uint32_t r) const { return r == 0 ? 0 : s_.regs[r]; }
-  void wr(uint32_t r, uint64_t v) {
+  // --- State access ------------------------------------------------------------------------------
+  uint64_t reg(uint32_t r) const { return r == 0 ? 0 : s_.regs[r]; }
+  void setReg(uint32_t r, uint64_t v) {
     if (r != 0) s_.regs[r] = v;
   }
-  void jump(uint64_t t) {
+
+  // --- Instruction execution ---------------------------------------------------------------------
+  void jumpTo(uint64_t t) {
     if (t & 3) throw Revert{vm::kMisaligned};
     s_.pc = t;
   }
 
-  void dispatch(uint32_t in, uint64_t pc) {
-    const uint32_t op = in & 0x7F, rd = (in >> 7) & 31, f3 = (in >> 12) & 7, rs1 = (in >> 15) & 31,
+  void execute(uint32_t in, uint64_t pc) {
+    const uint32_t opcode = in & 0x7F, rd = (in >> 7) & 31, f3 = (in >> 12) & 7, rs1 = (in >> 15) & 31,
                    rs2 = (in >> 20) & 31, f7 = in >> 25;
     const uint64_t immI = sext(in >> 20, 12);
     const uint64_t immS = sext(((in >> 25) << 5) | rd, 12);
@@ -189,64 +198,66 @@ class StepExecutor {
     const uint64_t immJ = sext((uint64_t(in >> 31) << 20) | (uint64_t((in >> 12) & 0xFF) << 12) |
                                    (uint64_t((in >> 20) & 1) << 11) | (uint64_t((in >> 21) & 0x3FF) << 1),
                                21);
-    const uint64_t a = x(rs1), b = x(rs2);
-    switch (op) {
-      case 0x37: wr(rd, immU); return;
-      case 0x17: wr(rd, pc + immU); return;
-      case 0x6F: wr(rd, pc + 4); jump(pc + immJ); return;
-      case 0x67: {
+    const uint64_t a = reg(rs1), b = reg(rs2);
+    switch (opcode) {
+      case 0x37: setReg(rd, immU); return;       // LUI
+      case 0x17: setReg(rd, pc + immU); return;  // AUIPC
+      case 0x6F:                                 // JAL
+        setReg(rd, pc + 4);
+        jumpTo(pc + immJ);
+        return;
+      case 0x67: {  // JALR
         uint64_t t = (a + immI) & ~uint64_t(1);
-        wr(rd, pc + 4);
-        jump(t);
+        setReg(rd, pc + 4);
+        jumpTo(t);
         return;
       }
-      case 0x63: branch(f3, a, b, pc, immB); return;
-      case 0x03: {
+      case 0x63: {  // branching
+        bool taken;
+        switch (f3) {
+          case 0: taken = a == b; break;
+          case 1: taken = a != b; break;
+          case 4: taken = int64_t(a) < int64_t(b); break;
+          case 5: taken = int64_t(a) >= int64_t(b); break;
+          case 6: taken = a < b; break;
+          case 7: taken = a >= b; break;
+          default: taken = false;
+        }
+        jumpTo(taken ? pc + immB : pc + 4);
+        return;
+      }
+      case 0x03: {  // memory loading
         if (f3 == 7) throw Revert{vm::kIllegalInstruction};
         unsigned size = 1u << (f3 & 3);
         uint64_t v = mem_.load(a + immI, size);
-        wr(rd, (f3 & 4) ? v : sext(v, size * 8));
+        setReg(rd, (f3 & 4) ? v : sext(v, size * 8));
         return;
       }
-      case 0x23: {
+      case 0x23: {  // memory storing
         if (f3 >= 4) throw Revert{vm::kStoreTooLarge};
         uint8_t buf[8];
         putLE(buf, b, 1u << f3);
         mem_.store(a + immS, buf, 1u << f3, true);
         return;
       }
-      case 0x13: wr(rd, aluImm(f3, a, immI)); return;
-      case 0x1B: wr(rd, aluImm32(f3, a, immI)); return;
-      case 0x33: wr(rd, f7 == 1 ? mext(f3, a, b) : alu(f3, f7, a, b)); return;
-      case 0x3B: wr(rd, f7 == 1 ? mext32(f3, a, b) : alu32(f3, f7, a, b)); return;
-      case 0x2F: atomic(in, rd, f3, a, b); return;
-      case 0x73:
+      case 0x13: setReg(rd, opImm(f3, a, immI)); return;
+      case 0x1B: setReg(rd, opImm32(f3, a, immI)); return;
+      case 0x33: setReg(rd, f7 == 1 ? mulDiv(f3, a, b) : op(f3, f7, a, b)); return;
+      case 0x3B: setReg(rd, f7 == 1 ? mulDiv32(f3, a, b) : op32(f3, f7, a, b)); return;
+      case 0x2F: amo(in, rd, f3, a, b); return;
+      case 0x73:  // environment things
         if (f3 == 0) {
-          if ((in >> 20) == 0) syscall();
+          if ((in >> 20) == 0) ecall();
         } else {
-          wr(rd, 0);
+          setReg(rd, 0);  // CSRs read 0
         }
         return;
-      case 0x0F: case 0x07: case 0x27: case 0x53: return;
+      case 0x0F: case 0x07: case 0x27: case 0x53: return;  // fence, FP loads/stores/ops
       default: throw Revert{vm::kUnknownOpcode};
     }
   }
 
-  void branch(uint32_t f3, uint64_t a, uint64_t b, uint64_t pc, uint64_t imm) {
-    bool t;
-    switch (f3) {
-      case 0: t = a == b; break;
-      case 1: t = a != b; break;
-      case 4: t = int64_t(a) < int64_t(b); break;
-      case 5: t = int64_t(a) >= int64_t(b); break;
-      case 6: t = a < b; break;
-      case 7: t = a >= b; break;
-      default: t = false;
-    }
-    jump(t ? pc + imm : pc + 4);
-  }
-
-  static uint64_t aluImm(uint32_t f3, uint64_t a, uint64_t imm) {
+  static uint64_t opImm(uint32_t f3, uint64_t a, uint64_t imm) {
     switch (f3) {
       case 0: return a + imm;
       case 1: return a << (imm & 0x3F);
@@ -261,7 +272,7 @@ class StepExecutor {
       default: return a & imm;
     }
   }
-  static uint64_t aluImm32(uint32_t f3, uint64_t a, uint64_t imm) {
+  static uint64_t opImm32(uint32_t f3, uint64_t a, uint64_t imm) {
     const unsigned sh = imm & 0x1F;
     switch (f3) {
       case 0: return sext(a + imm, 32);
@@ -276,7 +287,7 @@ class StepExecutor {
       default: throw Revert{vm::kIllegalInstruction};
     }
   }
-  static uint64_t alu(uint32_t f3, uint32_t f7, uint64_t a, uint64_t b) {
+  static uint64_t op(uint32_t f3, uint32_t f7, uint64_t a, uint64_t b) {
     switch (f3) {
       case 0:
         if (f7 == 0x00) return a + b;
@@ -294,7 +305,7 @@ class StepExecutor {
       default: return a & b;
     }
   }
-  static uint64_t alu32(uint32_t f3, uint32_t f7, uint64_t a, uint64_t b) {
+  static uint64_t op32(uint32_t f3, uint32_t f7, uint64_t a, uint64_t b) {
     b &= 0xFFFFFFFFu;
     switch (f3) {
       case 0:
@@ -316,7 +327,7 @@ class StepExecutor {
     uint64_t mid = (ll >> 32) + (lh & 0xFFFFFFFFu) + (hl & 0xFFFFFFFFu);
     return hh + (lh >> 32) + (hl >> 32) + (mid >> 32);
   }
-  static uint64_t mext(uint32_t f3, uint64_t a, uint64_t b) {
+  static uint64_t mulDiv(uint32_t f3, uint64_t a, uint64_t b) {
     const uint64_t minI = uint64_t(1) << 63, neg1 = ~uint64_t(0);
     switch (f3) {
       case 0: return a * b;
@@ -344,7 +355,7 @@ class StepExecutor {
       default: return b == 0 ? a : a % b;
     }
   }
-  static uint64_t mext32(uint32_t f3, uint64_t a, uint64_t b) {
+  static uint64_t mulDiv32(uint32_t f3, uint64_t a, uint64_t b) {
     const uint64_t a32 = a & 0xFFFFFFFFu, b32 = b & 0xFFFFFFFFu;
     const int64_t sa = int64_t(sext(a32, 32)), sb = int64_t(sext(b32, 32));
     switch (f3) {
@@ -357,13 +368,13 @@ class StepExecutor {
     }
   }
 
-  void atomic(uint32_t in, uint32_t rd, uint32_t f3, uint64_t addr, uint64_t rs2v) {
+  void amo(uint32_t in, uint32_t rd, uint32_t f3, uint64_t addr, uint64_t rs2v) {
     const unsigned size = 1u << f3;
     if (size != 4 && size != 8) throw Revert{vm::kBadAmoSize};
     if (addr & (size - 1)) throw Revert{vm::kMisaligned};
     const uint32_t op = (in >> 27) & 0x1F;
     if (op == 0x02) {
-      wr(rd, sext(mem_.load(addr, size), size * 8));
+      setReg(rd, sext(mem_.load(addr, size), size * 8));
       s_.loadReservation = addr;
       return;
     }
@@ -372,9 +383,9 @@ class StepExecutor {
         uint8_t buf[8];
         putLE(buf, rs2v, size);
         mem_.store(addr, buf, size, true);
-        wr(rd, 0);
+        setReg(rd, 0);
       } else {
-        wr(rd, 1);
+        setReg(rd, 1);
       }
       s_.loadReservation = 0;
       return;
@@ -397,85 +408,102 @@ class StepExecutor {
     uint8_t buf[8];
     putLE(buf, r, size);
     mem_.store(addr, buf, size, false);
-    wr(rd, old);
+    setReg(rd, old);
   }
 
-  // --- Section 4: system calls ----------------------------------------------------------------
-  void result(uint64_t a0, uint64_t a1) {
-    s_.regs[10] = a0;
-    s_.regs[11] = a1;
+  // --- Syscall handling --------------------------------------------------------------------------
+  void setResult(uint64_t a0, uint64_t a1) {
+    s_.regs[sys::kRegA0] = a0;
+    s_.regs[sys::kRegA1] = a1;
   }
 
-  void syscall() {
-    const uint64_t nr = x(17), a0 = x(10), a1 = x(11), a2 = x(12);
-    const uint64_t neg1 = ~uint64_t(0);
-    switch (nr) {
-      case 93: case 94:
-        s_.exitCode = uint8_t(a0);
+  void ecall() {
+    const uint64_t number = reg(sys::kRegA7);
+    const uint64_t a0 = reg(sys::kRegA0), a1 = reg(sys::kRegA1), a2 = reg(sys::kRegA2);
+    switch (number) {
+      case sys::kExit:
+      case sys::kExitGroup:
+        s_.exitCode = uint8_t(a0 & sys::kExitCodeMask);
         s_.exited = 1;
         return;
-      case 214: result(0x40000000, 0); return;
-      case 222: {
-        if ((x(13) & 0x20) == 0 || x(14) != neg1) {
-          result(neg1, 0x4d);
+      case sys::kBrk: setResult(sys::kBrkAddress, 0); return;
+      case sys::kMmap: {
+        if ((reg(sys::kRegA3) & sys::kMapAnonymous) == 0 || reg(sys::kRegA4) != sys::kMinus1) {
+          setResult(sys::kMinus1, sys::kEBADF);
         } else if (a0 == 0) {
           uint64_t len = a1;
-          uint64_t rem = len % 4096;
-          if (rem) len += 4096 - rem;
-          result(s_.heap, 0);
+          uint64_t rem = len % sys::kMmapPageSize;
+          if (rem) len += sys::kMmapPageSize - rem;
+          setResult(s_.heap, 0);
           s_.heap += len;
         } else {
-          result(a0, 0);
+          setResult(a0, 0);
         }
         return;
       }
-      case 63:
-        if (a0 == 0) result(0, 0);
-        else if (a0 == 3) result(a2, 0);
-        else if (a0 == 5) result(readPreimage(a1, a2), 0);
-        else result(neg1, 0x4d);
-        return;
-      case 64:
-        if (a0 == 1 || a0 == 2 || a0 == 4) result(a2, 0);
-        else if (a0 == 6) result(writeKey(a1, a2), 0);
-        else result(neg1, 0x4d);
-        return;
-      case 25:
-        if (a1 == 1) {
-          result(a0 < 7 ? 0 : neg1, a0 < 7 ? 0 : 0x4d);
-        } else if (a1 == 3) {
-          if (a0 == 0 || a0 == 3 || a0 == 5) result(0, 0);
-          else if (a0 == 1 || a0 == 2 || a0 == 4 || a0 == 6) result(1, 0);
-          else result(neg1, 0x4d);
-        } else {
-          result(neg1, 0x16);
-        }
-        return;
-      case 56: result(neg1, 0xd); return;
-      case 113: {
+      case sys::kRead: sysRead(a0, a1, a2); return;
+      case sys::kWrite: sysWrite(a0, a1, a2); return;
+      case sys::kFcntl: sysFcntl(a0, a1); return;
+      case sys::kOpenat: setResult(sys::kMinus1, sys::kEACCES); return;
+      case sys::kClockGettime: {
         uint8_t buf[16];
-        putLE(buf, 1337, 8);
-        putLE(buf + 8, 42, 8);
+        putLE(buf, sys::kClockSeconds, 8);
+        putLE(buf + 8, sys::kClockNanos, 8);
         mem_.store(a1, buf, 16, true);
-        result(0, 0);
+        setResult(0, 0);
         return;
       }
-      case 220: result(1, 0); return;
-      case 163: {
-        if (a0 != 7) throw Revert{vm::kUnknownRlimit};
+      case sys::kClone: setResult(sys::kCloneResult, 0); return;
+      case sys::kGetrlimit: {
+        if (a0 != sys::kRlimitNofile) throw Revert{vm::kUnknownRlimit};
         uint8_t buf[16];
-        putLE(buf, 1024, 8);
-        putLE(buf + 8, 1024, 8);
+        putLE(buf, sys::kNofileLimit, 8);
+        putLE(buf + 8, sys::kNofileLimit, 8);
         mem_.store(a1, buf, 16, true);
-        result(0, 0);
+        setResult(0, 0);
         return;
       }
-      case 261: case 422: case 101: throw Revert{vm::kUnsupportedSyscall};
-      default: result(0, 0); return;
+      case sys::kPrlimit64:
+      case sys::kFutexTime64:
+      case sys::kNanosleep:
+        throw Revert{vm::kUnsupportedSyscall};
+      default: setResult(0, 0); return;
     }
   }
 
-  uint64_t writeKey(uint64_t addr, uint64_t count) {
+  void sysFcntl(uint64_t fd, uint64_t cmd) {
+    if (cmd == sys::kFGetfd) {
+      if (fd <= sys::kFdPreimageWrite)
+        setResult(0, 0);
+      else
+        setResult(sys::kMinus1, sys::kEBADF);
+    } else if (cmd == sys::kFGetfl) {
+      if (fd == sys::kFdStdin || fd == sys::kFdHintRead || fd == sys::kFdPreimageRead)
+        setResult(sys::kORdonly, 0);
+      else if (fd == sys::kFdStdout || fd == sys::kFdStderr || fd == sys::kFdHintWrite || fd == sys::kFdPreimageWrite)
+        setResult(sys::kOWronly, 0);
+      else
+        setResult(sys::kMinus1, sys::kEBADF);
+    } else {
+      setResult(sys::kMinus1, sys::kEINVAL);
+    }
+  }
+
+  void sysRead(uint64_t fd, uint64_t buf, uint64_t count) {
+    if (fd == sys::kFdStdin) setResult(0, 0);
+    else if (fd == sys::kFdHintRead) setResult(count, 0);
+    else if (fd == sys::kFdPreimageRead) setResult(readPreimage(buf, count), 0);
+    else setResult(sys::kMinus1, sys::kEBADF);
+  }
+
+  void sysWrite(uint64_t fd, uint64_t buf, uint64_t count) {
+    if (fd == sys::kFdStdout || fd == sys::kFdStderr || fd == sys::kFdHintWrite) setResult(count, 0);
+    else if (fd == sys::kFdPreimageWrite) setResult(writePreimageKey(buf, count), 0);
+    else setResult(sys::kMinus1, sys::kEBADF);
+  }
+
+  // --- Preimage oracle interactions --------------------------------------------------------------
+  uint64_t writePreimageKey(uint64_t addr, uint64_t count) {
     const unsigned a = addr & 31;
     const uint64_t n = std::min<uint64_t>(count, 32 - a);
     Hash32 leaf = mem_.readLeaf(1, addr - a);
@@ -526,7 +554,7 @@ VerifyResult verifyStep(ByteView stateData, ByteView proofData, PartOracle* orac
   VerifyResult r;
   StepExecutor exec(s, proofData, oracle, options);
   try {
-    exec.run();
+    exec.step();
   } catch (const Revert& rv) {
     r.revert = rv.code;
     r.proofsUsed = exec.proofsUsed();

@@ -4,6 +4,8 @@
 
 namespace fpvm::vm {
 
+// A switch for speed; it must agree with instruction_table.def (table::decodeByTable), which
+// tests/unit/instruction_table_test.cpp checks over every row and millions of random words.
 Slot decode(uint32_t in, uint64_t pc) {
   using namespace rv;
   Slot s;

@@ -5,22 +5,19 @@
 
 namespace fpvm::vm {
 
-/// Decoded operations. opUndecoded slots are decoded on first execution; opSlow slots run on the
-/// reference interpreter (ECALL, atomics, and every encoding that may revert).
+/// Decoded operations, one per row of instruction_table.def in its order. opUndecoded slots are
+/// decoded on first execution; opSlow slots run on the reference interpreter (ECALL, atomics, and
+/// every encoding that may revert); opNative heads a native-code block (imm = code offset, see
+/// native_block.hpp); opPageEnd is the sentinel after the last slot of a page.
 enum Op : uint8_t {
-  opUndecoded = 0, opSlow, opNop, opCsr,
-  opLui, opAuipc, opJal, opJalr,
-  opBeq, opBne, opBlt, opBge, opBltu, opBgeu,
-  opLb, opLh, opLw, opLd, opLbu, opLhu, opLwu,
-  opSb, opSh, opSw, opSd,
-  opAddi, opSlti, opSltiu, opXori, opOri, opAndi, opSlli, opSrli, opSrai,
-  opAddiw, opSlliw, opSrliw, opSraiw,
-  opAdd, opSub, opSll, opSlt, opSltu, opXor, opSrl, opSra, opOr, opAnd,
-  opMul, opMulh, opMulhsu, opMulhu, opDiv, opDivu, opRem, opRemu,
-  opAddw, opSubw, opSllw, opSrlw, opSraw, opMulw, opDivw, opDivuw, opRemw, opRemuw,
-  opNative,   ///< head of a native-code block (imm = code offset); see native_block.hpp
-  opPageEnd,  ///< sentinel after the last slot of a page
+#define FPVM_INTERNAL(Name) op##Name,
+#define FPVM_INSTR(Name, ...) op##Name,
+#define FPVM_ALIAS(...)
+#include "vm/instruction_table.def"
+  kOpCount,  ///< number of Ops (not an Op)
 };
+static_assert(opUndecoded == 0, "a zeroed Slot must be undecoded");
+static_assert(opPageEnd == kOpCount - 1, "the page-end sentinel is the table's last row");
 
 /// One decoded instruction. rd 0 is mapped to the sink register 32 so writes need no check.
 struct Slot {
@@ -33,7 +30,7 @@ static_assert(sizeof(Slot) == 8);
 /// Register index decoded slots use for rd = x0: writes land there and are never read.
 constexpr unsigned kSinkRegister = 32;
 
-/// Decodes the instruction word `in` at `pc`.
+/// Decodes the instruction word `in` at `pc` as instruction_table.def describes.
 Slot decode(uint32_t in, uint64_t pc);
 
 }  // namespace fpvm::vm

@@ -251,23 +251,20 @@ FastStop FastEngine::runThreaded(uint64_t maxSteps, const std::atomic<bool>* can
   uint64_t chunkEnd = 0;  // step number at which the current chunk ends
   Slot* runStart = nullptr;
 
+  // One handler label per row of instruction_table.def, in the Op enum's order by construction
+  // (a row without its L_<Name> handler fails to compile).
   static void* const kLabels[] = {
-      &&L_undecoded, &&L_slow, &&L_nop, &&L_csr, &&L_lui, &&L_auipc, &&L_jal, &&L_jalr,
-      &&L_beq, &&L_bne, &&L_blt, &&L_bge, &&L_bltu, &&L_bgeu,
-      &&L_lb, &&L_lh, &&L_lw, &&L_ld, &&L_lbu, &&L_lhu, &&L_lwu,
-      &&L_sb, &&L_sh, &&L_sw, &&L_sd,
-      &&L_addi, &&L_slti, &&L_sltiu, &&L_xori, &&L_ori, &&L_andi, &&L_slli, &&L_srli, &&L_srai,
-      &&L_addiw, &&L_slliw, &&L_srliw, &&L_sraiw,
-      &&L_add, &&L_sub, &&L_sll, &&L_slt, &&L_sltu, &&L_xor, &&L_srl, &&L_sra, &&L_or, &&L_and,
-      &&L_mul, &&L_mulh, &&L_mulhsu, &&L_mulhu, &&L_div, &&L_divu, &&L_rem, &&L_remu,
-      &&L_addw, &&L_subw, &&L_sllw, &&L_srlw, &&L_sraw, &&L_mulw, &&L_divw, &&L_divuw, &&L_remw, &&L_remuw,
-      &&L_native, &&L_page_end,
+#define FPVM_INTERNAL(Name) &&L_##Name,
+#define FPVM_INSTR(Name, ...) &&L_##Name,
+#define FPVM_ALIAS(...)
+#include "vm/instruction_table.def"
   };
-  static_assert(sizeof(kLabels) / sizeof(kLabels[0]) == opPageEnd + 1);
+  static_assert(sizeof(kLabels) / sizeof(kLabels[0]) == kOpCount);
   static void* const kChecked[] = {
-#define C4 &&L_check, &&L_check, &&L_check, &&L_check
-      C4, C4, C4, C4, C4, C4, C4, C4, C4, C4, C4, C4, C4, C4, C4, C4, C4,
-#undef C4
+#define FPVM_INTERNAL(Name) &&L_check,
+#define FPVM_INSTR(Name, ...) &&L_check,
+#define FPVM_ALIAS(...)
+#include "vm/instruction_table.def"
   };
   static_assert(sizeof(kChecked) == sizeof(kLabels));
   void* const* table = kLabels;
@@ -364,16 +361,16 @@ L_check:
   }
   --budget;
   runStart = slot + 1;
-  if (slot->op == opNative) [[unlikely]] goto L_slow;  // one step exactly: the reference interpreter
+  if (slot->op == opNative) [[unlikely]] goto L_Slow;  // one step exactly: the reference interpreter
   goto* kLabels[slot->op];
 
-L_page_end:
+L_PageEnd:
   // The sentinel is not an instruction: account the run and continue on the next page.
   step = chunkEnd - budget + RUN_DONE();
   pc = pageBase + merkle::kPageSize;
   goto L_enter;
 
-L_undecoded: {
+L_Undecoded: {
   const uint64_t at = PC_OF(slot);
   *slot = decode(static_cast<uint32_t>(s_.memory.load(at, 4)), at);
   if constexpr (kBookkeeping == Bookkeeping::Pages) {
@@ -383,14 +380,14 @@ L_undecoded: {
       const unsigned index = static_cast<unsigned>(slot - page->slots);
       if (index == 0 || !nativeOp(slot[-1].op)) {
         tryCompileNative(*page, index, at);
-        if (slot->op == opNative && table != kLabels) goto L_slow;  // checked mode: one step
+        if (slot->op == opNative && table != kLabels) goto L_Slow;  // checked mode: one step
       }
     }
   }
   goto* kLabels[slot->op];
 }
 
-L_native: {
+L_Native: {
   // A native block runs up to its end or up to an access it leaves to the interpreter; the
   // instructions it completed count as part of the current run.
   // Repeated iterations of a self-looping block come off the loop budget; the last iteration
@@ -433,7 +430,7 @@ L_native_head_access: {
   ADVANCE();
 }
 
-L_slow:
+L_Slow:
   pc = PC_OF(slot);
   step = chunkEnd - budget + RUN_DONE();  // steps run before this one
 L_slow_at_pc: {
@@ -453,15 +450,15 @@ L_slow_at_pc: {
   goto L_enter;
 }
 
-L_nop: { ADVANCE(); }
-L_csr: { const Slot& d = *slot; RD = 0; ADVANCE(); }
-L_lui: { const Slot& d = *slot; RD = IMM; ADVANCE(); }
-L_auipc: { const Slot& d = *slot; RD = PC_OF(slot) + IMM; ADVANCE(); }
-L_jal: { const Slot& d = *slot; const uint64_t here = PC_OF(slot); RD = here + 4; JUMP(here + IMM); }
-L_jalr: {
+L_Nop: { ADVANCE(); }
+L_Csr: { const Slot& d = *slot; RD = 0; ADVANCE(); }
+L_Lui: { const Slot& d = *slot; RD = IMM; ADVANCE(); }
+L_Auipc: { const Slot& d = *slot; RD = PC_OF(slot) + IMM; ADVANCE(); }
+L_Jal: { const Slot& d = *slot; const uint64_t here = PC_OF(slot); RD = here + 4; JUMP(here + IMM); }
+L_Jalr: {
   const Slot& d = *slot;
   const uint64_t t = (A + IMM) & ~uint64_t(1);
-  if (t & 3) [[unlikely]] goto L_slow;  // misaligned target: the reference interpreter reverts
+  if (t & 3) [[unlikely]] goto L_Slow;  // misaligned target: the reference interpreter reverts
   RD = PC_OF(slot) + 4;
   JUMP(t);
 }
@@ -473,12 +470,12 @@ L_jalr: {
     ++slot;                                           \
     goto L_run;                                       \
   }
-L_beq: BRANCH(A == B)
-L_bne: BRANCH(A != B)
-L_blt: BRANCH(int64_t(A) < int64_t(B))
-L_bge: BRANCH(int64_t(A) >= int64_t(B))
-L_bltu: BRANCH(A < B)
-L_bgeu: BRANCH(A >= B)
+L_Beq: BRANCH(A == B)
+L_Bne: BRANCH(A != B)
+L_Blt: BRANCH(int64_t(A) < int64_t(B))
+L_Bge: BRANCH(int64_t(A) >= int64_t(B))
+L_Bltu: BRANCH(A < B)
+L_Bgeu: BRANCH(A >= B)
 #undef BRANCH
 #define LOADOP(size, expr)                        \
   {                                               \
@@ -488,13 +485,13 @@ L_bgeu: BRANCH(A >= B)
     RD = (expr);                                  \
     ADVANCE();                                    \
   }
-L_lb: LOADOP(1, rv::sx(v, 8))
-L_lh: LOADOP(2, rv::sx(v, 16))
-L_lw: LOADOP(4, rv::sx(v, 32))
-L_ld: LOADOP(8, v)
-L_lbu: LOADOP(1, v)
-L_lhu: LOADOP(2, v)
-L_lwu: LOADOP(4, v)
+L_Lb: LOADOP(1, rv::sx(v, 8))
+L_Lh: LOADOP(2, rv::sx(v, 16))
+L_Lw: LOADOP(4, rv::sx(v, 32))
+L_Ld: LOADOP(8, v)
+L_Lbu: LOADOP(1, v)
+L_Lhu: LOADOP(2, v)
+L_Lwu: LOADOP(4, v)
 #undef LOADOP
 #define STOREOP(size)                             \
   {                                               \
@@ -504,10 +501,10 @@ L_lwu: LOADOP(4, v)
     slot = const_cast<Slot*>(here);               \
     ADVANCE();                                    \
   }
-L_sb: STOREOP(1)
-L_sh: STOREOP(2)
-L_sw: STOREOP(4)
-L_sd: STOREOP(8)
+L_Sb: STOREOP(1)
+L_Sh: STOREOP(2)
+L_Sw: STOREOP(4)
+L_Sd: STOREOP(8)
 #undef STOREOP
 #define ALU(expr)              \
   {                            \
@@ -515,47 +512,47 @@ L_sd: STOREOP(8)
     RD = (expr);               \
     ADVANCE();                 \
   }
-L_addi: ALU(A + IMM)
-L_slti: ALU(uint64_t(int64_t(A) < int64_t(IMM)))
-L_sltiu: ALU(uint64_t(A < IMM))
-L_xori: ALU(A ^ IMM)
-L_ori: ALU(A | IMM)
-L_andi: ALU(A & IMM)
-L_slli: ALU(A << IMM)
-L_srli: ALU(A >> IMM)
-L_srai: ALU(alu::sra(A, unsigned(IMM)))
-L_addiw: ALU(rv::sx(A + IMM, 32))
-L_slliw: ALU(alu::sllw(A, unsigned(IMM)))
-L_srliw: ALU(alu::srlw(A, unsigned(IMM)))
-L_sraiw: ALU(alu::sraw(A, unsigned(IMM)))
-L_add: ALU(A + B)
-L_sub: ALU(A - B)
-L_sll: ALU(A << (B & 63))
-L_slt: ALU(uint64_t(int64_t(A) < int64_t(B)))
-L_sltu: ALU(uint64_t(A < B))
-L_xor: ALU(A ^ B)
-L_srl: ALU(A >> (B & 63))
-L_sra: ALU(alu::sra(A, unsigned(B & 63)))
-L_or: ALU(A | B)
-L_and: ALU(A & B)
-L_mul: ALU(A * B)
-L_mulh: ALU(alu::mulh(A, B))
-L_mulhsu: ALU(alu::mulhsu(A, B))
-L_mulhu: ALU(alu::mulhu(A, B))
-L_div: ALU(alu::div(A, B))
-L_divu: ALU(alu::divu(A, B))
-L_rem: ALU(alu::rem(A, B))
-L_remu: ALU(alu::remu(A, B))
-L_addw: ALU(rv::sx(A + rv::zx32(B), 32))
-L_subw: ALU(rv::sx(A - rv::zx32(B), 32))
-L_sllw: ALU(alu::sllw(A, unsigned(B & 31)))
-L_srlw: ALU(alu::srlw(A, unsigned(B & 31)))
-L_sraw: ALU(alu::sraw(A, unsigned(B & 31)))
-L_mulw: ALU(alu::mulw(A, B))
-L_divw: ALU(alu::divw(A, B))
-L_divuw: ALU(alu::divuw(A, B))
-L_remw: ALU(alu::remw(A, B))
-L_remuw: ALU(alu::remuw(A, B))
+L_Addi: ALU(A + IMM)
+L_Slti: ALU(uint64_t(int64_t(A) < int64_t(IMM)))
+L_Sltiu: ALU(uint64_t(A < IMM))
+L_Xori: ALU(A ^ IMM)
+L_Ori: ALU(A | IMM)
+L_Andi: ALU(A & IMM)
+L_Slli: ALU(A << IMM)
+L_Srli: ALU(A >> IMM)
+L_Srai: ALU(alu::sra(A, unsigned(IMM)))
+L_Addiw: ALU(rv::sx(A + IMM, 32))
+L_Slliw: ALU(alu::sllw(A, unsigned(IMM)))
+L_Srliw: ALU(alu::srlw(A, unsigned(IMM)))
+L_Sraiw: ALU(alu::sraw(A, unsigned(IMM)))
+L_Add: ALU(A + B)
+L_Sub: ALU(A - B)
+L_Sll: ALU(A << (B & 63))
+L_Slt: ALU(uint64_t(int64_t(A) < int64_t(B)))
+L_Sltu: ALU(uint64_t(A < B))
+L_Xor: ALU(A ^ B)
+L_Srl: ALU(A >> (B & 63))
+L_Sra: ALU(alu::sra(A, unsigned(B & 63)))
+L_Or: ALU(A | B)
+L_And: ALU(A & B)
+L_Mul: ALU(A * B)
+L_Mulh: ALU(alu::mulh(A, B))
+L_Mulhsu: ALU(alu::mulhsu(A, B))
+L_Mulhu: ALU(alu::mulhu(A, B))
+L_Div: ALU(alu::div(A, B))
+L_Divu: ALU(alu::divu(A, B))
+L_Rem: ALU(alu::rem(A, B))
+L_Remu: ALU(alu::remu(A, B))
+L_Addw: ALU(rv::sx(A + rv::zx32(B), 32))
+L_Subw: ALU(rv::sx(A - rv::zx32(B), 32))
+L_Sllw: ALU(alu::sllw(A, unsigned(B & 31)))
+L_Srlw: ALU(alu::srlw(A, unsigned(B & 31)))
+L_Sraw: ALU(alu::sraw(A, unsigned(B & 31)))
+L_Mulw: ALU(alu::mulw(A, B))
+L_Divw: ALU(alu::divw(A, B))
+L_Divuw: ALU(alu::divuw(A, B))
+L_Remw: ALU(alu::remw(A, B))
+L_Remuw: ALU(alu::remuw(A, B))
 #undef ALU
 
 L_done:

@@ -2,6 +2,9 @@
 /// The reference step function: decodes and executes one instruction of spec §4/§5 on a VmState.
 /// The Tracker is told about every memory leaf the step touches, in proof-slot order (spec §3.3),
 /// so the same semantics serve plain execution (NoTracker) and the proving engine.
+///
+/// Read side by side with src/proof/step_verifier.cpp: both follow the same section order and
+/// helper names under the on-chain contract's (RISCV.sol) section banners.
 #include <algorithm>
 #include <cstring>
 #include <optional>
@@ -53,12 +56,13 @@ class Interpreter {
   std::optional<uint64_t> preimageRead() const { return preimageRead_; }
 
  private:
+  // --- State access ------------------------------------------------------------------------------
   uint64_t reg(uint32_t r) const { return s_.registers[r]; }
   void setReg(uint32_t r, uint64_t v) {
     if (r != 0) s_.registers[r] = v;
   }
 
-  // --- memory with proof tracking (spec §3.3) ---
+  // --- Memory functions (with proof tracking, spec §3.3) -----------------------------------------
   FPVM_INLINE uint64_t loadMem(uint64_t addr, unsigned size, bool isSigned) {
     tracker_.access(s_.memory, addr & ~uint64_t(31), 1);
     uint64_t last = addr + size - 1;
@@ -91,6 +95,7 @@ class Interpreter {
     storeBytes(addr, b, size, trackLeft);
   }
 
+  // --- Instruction execution ---------------------------------------------------------------------
   RevertCode jumpTo(uint64_t target) {
     if (target & 3) return kMisaligned;
     s_.pc = target;
@@ -353,29 +358,31 @@ class Interpreter {
     return kOk;
   }
 
+  // --- Syscall handling --------------------------------------------------------------------------
   void setResult(uint64_t a0, uint64_t a1) {
-    s_.registers[10] = a0;
-    s_.registers[11] = a1;
+    s_.registers[sys::kRegA0] = a0;
+    s_.registers[sys::kRegA1] = a1;
   }
 
   RevertCode ecall() {
-    const uint64_t number = s_.registers[17];
+    const uint64_t number = s_.registers[sys::kRegA7];
     lastSyscall_ = number;
-    const uint64_t a0 = s_.registers[10], a1 = s_.registers[11], a2 = s_.registers[12];
+    const uint64_t a0 = s_.registers[sys::kRegA0], a1 = s_.registers[sys::kRegA1], a2 = s_.registers[sys::kRegA2];
     switch (number) {
       case sys::kExit:
       case sys::kExitGroup:
-        s_.exitCode = static_cast<uint8_t>(a0 & 0xFF);
+        s_.exitCode = static_cast<uint8_t>(a0 & sys::kExitCodeMask);
         s_.exited = true;
         return kOk;
       case sys::kBrk: setResult(sys::kBrkAddress, 0); return kOk;
       case sys::kMmap: {
-        const uint64_t flags = s_.registers[13], fd = s_.registers[14];
+        const uint64_t flags = s_.registers[sys::kRegA3], fd = s_.registers[sys::kRegA4];
         if ((flags & sys::kMapAnonymous) == 0 || fd != sys::kMinus1) {
           setResult(sys::kMinus1, sys::kEBADF);
         } else if (a0 == 0) {
           uint64_t len = a1;
-          if (len & 4095) len += 4096 - (len & 4095);  // wrapping round-up
+          const uint64_t partial = len & (sys::kMmapPageSize - 1);
+          if (partial) len += sys::kMmapPageSize - partial;  // wrapping round-up
           setResult(s_.heap, 0);
           s_.heap += len;
         } else {
@@ -395,7 +402,7 @@ class Interpreter {
         setResult(0, 0);
         return kOk;
       }
-      case sys::kClone: setResult(1, 0); return kOk;
+      case sys::kClone: setResult(sys::kCloneResult, 0); return kOk;
       case sys::kGetrlimit: {
         if (a0 != sys::kRlimitNofile) return kUnknownRlimit;
         uint8_t buf[16];
@@ -416,15 +423,17 @@ class Interpreter {
   }
 
   void sysFcntl(uint64_t fd, uint64_t cmd) {
-    if (cmd == 1) {
-      if (fd <= 6)
+    if (cmd == sys::kFGetfd) {
+      if (fd <= sys::kFdPreimageWrite)
         setResult(0, 0);
       else
         setResult(sys::kMinus1, sys::kEBADF);
-    } else if (cmd == 3) {
+    } else if (cmd == sys::kFGetfl) {
       switch (fd) {
-        case 0: case 3: case 5: setResult(0, 0); break;
-        case 1: case 2: case 4: case 6: setResult(1, 0); break;
+        case sys::kFdStdin: case sys::kFdHintRead: case sys::kFdPreimageRead: setResult(sys::kORdonly, 0); break;
+        case sys::kFdStdout: case sys::kFdStderr: case sys::kFdHintWrite: case sys::kFdPreimageWrite:
+          setResult(sys::kOWronly, 0);
+          break;
         default: setResult(sys::kMinus1, sys::kEBADF); break;
       }
     } else {
@@ -462,6 +471,7 @@ class Interpreter {
     }
   }
 
+  // --- Preimage oracle interactions --------------------------------------------------------------
   void writeHint(uint64_t buf, uint64_t count) {
     if (count > host_.limits.maxHintBytes || s_.lastHint.size() + count > host_.limits.maxHintBytes)
       throw Error("hint data exceeds the " + std::to_string(host_.limits.maxHintBytes) + "-byte limit");

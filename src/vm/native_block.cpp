@@ -14,26 +14,6 @@
 
 namespace fpvm::vm {
 
-bool nativeOp(uint8_t op) {
-  switch (op) {
-    case opNop: case opCsr: case opLui: case opAuipc:
-    case opLb: case opLh: case opLw: case opLd: case opLbu: case opLhu: case opLwu:
-    case opSb: case opSh: case opSw: case opSd:
-    case opAddi: case opSlti: case opSltiu: case opXori: case opOri: case opAndi:
-    case opSlli: case opSrli: case opSrai:
-    case opAddiw: case opSlliw: case opSrliw: case opSraiw:
-    case opAdd: case opSub: case opSll: case opSlt: case opSltu: case opXor: case opSrl: case opSra:
-    case opOr: case opAnd: case opMul: case opMulh: case opMulhu:
-    case opAddw: case opSubw: case opSllw: case opSrlw: case opSraw: case opMulw:
-      return true;
-    default:
-      return false;
-  }
-}
-
-
-bool nativeTerminatorOp(uint8_t op) { return (op >= opBeq && op <= opBgeu) || op == opJal; }
-
 #ifdef FPVM_NATIVE_TIER
 
 namespace {
@@ -64,75 +44,113 @@ class BlockCompiler {
   }
 
   void instruction(const Slot& s, uint64_t pc, uint32_t k) {
-    const Mem at{rcx};
+    // One case per row of instruction_table.def marked Body or End: a row without its
+    // emit<Name> below fails to compile.
     switch (s.op) {
-      case opNop: break;
-      case opCsr: storeImm(s, 0); break;
-      case opLui: storeImm(s, s.imm); break;
-      case opAuipc:
-        e_.movImm64(rax, pc + static_cast<uint64_t>(static_cast<int64_t>(s.imm)));
-        storeRd(s);
-        break;
-      case opLb: load(s, k, 1, [&] { e_.regMem0F(k64, 0xBE, rax, at); }); break;
-      case opLbu: load(s, k, 1, [&] { e_.regMem0F(k32, 0xB6, rax, at); }); break;
-      case opLh: load(s, k, 2, [&] { e_.regMem0F(k64, 0xBF, rax, at); }); break;
-      case opLhu: load(s, k, 2, [&] { e_.regMem0F(k32, 0xB7, rax, at); }); break;
-      case opLw: load(s, k, 4, [&] { e_.movsxdMem(rax, at); }); break;
-      case opLwu: load(s, k, 4, [&] { e_.regMem(k32, 0x8B, rax, at); }); break;
-      case opLd: load(s, k, 8, [&] { e_.regMem(k64, 0x8B, rax, at); }); break;
-      case opSb: store(s, k, 1); break;
-      case opSh: store(s, k, 2); break;
-      case opSw: store(s, k, 4); break;
-      case opSd: store(s, k, 8); break;
-      case opAddi: aluImm(s, k64, 0); break;
-      case opXori: aluImm(s, k64, 6); break;
-      case opOri: aluImm(s, k64, 1); break;
-      case opAndi: aluImm(s, k64, 4); break;
-      case opSlti: compareImm(s, kLess); break;
-      case opSltiu: compareImm(s, kBelow); break;
-      case opSlli: shiftImm(s, k64, 4); break;
-      case opSrli: shiftImm(s, k64, 5); break;
-      case opSrai: shiftImm(s, k64, 7); break;
-      case opAddiw: aluImm(s, k32, 0); break;
-      case opSlliw: shiftImm(s, k32, 4); break;
-      case opSrliw: shiftImm(s, k32, 5); break;
-      case opSraiw: shiftImm(s, k32, 7); break;
-      case opAdd: aluRR(s, k64, 0x03, true); break;
-      case opSub: aluRR(s, k64, 0x2B, false); break;
-      case opXor: aluRR(s, k64, 0x33, true); break;
-      case opOr: aluRR(s, k64, 0x0B, true); break;
-      case opAnd: aluRR(s, k64, 0x23, true); break;
-      case opAddw: aluRR(s, k32, 0x03, true); break;
-      case opSubw: aluRR(s, k32, 0x2B, false); break;
-      case opSll: shiftRR(s, k64, 4); break;
-      case opSrl: shiftRR(s, k64, 5); break;
-      case opSra: shiftRR(s, k64, 7); break;
-      case opSllw: shiftRR(s, k32, 4); break;
-      case opSrlw: shiftRR(s, k32, 5); break;
-      case opSraw: shiftRR(s, k32, 7); break;
-      case opSlt: compareRR(s, kLess); break;
-      case opSltu: compareRR(s, kBelow); break;
-      case opMul: multiply(s, k64); break;
-      case opMulw: multiply(s, k32); break;
-      case opMulh: multiplyHigh(s, 5); break;
-      case opMulhu: multiplyHigh(s, 4); break;
-      case opBeq: branch(s, pc, k, kEqual); break;
-      case opBne: branch(s, pc, k, kNotEqual); break;
-      case opBlt: branch(s, pc, k, kLess); break;
-      case opBge: branch(s, pc, k, kGreaterEqual); break;
-      case opBltu: branch(s, pc, k, kBelow); break;
-      case opBgeu: branch(s, pc, k, kAboveEqual); break;
-      case opJal:
-        e_.movImm64(rax, pc + 4);
-        storeRd(s);
-        taken(s, pc, k);
-        break;
+#define FPVM_INTERNAL(Name)
+#define FPVM_INSTR(Name, mnemonic, format, match, mask, cls, native) FPVM_NATIVE_CASE_##native(Name)
+#define FPVM_ALIAS(...)
+#define FPVM_NATIVE_CASE_No(Name)
+#define FPVM_NATIVE_CASE_Body(Name) \
+  case op##Name: emit##Name(s, pc, k); break;
+#define FPVM_NATIVE_CASE_End(Name) FPVM_NATIVE_CASE_Body(Name)
+#include "vm/instruction_table.def"
+#undef FPVM_NATIVE_CASE_No
+#undef FPVM_NATIVE_CASE_Body
+#undef FPVM_NATIVE_CASE_End
       default:
-        std::abort();  // compile() only receives nativeOp() instructions
+        std::abort();  // compile() only receives nativeOp() and nativeTerminatorOp() instructions
     }
   }
 
  private:
+  // --- one emitter per compilable row of instruction_table.def ---
+#define FPVM_EMIT(Name) \
+  void emit##Name([[maybe_unused]] const Slot& s, [[maybe_unused]] uint64_t pc, [[maybe_unused]] uint32_t k)
+  FPVM_EMIT(Nop) {}
+  FPVM_EMIT(Csr) { storeImm(s, 0); }
+  FPVM_EMIT(Lui) { storeImm(s, s.imm); }
+  FPVM_EMIT(Auipc) {
+    e_.movImm64(rax, pc + static_cast<uint64_t>(static_cast<int64_t>(s.imm)));
+    storeRd(s);
+  }
+  FPVM_EMIT(Jal) {
+    e_.movImm64(rax, pc + 4);
+    storeRd(s);
+    taken(s, pc, k);
+  }
+  FPVM_EMIT(Beq) { branch(s, pc, k, kEqual); }
+  FPVM_EMIT(Bne) { branch(s, pc, k, kNotEqual); }
+  FPVM_EMIT(Blt) { branch(s, pc, k, kLess); }
+  FPVM_EMIT(Bge) { branch(s, pc, k, kGreaterEqual); }
+  FPVM_EMIT(Bltu) { branch(s, pc, k, kBelow); }
+  FPVM_EMIT(Bgeu) { branch(s, pc, k, kAboveEqual); }
+  FPVM_EMIT(Lb) {
+    const Mem at{rcx};
+    load(s, k, 1, [&] { e_.regMem0F(k64, 0xBE, rax, at); });
+  }
+  FPVM_EMIT(Lh) {
+    const Mem at{rcx};
+    load(s, k, 2, [&] { e_.regMem0F(k64, 0xBF, rax, at); });
+  }
+  FPVM_EMIT(Lw) {
+    const Mem at{rcx};
+    load(s, k, 4, [&] { e_.movsxdMem(rax, at); });
+  }
+  FPVM_EMIT(Ld) {
+    const Mem at{rcx};
+    load(s, k, 8, [&] { e_.regMem(k64, 0x8B, rax, at); });
+  }
+  FPVM_EMIT(Lbu) {
+    const Mem at{rcx};
+    load(s, k, 1, [&] { e_.regMem0F(k32, 0xB6, rax, at); });
+  }
+  FPVM_EMIT(Lhu) {
+    const Mem at{rcx};
+    load(s, k, 2, [&] { e_.regMem0F(k32, 0xB7, rax, at); });
+  }
+  FPVM_EMIT(Lwu) {
+    const Mem at{rcx};
+    load(s, k, 4, [&] { e_.regMem(k32, 0x8B, rax, at); });
+  }
+  FPVM_EMIT(Sb) { store(s, k, 1); }
+  FPVM_EMIT(Sh) { store(s, k, 2); }
+  FPVM_EMIT(Sw) { store(s, k, 4); }
+  FPVM_EMIT(Sd) { store(s, k, 8); }
+  FPVM_EMIT(Addi) { aluImm(s, k64, 0); }
+  FPVM_EMIT(Slti) { compareImm(s, kLess); }
+  FPVM_EMIT(Sltiu) { compareImm(s, kBelow); }
+  FPVM_EMIT(Xori) { aluImm(s, k64, 6); }
+  FPVM_EMIT(Ori) { aluImm(s, k64, 1); }
+  FPVM_EMIT(Andi) { aluImm(s, k64, 4); }
+  FPVM_EMIT(Slli) { shiftImm(s, k64, 4); }
+  FPVM_EMIT(Srli) { shiftImm(s, k64, 5); }
+  FPVM_EMIT(Srai) { shiftImm(s, k64, 7); }
+  FPVM_EMIT(Addiw) { aluImm(s, k32, 0); }
+  FPVM_EMIT(Slliw) { shiftImm(s, k32, 4); }
+  FPVM_EMIT(Srliw) { shiftImm(s, k32, 5); }
+  FPVM_EMIT(Sraiw) { shiftImm(s, k32, 7); }
+  FPVM_EMIT(Add) { aluRR(s, k64, 0x03, true); }
+  FPVM_EMIT(Sub) { aluRR(s, k64, 0x2B, false); }
+  FPVM_EMIT(Sll) { shiftRR(s, k64, 4); }
+  FPVM_EMIT(Slt) { compareRR(s, kLess); }
+  FPVM_EMIT(Sltu) { compareRR(s, kBelow); }
+  FPVM_EMIT(Xor) { aluRR(s, k64, 0x33, true); }
+  FPVM_EMIT(Srl) { shiftRR(s, k64, 5); }
+  FPVM_EMIT(Sra) { shiftRR(s, k64, 7); }
+  FPVM_EMIT(Or) { aluRR(s, k64, 0x0B, true); }
+  FPVM_EMIT(And) { aluRR(s, k64, 0x23, true); }
+  FPVM_EMIT(Mul) { multiply(s, k64); }
+  FPVM_EMIT(Mulh) { multiplyHigh(s, 5); }
+  FPVM_EMIT(Mulhu) { multiplyHigh(s, 4); }
+  FPVM_EMIT(Addw) { aluRR(s, k32, 0x03, true); }
+  FPVM_EMIT(Subw) { aluRR(s, k32, 0x2B, false); }
+  FPVM_EMIT(Sllw) { shiftRR(s, k32, 4); }
+  FPVM_EMIT(Srlw) { shiftRR(s, k32, 5); }
+  FPVM_EMIT(Sraw) { shiftRR(s, k32, 7); }
+  FPVM_EMIT(Mulw) { multiply(s, k32); }
+#undef FPVM_EMIT
+
   static constexpr int kNone = -1;
 
   /// rax = guest register r (nothing to do when rax holds it; 32-bit users ignore the upper half).

@@ -11,6 +11,7 @@
 #include <cstdint>
 
 #include "vm/decoded_slot.hpp"
+#include "vm/instruction_table.hpp"
 
 namespace fpvm::vm {
 
@@ -22,11 +23,11 @@ struct NativeTlbLayout {
   static constexpr unsigned kEntries = 256;
 };
 
-/// True when `op` can be part of a native block.
-bool nativeOp(uint8_t op);
-/// True when `op` can end a native block (a conditional branch or jal whose target lies on the
-/// block's page).
-bool nativeTerminatorOp(uint8_t op);
+/// True when `op` can be part of a native block (Native::Body in instruction_table.def).
+constexpr bool nativeOp(uint8_t op) { return op < kOpCount && table::kNative[op] == table::Native::Body; }
+/// True when `op` can end a native block (Native::End: a conditional branch or jal whose target
+/// lies on the block's page).
+constexpr bool nativeTerminatorOp(uint8_t op) { return op < kOpCount && table::kNative[op] == table::Native::End; }
 
 /// What a block returns: instructions completed in the low 16 bits; when the block ended with a
 /// taken branch or a jal, the slot index of the target + 1 in the high 16 bits.
