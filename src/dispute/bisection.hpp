@@ -53,7 +53,7 @@ struct LevelReport {
 };
 
 /// How the game ended.
-enum class Outcome {
+enum class [[nodiscard]] Outcome {
   Decided,          ///< a disputed step was found and judged (see verdict)
   PartiesAgree,     ///< no difference up to the horizon
   PrestatesDiffer,  ///< the parties disagree on the state before step 0: nothing to bisect
@@ -61,7 +61,7 @@ enum class Outcome {
 };
 
 /// The whole result.
-struct BisectReport {
+struct [[nodiscard]] BisectReport {
   Outcome outcome = Outcome::Decided;
   Verdict verdict = Verdict::Undecided;
   std::string reason;

@@ -30,7 +30,7 @@ struct SegmentRecord {
 };
 
 /// Result of verifying a chain of proofs.
-struct ChainReport {
+struct [[nodiscard]] ChainReport {
   std::vector<SegmentRecord> segments;  ///< in chain order (build fields left zero)
   Hash32 startHash, endHash;
   uint64_t startStep = 0, endStep = 0;
@@ -78,7 +78,7 @@ struct ValidateOptions {
 };
 
 /// Result of validateSegments.
-struct ValidateReport {
+struct [[nodiscard]] ValidateReport {
   std::vector<Hash32> checkpoints;     ///< fast-engine commitments: start, then after each segment
   std::vector<SegmentRecord> segments;
   std::vector<Bytes> proofs;           ///< when keepProofs

@@ -13,7 +13,7 @@
 namespace fpvm::segment {
 
 /// Outcome of a successful verification.
-struct SegmentVerifyResult {
+struct [[nodiscard]] SegmentVerifyResult {
   Hash32 preHash;              ///< hash of the proof's witness (equals the claimed pre hash)
   Hash32 postHash;             ///< post-state hash computed by re-execution (equals the claim)
   vm::Witness postWitness{};   ///< post-state witness computed by re-execution

@@ -24,7 +24,7 @@ struct RedisSegmentOptions {
 };
 
 /// The report of validateSegmentsOverRedis.
-struct RedisValidateReport {
+struct [[nodiscard]] RedisValidateReport {
   segment::ValidateReport validation;  ///< as validateSegments; verifyWallSeconds = the wait after the build
   std::vector<std::string> verifiedBy;  ///< per segment, the consumer that verified it
 };

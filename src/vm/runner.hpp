@@ -53,7 +53,7 @@ struct RunOptions {
 };
 
 /// How the loop ended.
-struct RunOutcome {
+struct [[nodiscard]] RunOutcome {
   bool interrupted = false;
   bool stoppedAtPreimage = false;
   bool stoppedAtStep = false;

@@ -223,7 +223,7 @@ TEST_P(FastEngineTest, PageLimitStopsTheRun) {
     try {
       if (fast) {
         vm::FastEngine engine(st, host, GetParam());
-        engine.run(1000000);
+        (void)engine.run(1000000);
       } else {
         vm::NoTracker t;
         vm::Interpreter<vm::NoTracker> interp(st, host, t);

@@ -132,7 +132,7 @@ class Tamper : public ::testing::Test {
     n_ = mixLength();
     x_ = build(n_ - 60, n_);  // the preimage reads and the exit
     ASSERT_EQ(x_.proof.preimages.size(), 2u);
-    ASSERT_NO_THROW(segment::verifySegment(x_.proof));
+    ASSERT_NO_THROW((void)segment::verifySegment(x_.proof));
   }
   uint64_t n_ = 0;
   Built x_;
@@ -172,7 +172,7 @@ TEST_F(Tamper, WitnessAndClaims) {
     EXPECT_TRUE(test::throwsWith([&] { segment::verifySegment(p); }, "pre-state hash mismatch")) << off;
     // Even with the claimed pre hash fixed up, the re-executed post differs from the claim.
     p.preHash = vm::VmState::hashWitness(p.preWitness);
-    EXPECT_THROW(segment::verifySegment(p), Error) << off;
+    EXPECT_THROW((void)segment::verifySegment(p), Error) << off;
   }
   SegmentProof root = x_.proof;
   root.preWitness[3] ^= 1;
@@ -237,7 +237,7 @@ TEST_F(Tamper, EncodedBytesAndTruncation) {
     Bytes t = enc;
     t[i] ^= 0x10;
     try {
-      segment::verifySegment(segment::decodeSegmentProof(t, "flip"));
+      (void)segment::verifySegment(segment::decodeSegmentProof(t, "flip"));
     } catch (const Error&) {
       ++rejected;
     }
@@ -261,7 +261,7 @@ TEST(SegmentExec, StepLimitAndCancelForUntrustedProofs) {
   limit.maxSteps = 999;
   EXPECT_TRUE(test::throwsWith([&] { segment::verifySegment(x.proof, limit); }, "exceeds the limit of 999 steps"));
   limit.maxSteps = 1000;
-  EXPECT_NO_THROW(segment::verifySegment(x.proof, limit));
+  EXPECT_NO_THROW((void)segment::verifySegment(x.proof, limit));
   // A one-leaf infinite loop claiming 2^40 steps stops at the cancel flag.
   vm::VmState loop;
   loop.memory.store(0x1000, 4, test::rvasm::jal(0, 0));

@@ -48,7 +48,7 @@ struct CounterRun {
 Hash32 counterEndHash(uint64_t count) {
   CounterRun r(count);
   vm::FastEngine fast(r.state, r.host);
-  fast.run(~uint64_t(0));
+  (void)fast.run(~uint64_t(0));
   EXPECT_TRUE(r.state.exited);
   return r.state.stateHash();
 }
@@ -255,7 +255,7 @@ TEST_F(RedisSegmentTest, ProducerReportsTheFirstRejectedSegmentAndABrokenClaim) 
     CounterRun run(200'000);
     const segment::ValidateOptions opt = chainOptions(200'000);
     try {
-      server::validateSegmentsOverRedis(run.state, run.host, opt, ro);
+      (void)server::validateSegmentsOverRedis(run.state, run.host, opt, ro);
       ADD_FAILURE() << "segments of 200 000 steps passed a limit of 150 000";
     } catch (const Error& e) {
       const std::string m = e.what();
@@ -277,7 +277,7 @@ TEST_F(RedisSegmentTest, ProducerReportsTheFirstRejectedSegmentAndABrokenClaim) 
     wrong.b[31] ^= 1;
     opt.claimedEnd = wrong;
     try {
-      server::validateSegmentsOverRedis(run.state, run.host, opt, ro);
+      (void)server::validateSegmentsOverRedis(run.state, run.host, opt, ro);
       ADD_FAILURE() << "a wrong claimed end passed";
     } catch (const Error& e) {
       EXPECT_NE(std::string(e.what()).find("the claimed end is " + toHex(wrong)), std::string::npos) << e.what();
