@@ -362,6 +362,7 @@ ValidateReport buildSegmentProofs(vm::VmState& st, vm::HostContext& host, const 
       }
       if (rep.interrupted) break;
       rep.checkpoints.push_back(st.stateHash());
+      // NOLINTNEXTLINE(bugprone-use-after-move): snapshot is assigned again below whenever the loop goes on
       Job job{index, std::move(snapshot), target};
       const bool more = !st.exited && st.step < limit;
       if (more) snapshot = st;

@@ -69,7 +69,8 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
  public:
   WsSession(tcp::socket&& socket, HttpServer::Impl& server) : ws_(std::move(socket)), server_(server) {}
 
-  void run(http::request<http::string_body> req) {
+  // By value: the session hands its upgrade request over (moved) when it becomes a WebSocket.
+  void run(http::request<http::string_body> req) {  // NOLINT(performance-unnecessary-value-param)
     beast::get_lowest_layer(ws_).expires_never();
     ws_.set_option(websocket::stream_base::timeout::suggested(beast::role_type::server));
     ws_.read_message_max(server_.options.requestSizeLimit);
@@ -217,7 +218,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
     send(std::move(res));
   }
 
-  void send(std::shared_ptr<http::response<http::string_body>> res) {
+  void send(const std::shared_ptr<http::response<http::string_body>>& res) {
     stream_.expires_after(writeTimeout(res->body().size()));
     const bool close = !res->keep_alive();
     http::async_write(stream_, *res, [self = shared_from_this(), res, close](beast::error_code ec, std::size_t) {

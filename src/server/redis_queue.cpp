@@ -208,7 +208,7 @@ void RedisConsumer::process(RedisClient& redis, const std::string& consumer, con
   else finish(false, errorValue(r.code, r.message), "error");
 }
 
-CallResult RedisConsumer::runValidation(size_t streamIndex, std::string msg) {
+CallResult RedisConsumer::runValidation(size_t streamIndex, const std::string& msg) {
   Json input;
   try {
     input = Json::parse(msg);
