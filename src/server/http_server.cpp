@@ -69,8 +69,7 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
  public:
   WsSession(tcp::socket&& socket, HttpServer::Impl& server) : ws_(std::move(socket)), server_(server) {}
 
-  // By value: the session hands its upgrade request over (moved) when it becomes a WebSocket.
-  void run(http::request<http::string_body> req) {  // NOLINT(performance-unnecessary-value-param)
+  void run(http::request<http::string_body> req) {
     beast::get_lowest_layer(ws_).expires_never();
     ws_.set_option(websocket::stream_base::timeout::suggested(beast::role_type::server));
     ws_.read_message_max(server_.options.requestSizeLimit);
