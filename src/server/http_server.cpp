@@ -217,7 +217,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
     send(std::move(res));
   }
 
-  void send(const std::shared_ptr<http::response<http::string_body>>& res) {
+  void send(std::shared_ptr<http::response<http::string_body>> res) {
     stream_.expires_after(writeTimeout(res->body().size()));
     const bool close = !res->keep_alive();
     http::async_write(stream_, *res, [self = shared_from_this(), res, close](beast::error_code ec, std::size_t) {
