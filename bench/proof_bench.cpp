@@ -50,7 +50,7 @@ int main(int argc, char** argv) {
       vm::VmState st = pre;
       vm::HostContext host;
       vm::FastEngine fast(st, host);
-      fast.run(~uint64_t(0));
+      (void)fast.run(~uint64_t(0));
       total = st.step;
     }
     std::mt19937_64 rng(7);
@@ -67,7 +67,7 @@ int main(int argc, char** argv) {
       vm::HostContext host;
       vm::FastEngine fast(st, host);
       for (uint64_t p : points) {
-        fast.run(p - st.step);
+        (void)fast.run(p - st.step);
         files.push_back(dir + "/snap-" + std::to_string(p) + ".bin.gz");
         image::writeStateFile(st, files.back());
       }

@@ -95,7 +95,7 @@ int main(int argc, char** argv) {
       vm::HostContext host;
       host.oracle = &oracle;
       vm::FastEngine fast(st, host);
-      fast.run(range);
+      (void)fast.run(range);
       total = st.step;
     }
     const uint64_t maxLen = *std::max_element(lengths.begin(), lengths.end());
@@ -109,7 +109,7 @@ int main(int argc, char** argv) {
       host.oracle = &oracle;
       vm::FastEngine fast(st, host);
       for (uint64_t p : points) {
-        fast.run(p - st.step);
+        (void)fast.run(p - st.step);
         st.stateHash();  // copies start with clean hash caches, as in the validation pipeline
         states.push_back(st);
       }
@@ -120,7 +120,7 @@ int main(int argc, char** argv) {
     {
       vm::Machine m(states[0]);
       m.setOracle(&oracle);
-      segment::verifySegment(segment::proveSegment(m, m.step() + lengths.front()));
+      (void)segment::verifySegment(segment::proveSegment(m, m.step() + lengths.front()));
     }
     std::vector<Row> rows;
     for (uint64_t L : lengths) {

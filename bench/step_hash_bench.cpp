@@ -38,7 +38,7 @@ int main(int argc, char** argv) {
     vm::HostContext host;
     {
       vm::FastEngine engine(start, host);
-      engine.run(skip);
+      (void)engine.run(skip);
     }
     start.memory.merkleRoot();
     if (start.exited) throw Error("the program exits within --skip steps");

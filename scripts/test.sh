@@ -2,20 +2,39 @@
 # Installs dependencies, builds, and runs the test suite.
 #   scripts/test.sh              normal build in build/
 #   scripts/test.sh --sanitize   ASan+UBSan build in build-asan/ (long differential programs skipped)
+#   scripts/test.sh --tsan       ThreadSanitizer build in build-tsan/: only the server, dispute and
+#                                Redis tests (the multi-threaded code), long ones skipped
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
 
-if [ "${1:-}" = "--sanitize" ]; then
-  dir=build-asan
-  scripts/build.sh "$dir" -DCMAKE_BUILD_TYPE=Debug -DFPVM_SANITIZE=ON
-  export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
-  exclude="-LE (long|slow_under_sanitizer)"
-else
-  dir=build
-  scripts/build.sh "$dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo
-  exclude="-LE long"
-fi
+case "${1:-}" in
+  --sanitize)
+    dir=build-asan
+    scripts/build.sh "$dir" -DCMAKE_BUILD_TYPE=Debug -DFPVM_SANITIZE=ON
+    export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+    select=(-LE "(long|slow_under_sanitizer)")
+    ;;
+  --tsan)
+    dir=build-tsan
+    # Only what the server/dispute/Redis tests need: their executables, the fpvm binary they run
+    # (Redis consumers, bisect CLI), the rollup host tool and the rollup guest they load.
+    FPVM_TARGETS="server_tests server_redis_tests dispute_tests fpvm fpvm-rollup-host rollup_guest" \
+      scripts/build.sh "$dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DFPVM_TSAN=ON
+    # halt_on_error: a race fails the test that hit it; second_deadlock_stack: both stacks on a
+    # lock-order report. Suppressions (third-party code only) live in tests/tsan.supp.
+    export TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1:suppressions=$PWD/tests/tsan.supp"
+    select=(-L "(server|dispute|redis)" -LE "(long|slow_under_sanitizer)")
+    ;;
+  "")
+    dir=build
+    scripts/build.sh "$dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo
+    select=(-LE long)
+    ;;
+  *)
+    echo "usage: scripts/test.sh [--sanitize|--tsan]" >&2
+    exit 2
+    ;;
+esac
 cd "$dir"
-# shellcheck disable=SC2086
-ctest --output-on-failure -j 2 $exclude
+ctest --output-on-failure -j 2 "${select[@]}"

@@ -12,11 +12,11 @@
 #include "dispute/local_party.hpp"
 #include "dispute/report_json.hpp"
 #include "dispute/rpc_party.hpp"
+#include "image/state_file.hpp"
 #include "proof/proof_json.hpp"
-#include "server/config.hpp"
 #include "rpc/jwt.hpp"
 #include "runs/validation_input.hpp"
-#include "image/state_file.hpp"
+#include "server/config.hpp"
 
 namespace fpvm::cli {
 namespace {
@@ -66,12 +66,14 @@ std::unique_ptr<dispute::Party> makeParty(const char* name, const PartyFlags& f,
       o.client.jwtSecret = rpc::loadOrCreateJwtSecret(f.jwtSecret);
     }
     const std::string prestate = f.prestate.empty() ? sharedPrestate : f.prestate;
-    if (prestate.empty()) throw Error(flag + "-prestate (or --prestate) is required for a server party: the 0x state hash of its prestate");
+    if (prestate.empty())
+      throw Error(flag + "-prestate (or --prestate) is required for a server party: the 0x state hash of its prestate");
     o.prestate = hash32FromHex(prestate, flag + "-prestate");
     o.input = std::move(input);
     return std::make_unique<dispute::RpcParty>(std::move(o));
   }
-  if (!fileExists(f.spec)) throw Error(flag + " " + f.spec + ": neither http://HOST:PORT, ws://HOST:PORT nor an existing state file");
+  if (!fileExists(f.spec))
+    throw Error(flag + " " + f.spec + ": neither http://HOST:PORT, ws://HOST:PORT nor an existing state file");
   vm::VmState state = image::readStateFile(f.spec);
   runs::RunSettings settings;
   settings.limits.maxExecutionTime = parseDuration(local.maxExecutionTime, "--max-execution-time");
@@ -80,10 +82,12 @@ std::unique_ptr<dispute::Party> makeParty(const char* name, const PartyFlags& f,
   if (local.cachedMachines == 0) throw Error("--cached-machines must be at least 1");
   settings.initialSteps = local.initialSteps;
   settings.cachedMachines = local.cachedMachines;
-  auto party = std::make_unique<dispute::LocalParty>(std::move(state), parseInput(input, flag + "-input " + f.input), settings, f.spec);
+  auto party =
+      std::make_unique<dispute::LocalParty>(std::move(state), parseInput(input, flag + "-input " + f.input), settings, f.spec);
   const std::string prestate = f.prestate.empty() ? sharedPrestate : f.prestate;
   if (!prestate.empty() && !(hash32FromHex(prestate, flag + "-prestate") == party->prestateHash()))
-    throw Error(flag + " " + f.spec + ": its state hash is " + toHex(party->prestateHash()) + ", not the given prestate " + prestate);
+    throw Error(flag + " " + f.spec + ": its state hash is " + toHex(party->prestateHash()) + ", not the given prestate " +
+                prestate);
   return party;
 }
 
@@ -96,7 +100,8 @@ int runBisect(const Args& args) {
   std::string input, prestate, jwtSecret, levels = "2^23,1", trustedInput, out, proofOut;
   uint64_t topHashes = (uint64_t(1) << 19) + 1, maxPerQuery = (uint64_t(1) << 23) + 1;
   bool sequential = false, quiet = false;
-  app.add_option("--a", a.spec, "party A: http://HOST:PORT or ws://HOST:PORT of a validation server, or a state file (run here)")->required();
+  app.add_option("--a", a.spec, "party A: http://HOST:PORT or ws://HOST:PORT of a validation server, or a state file (run here)")
+      ->required();
   app.add_option("--b", b.spec, "party B: as --a")->required();
   app.add_option("--input", input, "validation input JSON {id, localKeys, preimages} of both parties");
   app.add_option("--a-input", a.input, "party A's input (overrides --input)");
@@ -108,15 +113,20 @@ int runBisect(const Args& args) {
   app.add_option("--a-jwt-secret", a.jwtSecret, "party A's JWT secret file");
   app.add_option("--b-jwt-secret", b.jwtSecret, "party B's JWT secret file");
   app.add_option("--levels", levels, "step size of each level, e.g. 2^23,1 (BoLD) or 2^20,2^10,1")->capture_default_str();
-  app.add_option("--top-hashes", topHashes, "hashes asked for at the first level (horizon = (N-1) × first step size)")->capture_default_str();
-  app.add_option("--max-hashes-per-query", maxPerQuery, "longest answer asked for in one query; longer levels come in pieces")->capture_default_str();
+  app.add_option("--top-hashes", topHashes, "hashes asked for at the first level (horizon = (N-1) × first step size)")
+      ->capture_default_str();
+  app.add_option("--max-hashes-per-query", maxPerQuery, "longest answer asked for in one query; longer levels come in pieces")
+      ->capture_default_str();
   app.add_flag("--sequential", sequential, "ask the parties one after the other instead of at the same time");
-  app.add_option("--trusted-input", trustedInput, "the game's own data (input JSON: local values, preimages) to judge reads no hash check covers");
+  app.add_option("--trusted-input", trustedInput,
+                 "the game's own data (input JSON: local values, preimages) to judge reads no hash check covers");
   app.add_option("--out", out, "write the report JSON here (atomically) as well as to stdout");
   app.add_option("--proof-out", proofOut, "write the one-step proof that decides the dispute (proof JSON)");
-  app.add_option("--max-execution-time", local.maxExecutionTime, "local parties: limit on executing the trace")->capture_default_str();
+  app.add_option("--max-execution-time", local.maxExecutionTime, "local parties: limit on executing the trace")
+      ->capture_default_str();
   app.add_option("--memory-limit", local.memoryLimit, "local parties: guest memory limit (0 = none)")->capture_default_str();
-  app.add_option("--initial-steps", local.initialSteps, "local parties: spacing of the first cached machines")->capture_default_str();
+  app.add_option("--initial-steps", local.initialSteps, "local parties: spacing of the first cached machines")
+      ->capture_default_str();
   app.add_option("--cached-machines", local.cachedMachines, "local parties: machines kept at checkpoints")->capture_default_str();
   app.add_flag("--quiet", quiet, "no progress lines on stderr");
   app.footer("Exit code: 0 when a claim holds (or the parties agree), 3 when no claim can be established, 1 on errors.");
@@ -153,7 +163,9 @@ int runBisect(const Args& args) {
     writeFileAtomic(proofOut, ByteView(reinterpret_cast<const uint8_t*>(p.data()), p.size()));
   }
   std::cout << text;
-  if (!quiet) std::cerr << "bisect: " << dispute::outcomeName(report.outcome) << ", " << dispute::verdictName(report.verdict) << ": " << report.reason << std::endl;
+  if (!quiet)
+    std::cerr << "bisect: " << dispute::outcomeName(report.outcome) << ", " << dispute::verdictName(report.verdict) << ": "
+              << report.reason << std::endl;
   const bool decided = report.verdict == dispute::Verdict::ClaimAHolds || report.verdict == dispute::Verdict::ClaimBHolds ||
                        report.outcome == dispute::Outcome::PartiesAgree;
   return decided ? 0 : kExitNoWinner;

@@ -7,10 +7,10 @@
 #include "cli/oracle_flags.hpp"
 #include "common/file_io.hpp"
 #include "common/hex.hpp"
+#include "image/state_file.hpp"
 #include "preimage/host_oracle.hpp"
 #include "segment/segment_prover.hpp"
 #include "vm/machine.hpp"
-#include "image/state_file.hpp"
 
 namespace fpvm::cli {
 

@@ -5,14 +5,14 @@
 #include "cli/cli_parse.hpp"
 #include "cli/guest_output.hpp"
 #include "cli/oracle_flags.hpp"
+#include "cli/run_loop.hpp"
 #include "common/file_io.hpp"
 #include "common/go_uint.hpp"
 #include "common/hex.hpp"
 #include "common/logfmt.hpp"
+#include "image/state_file.hpp"
 #include "preimage/host_oracle.hpp"
 #include "proof/proof_json.hpp"
-#include "cli/run_loop.hpp"
-#include "image/state_file.hpp"
 
 namespace fpvm::cli {
 namespace {
@@ -44,7 +44,8 @@ vm::PreimageStop parsePreimageStop(const std::string& at, const std::string& typ
       stop.any = true;
     } else {
       auto t = preimageTypeByName(type);
-      if (!t) throw Error("invalid --stop-at-preimage-type \"" + type + "\" (expected local, keccak, sha256, blob, precompile or any)");
+      if (!t)
+        throw Error("invalid --stop-at-preimage-type \"" + type + "\" (expected local, keccak, sha256, blob, precompile or any)");
       stop.keyType = t;
     }
   }
@@ -106,9 +107,7 @@ int runRun(const Args& args, const Args& serverCommand) {
   options.symbols = &symbols;
 
   vm::MachineOptions machineOptions;
-  machineOptions.engine = engine == "fast"      ? vm::Engine::Fast
-                          : engine == "proving" ? vm::Engine::Proving
-                                                : vm::Engine::Reference;
+  machineOptions.engine = engine == "fast" ? vm::Engine::Fast : engine == "proving" ? vm::Engine::Proving : vm::Engine::Reference;
   vm::Machine machine(image::readStateFile(input), machineOptions);
   CliGuestOutput guestOutput(guestStdout, guestStderr);
   preimage::HostOracle oracle(oracleConfig);
@@ -118,7 +117,8 @@ int runRun(const Args& args, const Args& serverCommand) {
   options.onSnapshot = [&](const vm::VmState& st) { image::writeStateFile(st, image::formatStepPath(snapshotFmt, st.step)); };
   options.onProof = [&](const vm::StepProof& p) {
     std::string json = proof::encodeProofJson(p);
-    image::writeOutputFile(image::formatStepPath(proofFmt, p.step), ByteView(reinterpret_cast<const uint8_t*>(json.data()), json.size()));
+    image::writeOutputFile(image::formatStepPath(proofFmt, p.step),
+                           ByteView(reinterpret_cast<const uint8_t*>(json.data()), json.size()));
   };
   options.cancel = &gInterrupted;
 

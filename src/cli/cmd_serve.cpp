@@ -30,10 +30,11 @@ int runServe(const Args& args, const Args& serverCommand) {
     if (!(d.is_string() && d.get<std::string>().empty()) && !(d.is_array() && d.empty()))
       help += " [default: " + (d.is_string() ? d.get<std::string>() : d.dump()) + "]";
     if (o.kind == server::ConfigOption::Kind::Bool) {
-      app.add_flag_function("--" + name + ",!--no-" + name,
-                            [&given, name](int64_t count) { given[name] = count > 0 ? "true" : "false"; }, help);
+      app.add_flag_function(
+          "--" + name + ",!--no-" + name, [&given, name](int64_t count) { given[name] = count > 0 ? "true" : "false"; }, help);
     } else {
-      app.add_option_function<std::string>("--" + name, [&given, name](const std::string& v) { given[name] = v; }, help);
+      app.add_option_function<std::string>(
+          "--" + name, [&given, name](const std::string& v) { given[name] = v; }, help);
     }
   }
   if (!parseArgs(app, args)) return 0;

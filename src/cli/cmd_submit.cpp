@@ -6,8 +6,8 @@
 #include "cli/cli_parse.hpp"
 #include "common/file_io.hpp"
 #include "common/hex.hpp"
-#include "server/config.hpp"
 #include "redis/redis_producer.hpp"
+#include "server/config.hpp"
 
 namespace fpvm::cli {
 

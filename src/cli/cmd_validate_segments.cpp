@@ -13,15 +13,15 @@
 #include "cli/oracle_flags.hpp"
 #include "common/file_io.hpp"
 #include "common/hex.hpp"
+#include "image/state_file.hpp"
 #include "preimage/host_oracle.hpp"
 #include "segment/parallel_validation.hpp"
 #include "vm/machine.hpp"
-#include "image/state_file.hpp"
 #ifdef FPVM_WITH_SERVER
-#include "server/config.hpp"
 #include "redis/redis_client.hpp"
 #include "redis/redis_segment_jobs.hpp"
 #include "redis/redis_segment_producer.hpp"
+#include "server/config.hpp"
 #endif
 
 namespace fpvm::cli {
@@ -56,7 +56,8 @@ struct RedisFlags {
                    "verify on the validation servers' Redis consumers (redis://host:port[/db]) instead of local threads; "
                    "--threads then counts the local provers");
     app.add_option("--stream-prefix", prefix, "with --redis-url: prefix of the stream and result keys (as the consumers use)");
-    app.add_option("--timeout", timeout, "with --redis-url: give up (and remove the jobs) when results are this late [default: 10m]");
+    app.add_option("--timeout", timeout,
+                   "with --redis-url: give up (and remove the jobs) when results are this late [default: 10m]");
     app.add_option("--poll-interval", interval, "with --redis-url: how often to look for results [default: 20ms]");
 #else
     (void)app;
@@ -67,9 +68,10 @@ struct RedisFlags {
 }  // namespace
 
 int runValidateSegments(const Args& args, const Args& serverCommand) {
-  CLI::App app("Validate a run by segments: fast-engine commitments every K steps, segment proofs built and "
-               "verified statelessly on N threads (or by Redis consumers), commitments chained to the end",
-               "validate-segments");
+  CLI::App app(
+      "Validate a run by segments: fast-engine commitments every K steps, segment proofs built and "
+      "verified statelessly on N threads (or by Redis consumers), commitments chained to the end",
+      "validate-segments");
   std::string input, claimedEnd, proofDir;
   segment::ValidateOptions opt;
   opt.threads = std::max(1u, std::thread::hardware_concurrency());

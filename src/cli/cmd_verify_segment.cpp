@@ -7,9 +7,9 @@
 #include "common/file_io.hpp"
 #include "common/gzip.hpp"
 #include "common/hex.hpp"
+#include "image/state_file.hpp"
 #include "segment/segment_merge.hpp"
 #include "segment/segment_verifier.hpp"
-#include "image/state_file.hpp"
 
 namespace fpvm::cli {
 namespace {

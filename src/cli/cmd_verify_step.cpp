@@ -6,9 +6,9 @@
 #include "common/file_io.hpp"
 #include "common/gzip.hpp"
 #include "common/hex.hpp"
+#include "image/state_file.hpp"
 #include "proof/proof_json.hpp"
 #include "proof/step_verifier.hpp"
-#include "image/state_file.hpp"
 
 namespace fpvm::cli {
 

@@ -22,10 +22,8 @@ int runWitness(const Args& args) {
   vm::Witness w = state.witness();  // recomputed: stored witness/stateHash are ignored
   Hash32 hash = vm::VmState::hashWitness(w);
   if (!output.empty()) {
-    if (output == "-")
-      image::writeOutputFile("-", ByteView(w));
-    else
-      writeFileAtomic(output, ByteView(w), 0755);
+    if (output == "-") image::writeOutputFile("-", ByteView(w));
+    else writeFileAtomic(output, ByteView(w), 0755);
   }
   nlohmann::ordered_json j;
   j["witness"] = toHex(ByteView(w));

@@ -25,7 +25,8 @@ void usage() {
                "  prove-segment      prove steps [A, B) as one segment proof (--input, --from, --to, --output)\n"
                "  verify-segment     re-execute a segment proof statelessly (--proof, --expect-post)\n"
                "  merge-segments     merge proofs of adjacent segments (--proof …, --output)\n"
-               "  validate-segments  validate a run by segment proofs on N threads or Redis consumers (--input, --every, --threads, --redis-url)\n"
+               "  validate-segments  validate a run by segment proofs on N threads or Redis consumers (--input, --every, "
+               "--threads, --redis-url)\n"
 #ifdef FPVM_WITH_SERVER
                "  serve      validation server: JSON-RPC over HTTP/WebSocket, Redis Streams (--prestates, …)\n"
                "  submit     submit a validation request over Redis Streams and wait for the result\n"
@@ -61,32 +62,20 @@ int main(int argc, char** argv) {
     const bool takesServer =
         command == "run" || command == "prove-segment" || command == "validate-segments" || command == "serve";
     if (!server.empty() && !takesServer) throw fpvm::Error("command " + command + " takes no server command after --");
-    if (command == "load-elf")
-      rc = runLoadElf(args);
-    else if (command == "run")
-      rc = runRun(args, server);
-    else if (command == "witness")
-      rc = runWitness(args);
-    else if (command == "verify-step")
-      rc = runVerifyStep(args);
-    else if (command == "prove-segment")
-      rc = runProveSegment(args, server);
-    else if (command == "verify-segment")
-      rc = runVerifySegment(args);
-    else if (command == "merge-segments")
-      rc = runMergeSegments(args);
-    else if (command == "validate-segments")
-      rc = runValidateSegments(args, server);
+    if (command == "load-elf") rc = runLoadElf(args);
+    else if (command == "run") rc = runRun(args, server);
+    else if (command == "witness") rc = runWitness(args);
+    else if (command == "verify-step") rc = runVerifyStep(args);
+    else if (command == "prove-segment") rc = runProveSegment(args, server);
+    else if (command == "verify-segment") rc = runVerifySegment(args);
+    else if (command == "merge-segments") rc = runMergeSegments(args);
+    else if (command == "validate-segments") rc = runValidateSegments(args, server);
 #ifdef FPVM_WITH_SERVER
-    else if (command == "serve")
-      rc = runServe(args, server);
-    else if (command == "submit")
-      rc = runSubmit(args);
-    else if (command == "bisect")
-      rc = runBisect(args);
+    else if (command == "serve") rc = runServe(args, server);
+    else if (command == "submit") rc = runSubmit(args);
+    else if (command == "bisect") rc = runBisect(args);
 #endif
-    else
-      throw fpvm::Error("unknown command \"" + command + "\" (run `fpvm --help` for the list)");
+    else throw fpvm::Error("unknown command \"" + command + "\" (run `fpvm --help` for the list)");
     if (rc == kExitInterrupted) {
       std::cout << "Exiting..." << std::endl;
       std::cerr << "command interrupted";

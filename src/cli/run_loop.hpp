@@ -6,10 +6,10 @@
 #include <functional>
 #include <string>
 
-#include "vm/machine.hpp"
-#include "vm/proving_step.hpp"
 #include "image/step_pattern.hpp"
 #include "image/symbols.hpp"
+#include "vm/machine.hpp"
+#include "vm/proving_step.hpp"
 
 namespace fpvm::cli {
 

@@ -27,7 +27,10 @@ struct Hash32 {
 
 /// Stores `v` big-endian into 8 bytes at `out`.
 inline void putBE64(uint8_t* out, uint64_t v) {
-  for (int i = 7; i >= 0; --i) { out[i] = static_cast<uint8_t>(v); v >>= 8; }
+  for (int i = 7; i >= 0; --i) {
+    out[i] = static_cast<uint8_t>(v);
+    v >>= 8;
+  }
 }
 /// Reads 8 big-endian bytes at `in`.
 inline uint64_t getBE64(const uint8_t* in) {
@@ -37,7 +40,10 @@ inline uint64_t getBE64(const uint8_t* in) {
 }
 /// Stores `v` big-endian into 4 bytes at `out`.
 inline void putBE32(uint8_t* out, uint32_t v) {
-  for (int i = 3; i >= 0; --i) { out[i] = static_cast<uint8_t>(v); v >>= 8; }
+  for (int i = 3; i >= 0; --i) {
+    out[i] = static_cast<uint8_t>(v);
+    v >>= 8;
+  }
 }
 /// Reads 4 big-endian bytes at `in`.
 inline uint32_t getBE32(const uint8_t* in) {
@@ -49,9 +55,21 @@ inline uint64_t getLE(const uint8_t* in, unsigned n) {
     // Fixed-size copies compile to single loads on the hot paths.
     switch (n) {
       case 1: return in[0];
-      case 2: { uint16_t v; std::memcpy(&v, in, 2); return v; }
-      case 4: { uint32_t v; std::memcpy(&v, in, 4); return v; }
-      case 8: { uint64_t v; std::memcpy(&v, in, 8); return v; }
+      case 2: {
+        uint16_t v;
+        std::memcpy(&v, in, 2);
+        return v;
+      }
+      case 4: {
+        uint32_t v;
+        std::memcpy(&v, in, 4);
+        return v;
+      }
+      case 8: {
+        uint64_t v;
+        std::memcpy(&v, in, 8);
+        return v;
+      }
       default: break;
     }
   }
@@ -64,8 +82,16 @@ inline void putLE(uint8_t* out, uint64_t v, unsigned n) {
   if constexpr (std::endian::native == std::endian::little) {
     switch (n) {
       case 1: out[0] = static_cast<uint8_t>(v); return;
-      case 2: { uint16_t w = static_cast<uint16_t>(v); std::memcpy(out, &w, 2); return; }
-      case 4: { uint32_t w = static_cast<uint32_t>(v); std::memcpy(out, &w, 4); return; }
+      case 2: {
+        uint16_t w = static_cast<uint16_t>(v);
+        std::memcpy(out, &w, 2);
+        return;
+      }
+      case 4: {
+        uint32_t w = static_cast<uint32_t>(v);
+        std::memcpy(out, &w, 4);
+        return;
+      }
       case 8: std::memcpy(out, &v, 8); return;
       default: break;
     }

@@ -12,9 +12,7 @@
 
 namespace fpvm {
 namespace {
-std::string sysError(const std::string& what, const std::string& path) {
-  return what + " " + path + ": " + std::strerror(errno);
-}
+std::string sysError(const std::string& what, const std::string& path) { return what + " " + path + ": " + std::strerror(errno); }
 }  // namespace
 
 Bytes readFile(const std::string& path) {

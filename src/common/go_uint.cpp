@@ -10,10 +10,23 @@ bool parseGoUint(const std::string& text, uint64_t& out) {
   bool prefixed = false;
   if (s.size() >= 2 && s[0] == '0') {
     char p = static_cast<char>(s[1] | 0x20);
-    if (p == 'x') { base = 16; s.erase(0, 2); prefixed = true; }
-    else if (p == 'o') { base = 8; s.erase(0, 2); prefixed = true; }
-    else if (p == 'b') { base = 2; s.erase(0, 2); prefixed = true; }
-    else { base = 8; s.erase(0, 1); prefixed = true; }
+    if (p == 'x') {
+      base = 16;
+      s.erase(0, 2);
+      prefixed = true;
+    } else if (p == 'o') {
+      base = 8;
+      s.erase(0, 2);
+      prefixed = true;
+    } else if (p == 'b') {
+      base = 2;
+      s.erase(0, 2);
+      prefixed = true;
+    } else {
+      base = 8;
+      s.erase(0, 1);
+      prefixed = true;
+    }
   }
   if (s.empty()) return false;
   uint64_t v = 0;

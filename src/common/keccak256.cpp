@@ -80,7 +80,7 @@ Hash32 keccak256(ByteView data) {
 void keccak256Of64(const uint8_t* in, uint8_t* out) {
   uint64_t s[25] = {};
   for (int i = 0; i < 8; ++i) s[i] = loadLE64(in + 8 * i);
-  s[8] = 0x01;                   // padding start right after the 64 input bytes
+  s[8] = 0x01;                    // padding start right after the 64 input bytes
   s[16] = 0x8000000000000000ULL;  // final padding bit in byte 135
   keccakF1600(s);
   for (int i = 0; i < 4; ++i) storeLE64(out + 8 * i, s[i]);

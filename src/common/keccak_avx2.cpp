@@ -20,11 +20,11 @@ struct Ops {
   template <int n>
   static V rotl(V a) {
     if constexpr (n == 8) {  // whole-byte rotations are one byte shuffle
-      return _mm256_shuffle_epi8(a, _mm256_setr_epi8(7, 0, 1, 2, 3, 4, 5, 6, 15, 8, 9, 10, 11, 12, 13, 14, 7, 0, 1, 2, 3,
-                                                     4, 5, 6, 15, 8, 9, 10, 11, 12, 13, 14));
+      return _mm256_shuffle_epi8(a, _mm256_setr_epi8(7, 0, 1, 2, 3, 4, 5, 6, 15, 8, 9, 10, 11, 12, 13, 14, 7, 0, 1, 2, 3, 4, 5, 6,
+                                                     15, 8, 9, 10, 11, 12, 13, 14));
     } else if constexpr (n == 56) {
-      return _mm256_shuffle_epi8(a, _mm256_setr_epi8(1, 2, 3, 4, 5, 6, 7, 0, 9, 10, 11, 12, 13, 14, 15, 8, 1, 2, 3, 4, 5,
-                                                     6, 7, 0, 9, 10, 11, 12, 13, 14, 15, 8));
+      return _mm256_shuffle_epi8(a, _mm256_setr_epi8(1, 2, 3, 4, 5, 6, 7, 0, 9, 10, 11, 12, 13, 14, 15, 8, 1, 2, 3, 4, 5, 6, 7, 0,
+                                                     9, 10, 11, 12, 13, 14, 15, 8));
     } else {
       return _mm256_or_si256(_mm256_slli_epi64(a, n), _mm256_srli_epi64(a, 64 - n));
     }
@@ -58,7 +58,7 @@ void of64x4Avx2(const uint8_t* const* in, uint8_t* const* out) {
   __m256i s[25];
   for (int i = 0; i < 8; ++i) s[i] = gatherLane(in, 8 * i);
   for (int i = 8; i < 25; ++i) s[i] = _mm256_setzero_si256();
-  s[8] = _mm256_set1_epi64x(0x01);                                      // padding right after 64 bytes
+  s[8] = _mm256_set1_epi64x(0x01);                                            // padding right after 64 bytes
   s[16] = _mm256_set1_epi64x(static_cast<long long>(0x8000000000000000ULL));  // last bit of the block
   keccakRounds<Ops>(s);
   scatterDigests(s, out);

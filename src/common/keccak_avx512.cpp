@@ -55,7 +55,7 @@ void of64x8Avx512(const uint8_t* const* in, uint8_t* const* out) {
   __m512i s[25];
   for (int i = 0; i < 8; ++i) s[i] = gatherLane(in, 8 * i);
   for (int i = 8; i < 25; ++i) s[i] = _mm512_setzero_si512();
-  s[8] = _mm512_set1_epi64(0x01);                                     // padding right after 64 bytes
+  s[8] = _mm512_set1_epi64(0x01);                                            // padding right after 64 bytes
   s[16] = _mm512_set1_epi64(static_cast<long long>(0x8000000000000000ULL));  // last bit of the block
   keccakRounds<Ops>(s);
   scatterDigests(s, out);

@@ -109,9 +109,7 @@ KeccakPath keccakDefaultPath() {
   return path;
 }
 
-void keccak256Of64Many(const uint8_t* in, uint8_t* out, size_t count) {
-  keccak256Of64Many(in, out, count, keccakDefaultPath());
-}
+void keccak256Of64Many(const uint8_t* in, uint8_t* out, size_t count) { keccak256Of64Many(in, out, count, keccakDefaultPath()); }
 
 void keccak256Of64Many(const uint8_t* in, uint8_t* out, size_t count, KeccakPath path) {
   const Kernels k = checkedKernels(path);

@@ -151,13 +151,14 @@ BisectReport bisect(Party& a, Party& b, const BisectOptions& o) {
     }
   } closeBoth{a, b};
 
-  onBoth(o.parallel, [&] { a.open(); }, [&] { b.open(); });
+  onBoth(
+      o.parallel, [&] { a.open(); }, [&] { b.open(); });
   r.openSeconds = secondsSince(start);
   say("runs open in " + std::to_string(r.openSeconds) + " s");
 
   uint64_t origin = 0;
-  Hash32 agreed;                  // both parties' hash at `origin`
-  Hash32 earlierA, earlierB;      // each party's hash at the end of the range, from the level before
+  Hash32 agreed;              // both parties' hash at `origin`
+  Hash32 earlierA, earlierB;  // each party's hash at the end of the range, from the level before
   auto finish = [&](Outcome outcome, Verdict verdict, std::string reason) {
     a.close();  // closing is a round trip too
     b.close();
@@ -199,8 +200,10 @@ BisectReport bisect(Party& a, Party& b, const BisectOptions& o) {
         r.prestateB = hb[0];
       }
       if (i0 == 0 && k > 0) {
-        if (!(ha[0] == agreed)) inconsistentA = "its hash at step " + std::to_string(origin) + " is now " + toHex(ha[0]) + ", earlier " + toHex(agreed);
-        if (!(hb[0] == agreed)) inconsistentB = "its hash at step " + std::to_string(origin) + " is now " + toHex(hb[0]) + ", earlier " + toHex(agreed);
+        if (!(ha[0] == agreed))
+          inconsistentA = "its hash at step " + std::to_string(origin) + " is now " + toHex(ha[0]) + ", earlier " + toHex(agreed);
+        if (!(hb[0] == agreed))
+          inconsistentB = "its hash at step " + std::to_string(origin) + " is now " + toHex(hb[0]) + ", earlier " + toHex(agreed);
       }
       if (i0 + count == n) {
         if (k == 0) {
@@ -232,8 +235,8 @@ BisectReport bisect(Party& a, Party& b, const BisectOptions& o) {
     r.levels.push_back(L);
     say("level " + std::to_string(k + 1) + "/" + std::to_string(levels) + ": step size " + std::to_string(S) + " from step " +
         std::to_string(origin) + ", " + std::to_string(L.fetched) + " hashes per party in " + std::to_string(L.queries) +
-        " queries, " + std::to_string(L.wallSeconds) + " s: " +
-        (diff ? "first difference at " + stepRange(origin, S, *diff) : std::string("no difference")));
+        " queries, " + std::to_string(L.wallSeconds) +
+        " s: " + (diff ? "first difference at " + stepRange(origin, S, *diff) : std::string("no difference")));
 
     if (!inconsistentA.empty() || !inconsistentB.empty()) {
       if (!inconsistentA.empty() && !inconsistentB.empty())

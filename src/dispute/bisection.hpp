@@ -42,35 +42,35 @@ void checkOptions(const BisectOptions& options);
 /// One level of the game.
 struct LevelReport {
   uint64_t stepSize = 0;
-  uint64_t origin = 0;      ///< step of index 0 (agreed by both parties)
-  uint64_t hashes = 0;      ///< hashes this level covers per party
-  uint64_t queries = 0;     ///< queries per party
-  uint64_t fetched = 0;     ///< hashes fetched per party (before padding)
-  uint64_t answeredA = 0, answeredB = 0;  ///< hashes the parties returned (short = exited)
+  uint64_t origin = 0;                      ///< step of index 0 (agreed by both parties)
+  uint64_t hashes = 0;                      ///< hashes this level covers per party
+  uint64_t queries = 0;                     ///< queries per party
+  uint64_t fetched = 0;                     ///< hashes fetched per party (before padding)
+  uint64_t answeredA = 0, answeredB = 0;    ///< hashes the parties returned (short = exited)
   std::optional<uint64_t> firstDifference;  ///< index of the first differing hash
-  double secondsA = 0, secondsB = 0;  ///< time each party took to answer
+  double secondsA = 0, secondsB = 0;        ///< time each party took to answer
   double wallSeconds = 0;
 };
 
 /// How the game ended.
-enum class Outcome {
-  Decided,          ///< a disputed step was found and judged (see verdict)
-  PartiesAgree,     ///< no difference up to the horizon
-  PrestatesDiffer,  ///< the parties disagree on the state before step 0: nothing to bisect
-  Inconsistent,     ///< a party contradicted its own earlier answer (see verdict)
+enum class [[nodiscard]] Outcome{
+    Decided,          ///< a disputed step was found and judged (see verdict)
+    PartiesAgree,     ///< no difference up to the horizon
+    PrestatesDiffer,  ///< the parties disagree on the state before step 0: nothing to bisect
+    Inconsistent,     ///< a party contradicted its own earlier answer (see verdict)
 };
 
 /// The whole result.
-struct BisectReport {
+struct [[nodiscard]] BisectReport {
   Outcome outcome = Outcome::Decided;
   Verdict verdict = Verdict::Undecided;
   std::string reason;
   std::string partyA, partyB;
-  Hash32 prestateA, prestateB;     ///< each party's hash at step 0
-  Hash32 finalA, finalB;           ///< each party's hash at the horizon (its final claim)
-  uint64_t disputedStep = 0;       ///< the step whose execution is disputed (pre-state step)
-  Hash32 agreedHash;               ///< both parties' hash at disputedStep
-  Hash32 claimA, claimB;           ///< each party's hash at disputedStep + 1
+  Hash32 prestateA, prestateB;         ///< each party's hash at step 0
+  Hash32 finalA, finalB;               ///< each party's hash at the horizon (its final claim)
+  uint64_t disputedStep = 0;           ///< the step whose execution is disputed (pre-state step)
+  Hash32 agreedHash;                   ///< both parties' hash at disputedStep
+  Hash32 claimA, claimB;               ///< each party's hash at disputedStep + 1
   std::optional<Hash32> verifiedPost;  ///< the verifier's hash at disputedStep + 1
   std::optional<ProofCheck> proofA, proofB;
   std::optional<vm::StepProof> winningProof;  ///< a proof that verifies to verifiedPost

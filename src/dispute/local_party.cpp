@@ -7,7 +7,9 @@
 namespace fpvm::dispute {
 
 LocalParty::LocalParty(vm::VmState prestate, runs::ValidationInput input, runs::RunSettings settings, std::string name)
-    : input_(std::make_shared<const runs::ValidationInput>(std::move(input))), settings_(std::move(settings)), name_(std::move(name)) {
+    : input_(std::make_shared<const runs::ValidationInput>(std::move(input))),
+      settings_(std::move(settings)),
+      name_(std::move(name)) {
   auto p = std::make_shared<runs::Prestate>();
   p->hash = prestate.stateHash();
   p->folder = name_;

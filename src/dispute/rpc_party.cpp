@@ -4,8 +4,8 @@
 
 #include "common/error.hpp"
 #include "common/hex.hpp"
-#include "rpc/hash_array.hpp"
 #include "proof/proof_json.hpp"
+#include "rpc/hash_array.hpp"
 
 namespace fpvm::dispute {
 
@@ -25,7 +25,8 @@ std::optional<rpc::RpcClientOptions> parseServerUrl(const std::string& text) {
   if (colon == std::string::npos || colon == 0 || colon + 1 == rest.size())
     throw Error("server URL " + text + ": expected http://HOST:PORT or ws://HOST:PORT");
   o.host = rest.substr(0, colon);
-  if (o.host.find('/') != std::string::npos) throw Error("server URL " + text + ": paths are not supported (the server answers on /)");
+  if (o.host.find('/') != std::string::npos)
+    throw Error("server URL " + text + ": paths are not supported (the server answers on /)");
   const std::string port = rest.substr(colon + 1);
   uint64_t p = 0;
   for (char c : port) {
@@ -69,7 +70,8 @@ nlohmann::json RpcParty::call(const std::string& method, const nlohmann::json& p
 void RpcParty::open() {
   if (open_) return;
   nlohmann::json r = call("validation_createExecutionRun", nlohmann::json::array({toHex(options_.prestate), options_.input}));
-  if (!r.is_number_unsigned()) throw Error(describe() + ": validation_createExecutionRun returned " + r.dump(-1).substr(0, 80) + ", not a run id");
+  if (!r.is_number_unsigned())
+    throw Error(describe() + ": validation_createExecutionRun returned " + r.dump(-1).substr(0, 80) + ", not a run id");
   runId_ = r.get<uint64_t>();
   open_ = true;
 }

@@ -22,10 +22,10 @@ struct TrustedData {
 };
 
 /// The outcome of checking one party's proof.
-struct ProofCheck {
+struct [[nodiscard]] ProofCheck {
   bool valid = false;
-  std::string problem;  ///< why it is not valid (empty when valid)
-  Hash32 post;          ///< the verifier's post-state hash (when valid)
+  std::string problem;              ///< why it is not valid (empty when valid)
+  Hash32 post;                      ///< the verifier's post-state hash (when valid)
   std::optional<Hash32> oracleKey;  ///< the preimage key the step reads, if any
   /// The preimage data was checked (against its key's hash or the trusted data); false when the
   /// step reads data nobody but the parties vouches for.
@@ -36,10 +36,10 @@ struct ProofCheck {
 ProofCheck checkStepProof(const vm::StepProof& proof, const Hash32& agreedPre, const TrustedData* trusted);
 
 /// Whose claim about the state after the disputed step holds.
-enum class Verdict { ClaimAHolds, ClaimBHolds, NeitherHolds, Undecided };
+enum class [[nodiscard]] Verdict{ClaimAHolds, ClaimBHolds, NeitherHolds, Undecided};
 
 /// The referee's decision.
-struct Judgement {
+struct [[nodiscard]] Judgement {
   Verdict verdict = Verdict::Undecided;
   std::optional<Hash32> truth;  ///< the verified post-state hash, when one is established
   std::string reason;

@@ -10,13 +10,22 @@ namespace {
 struct Reader {
   const Bytes& b;
   const std::string& what;
-  uint16_t u16(uint64_t off) const { need(off, 2); return static_cast<uint16_t>(getLE(b.data() + off, 2)); }
-  uint32_t u32(uint64_t off) const { need(off, 4); return static_cast<uint32_t>(getLE(b.data() + off, 4)); }
-  uint64_t u64(uint64_t off) const { need(off, 8); return getLE(b.data() + off, 8); }
+  uint16_t u16(uint64_t off) const {
+    need(off, 2);
+    return static_cast<uint16_t>(getLE(b.data() + off, 2));
+  }
+  uint32_t u32(uint64_t off) const {
+    need(off, 4);
+    return static_cast<uint32_t>(getLE(b.data() + off, 4));
+  }
+  uint64_t u64(uint64_t off) const {
+    need(off, 8);
+    return getLE(b.data() + off, 8);
+  }
   void need(uint64_t off, uint64_t len) const {
-    if (off > b.size() || len > b.size() - off) throw Error(what + ": truncated ELF file (need bytes up to offset " +
-                                                            std::to_string(off + len) + ", file has " +
-                                                            std::to_string(b.size()) + ")");
+    if (off > b.size() || len > b.size() - off)
+      throw Error(what + ": truncated ELF file (need bytes up to offset " + std::to_string(off + len) + ", file has " +
+                  std::to_string(b.size()) + ")");
   }
 };
 
@@ -31,12 +40,17 @@ ElfFile parseElf(Bytes image, const std::string& what) {
   elf.image = std::move(image);
   const Bytes& b = elf.image;
   Reader r{b, what};
-  if (b.size() < 4 || std::memcmp(b.data(), "\x7f" "ELF", 4) != 0) throw Error(what + ": not an ELF file (bad magic)");
+  if (b.size() < 4 || std::memcmp(b.data(),
+                                  "\x7f"
+                                  "ELF",
+                                  4) != 0)
+    throw Error(what + ": not an ELF file (bad magic)");
   if (b.size() < kEhdrSize) throw Error(what + ": truncated ELF header");
   if (b[4] != 2) throw Error(what + ": not a 64-bit ELF file (EI_CLASS=" + std::to_string(b[4]) + ")");
   if (b[5] != 1) throw Error(what + ": not a little-endian ELF file");
   uint16_t machine = r.u16(18);
-  if (machine != kEmRiscv) throw Error(what + ": not a RISC-V ELF file (e_machine=" + std::to_string(machine) + ", expected 243)");
+  if (machine != kEmRiscv)
+    throw Error(what + ": not a RISC-V ELF file (e_machine=" + std::to_string(machine) + ", expected 243)");
   elf.entry = r.u64(24);
   uint64_t phoff = r.u64(32), shoff = r.u64(40);
   uint16_t phentsize = r.u16(54), phnum = r.u16(56), shentsize = r.u16(58), shnum = r.u16(60);

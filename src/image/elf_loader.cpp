@@ -82,14 +82,12 @@ VmState loadElf(const ElfFile& elf, const LoadOptions& options) {
     if (s.memsz > options.maxLoadBytes || totalBytes + s.memsz > options.maxLoadBytes)
       throw Error(name + " is too large: " + std::to_string(s.memsz) + " bytes (total segment limit " +
                   std::to_string(options.maxLoadBytes) + ")");
-    if (s.memsz > 0 && s.vaddr + s.memsz - 1 < s.vaddr)
-      throw Error(name + " wraps around the end of the address space");
+    if (s.memsz > 0 && s.vaddr + s.memsz - 1 < s.vaddr) throw Error(name + " wraps around the end of the address space");
     totalBytes += s.memsz;
     if (s.type == kPtLoad && s.memsz > 0) {
       const uint64_t last = s.vaddr + s.memsz - 1;  // no wrap: checked above
       for (const auto& [b, e] : loadRanges)
-        if (s.vaddr <= e && b <= last)
-          throw Error(name + " overlaps an earlier PT_LOAD segment");
+        if (s.vaddr <= e && b <= last) throw Error(name + " overlaps an earlier PT_LOAD segment");
       loadRanges.emplace_back(s.vaddr, last);
     }
     writeRange(st.memory, s.vaddr, elf.segmentBytes(s), s.memsz - s.filesz);
@@ -100,8 +98,7 @@ VmState loadElf(const ElfFile& elf, const LoadOptions& options) {
     for (const ElfSymbol& sym : elf.symbols) {
       if (std::find(kReturnPatchedSymbols.begin(), kReturnPatchedSymbols.end(), sym.name) != kReturnPatchedSymbols.end())
         writeRange(st.memory, sym.value, ByteView(kRetInstruction, 4), 0);
-      else if (sym.name == "runtime.MemProfileRate")
-        writeU64(st.memory, sym.value, 0);
+      else if (sym.name == "runtime.MemProfileRate") writeU64(st.memory, sym.value, 0);
     }
     // Initial stack (spec §7.1 step 5): argc 0, bogus argv/envp, auxv with AT_PAGESZ and AT_RANDOM.
     const uint64_t sp = kInitialStackPointer;
@@ -109,11 +106,11 @@ VmState loadElf(const ElfFile& elf, const LoadOptions& options) {
     writeU64(st.memory, sp + 8, 0x42);
     writeU64(st.memory, sp + 16, 0x35);
     writeU64(st.memory, sp + 24, 0);
-    writeU64(st.memory, sp + 32, 6);     // AT_PAGESZ
+    writeU64(st.memory, sp + 32, 6);  // AT_PAGESZ
     writeU64(st.memory, sp + 40, 4096);
-    writeU64(st.memory, sp + 48, 25);    // AT_RANDOM
+    writeU64(st.memory, sp + 48, 25);  // AT_RANDOM
     writeU64(st.memory, sp + 56, sp + 72);
-    writeU64(st.memory, sp + 64, 0);     // AT_NULL
+    writeU64(st.memory, sp + 64, 0);                      // AT_NULL
     writeU64(st.memory, sp + 72, 0x6f727020646e6172ULL);  // "rand protolambda"
     writeU64(st.memory, sp + 80, 0x6164626d616c6f74ULL);
   }

@@ -40,10 +40,27 @@ struct BinReader {
   void need(size_t n, const char* field) {
     if (n > d.size() - pos) throw Error(what + ": truncated binary state (reading " + field + ")");
   }
-  uint64_t u64(const char* field) { need(8, field); uint64_t v = getBE64(d.data() + pos); pos += 8; return v; }
-  uint32_t u32(const char* field) { need(4, field); uint32_t v = getBE32(d.data() + pos); pos += 4; return v; }
-  uint8_t u8(const char* field) { need(1, field); return d[pos++]; }
-  void bytes(uint8_t* out, size_t n, const char* field) { need(n, field); std::memcpy(out, d.data() + pos, n); pos += n; }
+  uint64_t u64(const char* field) {
+    need(8, field);
+    uint64_t v = getBE64(d.data() + pos);
+    pos += 8;
+    return v;
+  }
+  uint32_t u32(const char* field) {
+    need(4, field);
+    uint32_t v = getBE32(d.data() + pos);
+    pos += 4;
+    return v;
+  }
+  uint8_t u8(const char* field) {
+    need(1, field);
+    return d[pos++];
+  }
+  void bytes(uint8_t* out, size_t n, const char* field) {
+    need(n, field);
+    std::memcpy(out, d.data() + pos, n);
+    pos += n;
+  }
 };
 
 }  // namespace
@@ -113,8 +130,14 @@ std::string encodeStateJson(const VmState& st) {
 void streamStateBinary(const VmState& st, ByteSink& sink) {
   const auto pages = st.memory.pageIndices();
   uint8_t tmp[8];
-  auto u64 = [&](uint64_t v) { putBE64(tmp, v); sink.write(ByteView(tmp, 8)); };
-  auto u32 = [&](uint32_t v) { putBE32(tmp, v); sink.write(ByteView(tmp, 4)); };
+  auto u64 = [&](uint64_t v) {
+    putBE64(tmp, v);
+    sink.write(ByteView(tmp, 8));
+  };
+  auto u32 = [&](uint32_t v) {
+    putBE32(tmp, v);
+    sink.write(ByteView(tmp, 4));
+  };
   u64(pages.size());
   for (uint64_t idx : pages) {
     u64(idx);
@@ -257,7 +280,8 @@ VmState decodeStateJson(ByteView text, const std::string& what) {
       const auto& regs = doc["registers"];
       if (!regs.is_array() || regs.size() != 32) throw Error(what + ": field \"registers\" must be an array of 32 numbers");
       for (size_t i = 0; i < 32; ++i) {
-        if (!regs[i].is_number_unsigned()) throw Error(what + ": register " + std::to_string(i) + " must be a non-negative integer");
+        if (!regs[i].is_number_unsigned())
+          throw Error(what + ": register " + std::to_string(i) + " must be a non-negative integer");
         st.registers[i] = regs[i].get<uint64_t>();
       }
     }
@@ -285,10 +309,8 @@ VmState readStateFile(const std::string& path) {
 
 Bytes encodeStateFile(const VmState& state, const std::string& path) {
   BytesSink sink;
-  if (StateFormat::fromPath(path).binary)
-    streamStateBinary(state, sink);
-  else
-    streamStateJson(state, sink);
+  if (StateFormat::fromPath(path).binary) streamStateBinary(state, sink);
+  else streamStateJson(state, sink);
   return std::move(sink.bytes);
 }
 
@@ -315,10 +337,8 @@ void writeStateFile(const VmState& state, const std::string& path) {
   if (path.empty()) return;
   const StateFormat f = StateFormat::fromPath(path);
   auto stream = [&](ByteSink& sink) {
-    if (f.binary)
-      streamStateBinary(state, sink);
-    else
-      streamStateJson(state, sink);
+    if (f.binary) streamStateBinary(state, sink);
+    else streamStateJson(state, sink);
   };
   if (path == "-") {
     StdoutSink out;

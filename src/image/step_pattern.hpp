@@ -30,7 +30,6 @@ class StepPattern {
   uint64_t n_ = 0;
 };
 
-
 /// Expands a printf-style pattern with `%d` = step; a pattern without a verb gets Go's
 /// "%!(EXTRA uint64=N)" suffix, as Asterisc does.
 std::string formatStepPath(const std::string& pattern, uint64_t step);

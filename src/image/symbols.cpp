@@ -13,8 +13,7 @@ SymbolTable::SymbolTable(std::vector<ElfSymbol> symbols) : symbols_(std::move(sy
 
 std::string SymbolTable::lookup(uint64_t addr) const {
   if (symbols_.empty()) return "!unknown";
-  auto it = std::upper_bound(symbols_.begin(), symbols_.end(), addr,
-                             [](uint64_t a, const ElfSymbol& s) { return a < s.value; });
+  auto it = std::upper_bound(symbols_.begin(), symbols_.end(), addr, [](uint64_t a, const ElfSymbol& s) { return a < s.value; });
   if (it == symbols_.begin()) return "!start";
   const ElfSymbol& s = *(it - 1);
   if (s.value + s.size < addr) return "!gap";

@@ -4,9 +4,9 @@
 
 namespace fpvm::merkle {
 
-inline constexpr unsigned kLeafBits = 5;                    ///< 32-byte leaves
+inline constexpr unsigned kLeafBits = 5;  ///< 32-byte leaves
 inline constexpr uint64_t kLeafSize = 1u << kLeafBits;
-inline constexpr unsigned kPageBits = 12;                   ///< 4096-byte pages
+inline constexpr unsigned kPageBits = 12;  ///< 4096-byte pages
 inline constexpr uint64_t kPageSize = 1u << kPageBits;
 inline constexpr unsigned kPageHeight = kPageBits - kLeafBits;  ///< a page is a subtree of height 7
 inline constexpr unsigned kLeavesPerPage = 1u << kPageHeight;   ///< 128

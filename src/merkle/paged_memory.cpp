@@ -13,8 +13,7 @@ namespace fpvm::merkle {
 PagedMemory::PagedMemory() : upper_(kTreeDepth + 1), root_(zeroHash(kTreeDepth)) {}
 PagedMemory::~PagedMemory() = default;
 
-PagedMemory::PagedMemory(const PagedMemory& other)
-    : upper_(other.upper_), root_(other.root_), pageLimit_(other.pageLimit_) {
+PagedMemory::PagedMemory(const PagedMemory& other) : upper_(other.upper_), root_(other.root_), pageLimit_(other.pageLimit_) {
   pages_.reserve(other.pages_.size());
   for (const auto& [idx, page] : other.pages_) {
     auto copy = std::make_unique<Page>();
@@ -79,8 +78,8 @@ const Page* PagedMemory::findPageSlow(uint64_t pageIndex) const {
 
 Page& PagedMemory::allocatePage(uint64_t pageIndex) {
   if (pageLimit_ != 0 && pages_.size() >= pageLimit_ && pages_.find(pageIndex) == pages_.end())
-    throw MemoryLimitError("memory limit exceeded: the guest needs more than " + std::to_string(pageLimit_) +
-                           " pages (" + std::to_string(pageLimit_ * kPageSize / (1024 * 1024)) + " MiB)");
+    throw MemoryLimitError("memory limit exceeded: the guest needs more than " + std::to_string(pageLimit_) + " pages (" +
+                           std::to_string(pageLimit_ * kPageSize / (1024 * 1024)) + " MiB)");
   auto [it, inserted] = pages_.try_emplace(pageIndex);
   if (inserted) {
     it->second = std::make_unique<Page>();
@@ -126,10 +125,8 @@ void PagedMemory::readBytes(uint64_t addr, uint8_t* out, size_t n) const {
     uint64_t off = addr & (kPageSize - 1);
     size_t chunk = std::min<uint64_t>(n, kPageSize - off);
     const Page* p = findPage(addr >> kPageBits);
-    if (p)
-      std::memcpy(out, p->data + off, chunk);
-    else
-      std::memset(out, 0, chunk);
+    if (p) std::memcpy(out, p->data + off, chunk);
+    else std::memset(out, 0, chunk);
     out += chunk;
     n -= chunk;
     addr += chunk;  // wraps modulo 2^64
@@ -291,8 +288,7 @@ MemoryProof PagedMemory::proveLeaf(uint64_t addr) {
   } else {
     for (unsigned h = 1; h < kPageHeight; ++h) proof.words[h + 1] = zeroHash(h);
   }
-  for (unsigned h = kPageHeight; h < kTreeDepth; ++h)
-    proof.words[h + 1] = nodeAt(h, (addr >> (kLeafBits + h)) ^ 1);
+  for (unsigned h = kPageHeight; h < kTreeDepth; ++h) proof.words[h + 1] = nodeAt(h, (addr >> (kLeafBits + h)) ^ 1);
   return proof;
 }
 

@@ -89,9 +89,7 @@ class PagedMemory {
   /// Records a write an engine made straight into `page` (index `pageIndex`, from allocatePage):
   /// marks the leaf pairs of bytes [off, off + size) dirty and notes them in the pair log, exactly
   /// as store() does. `off + size` must not exceed the page.
-  void noteDirectWrite(Page& page, uint64_t pageIndex, unsigned off, unsigned size) {
-    markDirty(page, pageIndex, off, size);
-  }
+  void noteDirectWrite(Page& page, uint64_t pageIndex, unsigned off, unsigned size) { markDirty(page, pageIndex, off, size); }
   /// The page with this index, or nullptr. Inline single-entry cache for the hot path.
   const Page* findPage(uint64_t pageIndex) const {
     const CacheEntry& e = cache_[pageIndex % kCacheSize];

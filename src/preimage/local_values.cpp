@@ -3,8 +3,8 @@
 #include <nlohmann/json.hpp>
 
 #include "common/error.hpp"
-#include "common/hex.hpp"
 #include "common/go_uint.hpp"
+#include "common/hex.hpp"
 
 namespace fpvm::preimage {
 

@@ -63,10 +63,8 @@ ServerProcess::~ServerProcess() {
 }
 
 void ServerProcess::reap(int status) {
-  if (WIFEXITED(status))
-    exitDescription_ = "exited with code " + std::to_string(WEXITSTATUS(status));
-  else if (WIFSIGNALED(status))
-    exitDescription_ = "killed by signal " + std::to_string(WTERMSIG(status));
+  if (WIFEXITED(status)) exitDescription_ = "exited with code " + std::to_string(WEXITSTATUS(status));
+  else if (WIFSIGNALED(status)) exitDescription_ = "killed by signal " + std::to_string(WTERMSIG(status));
   pid_ = -1;
 }
 

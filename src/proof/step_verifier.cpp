@@ -187,12 +187,12 @@ class StepExecutor {
   }
 
   void execute(uint32_t in, uint64_t pc) {
-    const uint32_t opcode = in & 0x7F, rd = (in >> 7) & 31, f3 = (in >> 12) & 7, rs1 = (in >> 15) & 31,
-                   rs2 = (in >> 20) & 31, f7 = in >> 25;
+    const uint32_t opcode = in & 0x7F, rd = (in >> 7) & 31, f3 = (in >> 12) & 7, rs1 = (in >> 15) & 31, rs2 = (in >> 20) & 31,
+                   f7 = in >> 25;
     const uint64_t immI = sext(in >> 20, 12);
     const uint64_t immS = sext(((in >> 25) << 5) | rd, 12);
-    const uint64_t immB = sext((uint64_t(in >> 31) << 12) | (uint64_t((in >> 7) & 1) << 11) |
-                                   (uint64_t((in >> 25) & 0x3F) << 5) | (uint64_t((in >> 8) & 0xF) << 1),
+    const uint64_t immB = sext((uint64_t(in >> 31) << 12) | (uint64_t((in >> 7) & 1) << 11) | (uint64_t((in >> 25) & 0x3F) << 5) |
+                                   (uint64_t((in >> 8) & 0xF) << 1),
                                13);
     const uint64_t immU = sext(in & 0xFFFFF000u, 32);
     const uint64_t immJ = sext((uint64_t(in >> 31) << 20) | (uint64_t((in >> 12) & 0xFF) << 12) |
@@ -252,7 +252,10 @@ class StepExecutor {
           setReg(rd, 0);  // CSRs read 0
         }
         return;
-      case 0x0F: case 0x07: case 0x27: case 0x53: return;  // fence, FP loads/stores/ops
+      case 0x0F:
+      case 0x07:
+      case 0x27:
+      case 0x53: return;  // fence, FP loads/stores/ops
       default: throw Revert{vm::kUnknownOpcode};
     }
   }
@@ -465,25 +468,20 @@ class StepExecutor {
       }
       case sys::kPrlimit64:
       case sys::kFutexTime64:
-      case sys::kNanosleep:
-        throw Revert{vm::kUnsupportedSyscall};
+      case sys::kNanosleep: throw Revert{vm::kUnsupportedSyscall};
       default: setResult(0, 0); return;
     }
   }
 
   void sysFcntl(uint64_t fd, uint64_t cmd) {
     if (cmd == sys::kFGetfd) {
-      if (fd <= sys::kFdPreimageWrite)
-        setResult(0, 0);
-      else
-        setResult(sys::kMinus1, sys::kEBADF);
+      if (fd <= sys::kFdPreimageWrite) setResult(0, 0);
+      else setResult(sys::kMinus1, sys::kEBADF);
     } else if (cmd == sys::kFGetfl) {
-      if (fd == sys::kFdStdin || fd == sys::kFdHintRead || fd == sys::kFdPreimageRead)
-        setResult(sys::kORdonly, 0);
+      if (fd == sys::kFdStdin || fd == sys::kFdHintRead || fd == sys::kFdPreimageRead) setResult(sys::kORdonly, 0);
       else if (fd == sys::kFdStdout || fd == sys::kFdStderr || fd == sys::kFdHintWrite || fd == sys::kFdPreimageWrite)
         setResult(sys::kOWronly, 0);
-      else
-        setResult(sys::kMinus1, sys::kEBADF);
+      else setResult(sys::kMinus1, sys::kEBADF);
     } else {
       setResult(sys::kMinus1, sys::kEINVAL);
     }
@@ -562,8 +560,8 @@ VerifyResult verifyStep(ByteView stateData, ByteView proofData, PartOracle* orac
   }
   r.proofsUsed = exec.proofsUsed();
   if (options.exactLength && proofData.size() != size_t(r.proofsUsed) * kProofSize)
-    throw Error("proof data has " + std::to_string(proofData.size()) + " bytes; this step uses " +
-                std::to_string(r.proofsUsed) + " memory proofs (" + std::to_string(r.proofsUsed * kProofSize) + " bytes)");
+    throw Error("proof data has " + std::to_string(proofData.size()) + " bytes; this step uses " + std::to_string(r.proofsUsed) +
+                " memory proofs (" + std::to_string(r.proofsUsed * kProofSize) + " bytes)");
   r.post = encodeState(s);
   r.postHash = vm::VmState::hashWitness(r.post);
   return r;

@@ -53,7 +53,7 @@ struct VerifyOptions {
 };
 
 /// Result of verifying one step.
-struct VerifyResult {
+struct [[nodiscard]] VerifyResult {
   vm::RevertCode revert = vm::kOk;  ///< kOk or the on-chain revert code
   vm::Witness post{};               ///< post-state witness (valid when revert == kOk)
   Hash32 postHash;                  ///< post-state hash (valid when revert == kOk)

@@ -54,10 +54,22 @@ RedisUrl RedisUrl::parse(const std::string& url) {
 
 RedisReply::RedisReply(const redisReply* r) {
   switch (r->type) {
-    case REDIS_REPLY_STRING: type = Type::String; str.assign(r->str, r->len); break;
-    case REDIS_REPLY_STATUS: type = Type::Status; str.assign(r->str, r->len); break;
-    case REDIS_REPLY_ERROR: type = Type::Error; str.assign(r->str, r->len); break;
-    case REDIS_REPLY_INTEGER: type = Type::Integer; integer = r->integer; break;
+    case REDIS_REPLY_STRING:
+      type = Type::String;
+      str.assign(r->str, r->len);
+      break;
+    case REDIS_REPLY_STATUS:
+      type = Type::Status;
+      str.assign(r->str, r->len);
+      break;
+    case REDIS_REPLY_ERROR:
+      type = Type::Error;
+      str.assign(r->str, r->len);
+      break;
+    case REDIS_REPLY_INTEGER:
+      type = Type::Integer;
+      integer = r->integer;
+      break;
     case REDIS_REPLY_ARRAY:
       type = Type::Array;
       elements.reserve(r->elements);

@@ -35,8 +35,8 @@ class RedisReply {
   RedisReply() = default;
   explicit RedisReply(const redisReply* r);
   Type type = Type::Nil;
-  std::string str;       ///< String, Status, Error
-  long long integer = 0;  ///< Integer
+  std::string str;                   ///< String, Status, Error
+  long long integer = 0;             ///< Integer
   std::vector<RedisReply> elements;  ///< Array
   bool isNil() const { return type == Type::Nil; }
   const RedisReply& at(size_t i) const;
@@ -53,8 +53,7 @@ class RedisClient {
   /// Runs one command. Throws RedisReplyError for an error reply, fpvm::Error when the connection
   /// fails (the next call reconnects). `timeout` overrides the socket timeout for this command
   /// (blocking reads).
-  RedisReply command(const std::vector<std::string>& args,
-                     std::chrono::milliseconds timeout = std::chrono::milliseconds(0));
+  RedisReply command(const std::vector<std::string>& args, std::chrono::milliseconds timeout = std::chrono::milliseconds(0));
 
  private:
   void connect();

@@ -63,7 +63,8 @@ void RedisProducer::remove(const std::string& stream, const std::string& id) {
   redis_->command({"XDEL", stream, id});
 }
 
-RedisProducer::Outcome RedisProducer::wait(const Hash32& prestate, const std::string& id, milliseconds timeout, milliseconds interval) {
+RedisProducer::Outcome RedisProducer::wait(const Hash32& prestate, const std::string& id, milliseconds timeout,
+                                           milliseconds interval) {
   const std::string stream = streamName(prefix_, prestate);
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   for (;;) {

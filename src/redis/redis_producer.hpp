@@ -27,7 +27,7 @@ class RedisProducer {
   /// its group when missing; returns the entry id.
   std::string submit(const Hash32& prestate, const nlohmann::json& input);
 
-  struct Outcome {
+  struct [[nodiscard]] Outcome {
     bool ok = false;
     nlohmann::json result;  ///< when ok
     int code = 0;           ///< when !ok

@@ -37,7 +37,8 @@ SegmentJob parseSegmentJob(const std::string& msg) {
   } catch (const std::exception& e) {
     throw rpc::RpcError(rpc::kParseError, std::string("invalid segment job: msg is not JSON: ") + e.what());
   }
-  if (!j.is_object()) throw rpc::RpcError(rpc::kInvalidParams, "invalid segment job: msg must be a JSON object {index, proof, pre, post}");
+  if (!j.is_object())
+    throw rpc::RpcError(rpc::kInvalidParams, "invalid segment job: msg must be a JSON object {index, proof, pre, post}");
   SegmentJob job;
   for (const auto& [key, value] : j.items()) {
     if (key == "index") {
@@ -73,11 +74,11 @@ Json verifySegmentJob(const std::string& msg, const segment::SegmentVerifyOption
     throw rpc::RpcError(rpc::kExecutionFailed, name + " rejected: " + e.what());
   }
   if (job.pre && !(r.pre == *job.pre))
-    throw rpc::RpcError(rpc::kExecutionFailed, name + " rejected: it starts at " + toHex(r.pre) + " (step " + std::to_string(r.from) +
-                                         "), the job expects " + toHex(*job.pre));
+    throw rpc::RpcError(rpc::kExecutionFailed, name + " rejected: it starts at " + toHex(r.pre) + " (step " +
+                                                   std::to_string(r.from) + "), the job expects " + toHex(*job.pre));
   if (job.post && !(r.post == *job.post))
-    throw rpc::RpcError(rpc::kExecutionFailed, name + " rejected: it ends at " + toHex(r.post) + " (step " + std::to_string(r.to) +
-                                         "), the job expects " + toHex(*job.post));
+    throw rpc::RpcError(rpc::kExecutionFailed, name + " rejected: it ends at " + toHex(r.post) + " (step " +
+                                                   std::to_string(r.to) + "), the job expects " + toHex(*job.post));
   return Json{{"index", job.index},
               {"pre", toHex(r.pre)},
               {"post", toHex(r.post)},

@@ -3,9 +3,9 @@
 #include <optional>
 #include <thread>
 
+#include "common/duration.hpp"
 #include "common/elapsed.hpp"
 #include "common/error.hpp"
-#include "common/duration.hpp"
 #include "redis/redis_producer.hpp"
 #include "redis/redis_segment_jobs.hpp"
 
@@ -67,7 +67,8 @@ RedisValidateReport validateSegmentsOverRedis(vm::Machine& machine, const segmen
   segment::ValidateReport& rep = out.validation;
   try {
     rep = segment::buildSegmentProofs(
-        machine, opt, [&jobs](size_t index, const segment::SegmentRecord& built, const Bytes& proof) { jobs.add(index, built, proof); });
+        machine, opt,
+        [&jobs](size_t index, const segment::SegmentRecord& built, const Bytes& proof) { jobs.add(index, built, proof); });
   } catch (...) {
     jobs.removeFrom(0);
     throw;
@@ -77,7 +78,8 @@ RedisValidateReport validateSegmentsOverRedis(vm::Machine& machine, const segmen
     return out;
   }
   if (jobs.size() != rep.segments.size())
-    throw Error("internal error: " + std::to_string(jobs.size()) + " jobs for " + std::to_string(rep.segments.size()) + " segments");
+    throw Error("internal error: " + std::to_string(jobs.size()) + " jobs for " + std::to_string(rep.segments.size()) +
+                " segments");
 
   // Results in segment order: the first rejected segment by index is the one reported.
   const auto tv = Clock::now();
@@ -113,8 +115,8 @@ RedisValidateReport validateSegmentsOverRedis(vm::Machine& machine, const segmen
     chain.segments[i] = segmentRecordFromResult(o->result);
     const auto index = o->result.find("index");
     if (index == o->result.end() || !index->is_number_unsigned() || index->get<uint64_t>() != i)
-      throw Error("the result of segment " + std::to_string(i) + " (" + jobs.stream() + " entry " + jobs.id(i) + ") names segment " +
-                  (index == o->result.end() ? std::string("none") : index->dump()));
+      throw Error("the result of segment " + std::to_string(i) + " (" + jobs.stream() + " entry " + jobs.id(i) +
+                  ") names segment " + (index == o->result.end() ? std::string("none") : index->dump()));
     const auto consumer = o->result.find("consumer");
     if (consumer != o->result.end() && consumer->is_string()) out.verifiedBy[i] = consumer->get<std::string>();
   }

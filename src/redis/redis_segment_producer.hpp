@@ -16,15 +16,15 @@ namespace fpvm::redis {
 
 /// Where the jobs go and how long to wait for them.
 struct RedisSegmentOptions {
-  std::string url;     ///< redis://host:port[/db]
-  std::string prefix;  ///< stream and result key prefix (as the consumers use)
+  std::string url;                                              ///< redis://host:port[/db]
+  std::string prefix;                                           ///< stream and result key prefix (as the consumers use)
   std::chrono::milliseconds timeout{std::chrono::minutes(10)};  ///< for the results, after the last job is added
   std::chrono::milliseconds pollInterval{20};
 };
 
 /// The report of validateSegmentsOverRedis.
-struct RedisValidateReport {
-  segment::ValidateReport validation;  ///< as validateSegments; verifyWallSeconds = the wait after the build
+struct [[nodiscard]] RedisValidateReport {
+  segment::ValidateReport validation;   ///< as validateSegments; verifyWallSeconds = the wait after the build
   std::vector<std::string> verifiedBy;  ///< per segment, the consumer that verified it
 };
 

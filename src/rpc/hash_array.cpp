@@ -56,7 +56,8 @@ size_t parseArrayAt(std::string_view t, size_t i, const std::string& what, std::
 std::vector<Hash32> parseHashArray(std::string_view text, const std::string& what) {
   std::vector<Hash32> out;
   size_t end = parseArrayAt(text, skipSpace(text, 0), what, out);
-  if (skipSpace(text, end) != text.size()) throw Error(what + ": unexpected text after the array (offset " + std::to_string(end) + ")");
+  if (skipSpace(text, end) != text.size())
+    throw Error(what + ": unexpected text after the array (offset " + std::to_string(end) + ")");
   return out;
 }
 

@@ -112,8 +112,8 @@ std::optional<Bytes> base64UrlDecode(const std::string& text) {
 }
 
 std::string makeJwt(ByteView secret, std::optional<int64_t> iat) {
-  int64_t now = iat ? *iat
-                    : std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+  int64_t now =
+      iat ? *iat : std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
   const std::string header = R"({"alg":"HS256","typ":"JWT"})";
   const std::string payload = "{\"iat\":" + std::to_string(now) + "}";
   auto enc = [](const std::string& s) { return base64UrlEncode(ByteView(reinterpret_cast<const uint8_t*>(s.data()), s.size())); };
@@ -129,7 +129,8 @@ std::string checkAuthorization(ByteView secret, const std::string& header, int64
   const std::string token = header.substr(prefix.size());
   size_t dot1 = token.find('.');
   size_t dot2 = dot1 == std::string::npos ? std::string::npos : token.find('.', dot1 + 1);
-  if (dot2 == std::string::npos || token.find('.', dot2 + 1) != std::string::npos) return "malformed token (expected three parts)";
+  if (dot2 == std::string::npos || token.find('.', dot2 + 1) != std::string::npos)
+    return "malformed token (expected three parts)";
   auto headerBytes = base64UrlDecode(token.substr(0, dot1));
   auto payloadBytes = base64UrlDecode(token.substr(dot1 + 1, dot2 - dot1 - 1));
   auto signature = base64UrlDecode(token.substr(dot2 + 1));

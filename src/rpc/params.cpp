@@ -33,7 +33,10 @@ uint64_t jsonToU64(const Json& v, const std::string& what) {
     uint64_t out = 0;
     for (size_t i = hex ? 2 : 0; ok && i < s.size(); ++i) {
       char c = s[i];
-      int d = (c >= '0' && c <= '9') ? c - '0' : hex && (c >= 'a' && c <= 'f') ? c - 'a' + 10 : hex && (c >= 'A' && c <= 'F') ? c - 'A' + 10 : -1;
+      int d = (c >= '0' && c <= '9')          ? c - '0'
+              : hex && (c >= 'a' && c <= 'f') ? c - 'a' + 10
+              : hex && (c >= 'A' && c <= 'F') ? c - 'A' + 10
+                                              : -1;
       if (d < 0) {
         ok = false;
         break;
@@ -46,24 +49,24 @@ uint64_t jsonToU64(const Json& v, const std::string& what) {
       out = out * base + uint64_t(d);
     }
     if (ok) return out;
-    throw RpcError(kInvalidParams, what + ": \"" + (s.size() > 40 ? s.substr(0, 40) + "…" : s) +
-                                       "\" is not an unsigned 64-bit integer");
+    throw RpcError(kInvalidParams,
+                   what + ": \"" + (s.size() > 40 ? s.substr(0, 40) + "…" : s) + "\" is not an unsigned 64-bit integer");
   }
   throw RpcError(kInvalidParams, what + ": expected an unsigned 64-bit integer, got " + typeName(v));
 }
 
 Params::Params(const std::string& method, const Json* params) : method_(method), params_(params) {
   if (params_ && !params_->is_null() && !params_->is_array())
-    throw RpcError(kInvalidParams, "invalid params for " + method_ + ": params must be an array (positional), got " +
-                                       typeName(*params_));
+    throw RpcError(kInvalidParams,
+                   "invalid params for " + method_ + ": params must be an array (positional), got " + typeName(*params_));
 }
 
 size_t Params::size() const { return params_ && params_->is_array() ? params_->size() : 0; }
 
 void Params::expectCount(size_t n, const char* names) const {
   if (size() != n)
-    throw RpcError(kInvalidParams, "wrong number of params for " + method_ + ": got " + std::to_string(size()) +
-                                       ", expected " + std::to_string(n) + " " + names);
+    throw RpcError(kInvalidParams, "wrong number of params for " + method_ + ": got " + std::to_string(size()) + ", expected " +
+                                       std::to_string(n) + " " + names);
 }
 
 const Json& Params::at(size_t i) const { return (*params_)[i]; }
@@ -76,7 +79,8 @@ uint64_t Params::u64(size_t i, const char* name) const { return jsonToU64(at(i),
 
 Hash32 Params::hash(size_t i, const char* name) const {
   const Json& v = at(i);
-  if (!v.is_string()) throw RpcError(kInvalidParams, where(i, name) + ": expected a 0x-prefixed 32-byte hex string, got " + typeName(v));
+  if (!v.is_string())
+    throw RpcError(kInvalidParams, where(i, name) + ": expected a 0x-prefixed 32-byte hex string, got " + typeName(v));
   try {
     return hash32FromHex(v.get_ref<const std::string&>(), name);
   } catch (const Error& e) {

@@ -171,7 +171,8 @@ Json RpcClient::call(const std::string& method, const Json& params) {
   return res["result"];
 }
 
-bool tryWebSocketUpgrade(const std::string& host, uint16_t port, const std::string& authorization, int& status, std::string& body) {
+bool tryWebSocketUpgrade(const std::string& host, uint16_t port, const std::string& authorization, int& status,
+                         std::string& body) {
   // A plain HTTP upgrade request, so that a refusal's status and body can be read (Beast's
   // handshake does not return the response of a declined upgrade).
   net::io_context ioc;

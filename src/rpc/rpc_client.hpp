@@ -58,6 +58,7 @@ class RpcClient {
 
 /// Opens a WebSocket with the given Authorization header value ("" = none) and reports whether
 /// the upgrade was accepted; on refusal `status` holds the HTTP status and `body` the answer.
-bool tryWebSocketUpgrade(const std::string& host, uint16_t port, const std::string& authorization, int& status, std::string& body);
+bool tryWebSocketUpgrade(const std::string& host, uint16_t port, const std::string& authorization, int& status,
+                         std::string& body);
 
 }  // namespace fpvm::rpc

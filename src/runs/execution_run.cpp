@@ -6,10 +6,10 @@
 #include <exception>
 #include <thread>
 
+#include "common/duration.hpp"
 #include "common/error.hpp"
 #include "common/hex.hpp"
 #include "common/logfmt.hpp"
-#include "common/duration.hpp"
 #include "rpc/rpc_error.hpp"
 
 namespace fpvm::runs {
@@ -176,7 +176,8 @@ void ExecutionRun::cancel() { cancel_.store(true); }
 void ExecutionRun::requireReady() const {
   std::lock_guard<std::mutex> lock(stateMutex_);
   if (phase_ == Phase::Failed) throw rpc::RpcError(rpc::kRunFailed, failure_);
-  if (phase_ == Phase::Building) throw rpc::RpcError(rpc::kInternalError, "internal error: execution run queried before its build ended");
+  if (phase_ == Phase::Building)
+    throw rpc::RpcError(rpc::kInternalError, "internal error: execution run queried before its build ended");
   if (cancel_.load()) throw rpc::RpcError(rpc::kCancelled, "execution run was closed");
 }
 
@@ -234,9 +235,8 @@ void ExecutionRun::hashRange(std::unique_ptr<Cursor>& c, uint64_t from, uint64_t
   place(c, from + first * stepSize, deadline);
   writeHash(out + first * kJsonBytesPerHash, c->machine->stateHash());
   if (stepSize == 1) {
-    hashEveryStep(*c, first + 1, end, out, deadline, [&] {
-      return std::to_string(from + first) + ".." + std::to_string(from + end);
-    });
+    hashEveryStep(*c, first + 1, end, out, deadline,
+                  [&] { return std::to_string(from + first) + ".." + std::to_string(from + end); });
     return;
   }
   // Small step sizes check the deadline and cancel flag every 4096 hashes, not on every one.

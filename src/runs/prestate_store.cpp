@@ -31,7 +31,8 @@ std::string findStateFile(const fs::path& folder) {
   for (const auto& e : fs::directory_iterator(folder))
     if (e.is_regular_file() && isStateFileName(e.path().filename().string())) candidates.push_back(e.path().string());
   if (candidates.size() == 1) return candidates[0];
-  if (candidates.empty()) throw Error("no state file (expected prestate.bin.gz, prestate.bin, prestate.json.gz or prestate.json)");
+  if (candidates.empty())
+    throw Error("no state file (expected prestate.bin.gz, prestate.bin, prestate.json.gz or prestate.json)");
   throw Error("several state files and none named prestate.*; keep one");
 }
 
@@ -138,7 +139,8 @@ std::string writePrestateFolder(const std::string& dir, vm::VmState& state, cons
   fs::create_directories(path);
   state.refreshStoredWitness();
   image::writeStateFile(state, (path / "prestate.bin.gz").string());
-  if (!metaJson.empty()) writeFileAtomic((path / "meta.json").string(), ByteView(reinterpret_cast<const uint8_t*>(metaJson.data()), metaJson.size()));
+  if (!metaJson.empty())
+    writeFileAtomic((path / "meta.json").string(), ByteView(reinterpret_cast<const uint8_t*>(metaJson.data()), metaJson.size()));
   return path.string();
 }
 

@@ -33,7 +33,10 @@ uint64_t parseIndex(const std::string& s, const std::string& what) {
   bool ok = !s.empty() && s.size() <= (hex ? 18u : 20u);
   for (size_t i = hex ? 2 : 0; ok && i < s.size(); ++i) {
     char c = s[i];
-    int d = (c >= '0' && c <= '9') ? c - '0' : (hex && c >= 'a' && c <= 'f') ? c - 'a' + 10 : (hex && c >= 'A' && c <= 'F') ? c - 'A' + 10 : -1;
+    int d = (c >= '0' && c <= '9')          ? c - '0'
+            : (hex && c >= 'a' && c <= 'f') ? c - 'a' + 10
+            : (hex && c >= 'A' && c <= 'F') ? c - 'A' + 10
+                                            : -1;
     if (d < 0) ok = false;
     else if (v > (~uint64_t(0) - uint64_t(d)) / (hex ? 16 : 10)) ok = false;
     else v = v * (hex ? 16 : 10) + uint64_t(d);
@@ -63,12 +66,14 @@ ValidationInput parseValidationInput(const Json& j, const std::string& where) {
         }
       }
     } else if (name == "preimages" || name == "Preimages") {
-      if (!value.is_object()) throw rpc::RpcError(rpc::kInvalidParams, where + ".preimages: expected an object {type: {key: value}}");
+      if (!value.is_object())
+        throw rpc::RpcError(rpc::kInvalidParams, where + ".preimages: expected an object {type: {key: value}}");
       for (const auto& [typeText, group] : value.items()) {
         const std::string gfield = where + ".preimages[\"" + shorten(typeText) + "\"]";
         uint64_t type = parseIndex(typeText, gfield);
         if (type == 0 || type > 255) throw rpc::RpcError(rpc::kInvalidParams, gfield + ": key type must be 1..255");
-        if (!group.is_object()) throw rpc::RpcError(rpc::kInvalidParams, gfield + ": expected an object {base64 key: base64 value}");
+        if (!group.is_object())
+          throw rpc::RpcError(rpc::kInvalidParams, gfield + ": expected an object {base64 key: base64 value}");
         in.preimages.reserve(in.preimages.size() + group.size());
         for (const auto& [keyText, v] : group.items()) {
           const std::string field = gfield + "[\"" + shorten(keyText) + "\"]";
@@ -100,7 +105,8 @@ ValidationInput parseValidationInput(const Json& j, const std::string& where) {
         }
       }
     } else {
-      throw rpc::RpcError(rpc::kInvalidParams, where + ": unknown field \"" + shorten(name) + "\" (expected id, localKeys, preimages)");
+      throw rpc::RpcError(rpc::kInvalidParams,
+                          where + ": unknown field \"" + shorten(name) + "\" (expected id, localKeys, preimages)");
     }
   }
   computeInputDigest(in);

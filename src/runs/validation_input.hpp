@@ -31,10 +31,10 @@ using PreimageTable = std::unordered_map<Hash32, Bytes, Hash32Hasher>;
 
 /// A parsed, checked input. Immutable once built; shared by the runs that use it.
 struct ValidationInput {
-  uint64_t id = 0;                     ///< chosen by the caller, echoed in logs
-  std::map<uint64_t, Bytes> locals;    ///< local boot values by index (type-1 keys)
-  PreimageTable preimages;             ///< typed key → value
-  uint64_t preimageBytes = 0;          ///< total size of the values
+  uint64_t id = 0;                   ///< chosen by the caller, echoed in logs
+  std::map<uint64_t, Bytes> locals;  ///< local boot values by index (type-1 keys)
+  PreimageTable preimages;           ///< typed key → value
+  uint64_t preimageBytes = 0;        ///< total size of the values
   /// Identity of (locals, preimages): equal digests = the same run (ids excluded).
   Hash32 digest;
 };

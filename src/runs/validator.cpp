@@ -3,12 +3,12 @@
 #include <cinttypes>
 #include <cstdio>
 
+#include "common/duration.hpp"
 #include "common/error.hpp"
 #include "common/hex.hpp"
 #include "merkle/paged_memory.hpp"
-#include "common/duration.hpp"
-#include "runs/input_oracle.hpp"
 #include "rpc/rpc_error.hpp"
+#include "runs/input_oracle.hpp"
 #include "vm/revert_message.hpp"
 
 namespace fpvm::runs {
@@ -51,13 +51,13 @@ void rethrowRunFailure(const RunContext& ctx) {
     throw;
   } catch (const vm::HostFailure& f) {
     if (f.kind() == vm::HostFailureKind::MemoryLimit)
-      throw rpc::RpcError(rpc::kMemoryLimit, std::string(f.what()) + "; memory-limit is " + std::to_string(ctx.memoryLimit) + " bytes (" +
-                                       vm::humanBytes(ctx.memoryLimit) + "), stopped after " +
-                                       std::to_string(ctx.deadline.elapsed()) + " s");
+      throw rpc::RpcError(rpc::kMemoryLimit, std::string(f.what()) + "; memory-limit is " + std::to_string(ctx.memoryLimit) +
+                                                 " bytes (" + vm::humanBytes(ctx.memoryLimit) + "), stopped after " +
+                                                 std::to_string(ctx.deadline.elapsed()) + " s");
     if (f.kind() == vm::HostFailureKind::OutOfMemory)
       throw rpc::RpcError(rpc::kMemoryLimit, "memory limit exceeded: the host ran out of memory while running the guest");
     throw rpc::RpcError(rpc::kExecutionFailed,
-                   "execution failed at step " + std::to_string(f.step()) + " (PC: " + hex64(f.pc()) + "): " + f.what());
+                        "execution failed at step " + std::to_string(f.step()) + " (PC: " + hex64(f.pc()) + "): " + f.what());
   } catch (const std::bad_alloc&) {
     throw rpc::RpcError(rpc::kMemoryLimit, "memory limit exceeded: the host ran out of memory while running the guest");
   }
@@ -74,10 +74,11 @@ void throwIncomplete(const vm::Outcome& outcome, const vm::Machine& machine, con
     case vm::StopReason::DeadlinePassed:
       if (!during.empty())
         throw rpc::RpcError(rpc::kTimeLimit, "max-execution-time exceeded " + during + " (max-execution-time is " +
-                                       formatDuration(ctx.deadline.limit()) + ")");
-      throw rpc::RpcError(rpc::kTimeLimit, "max-execution-time exceeded: stopped after " + std::to_string(ctx.deadline.elapsed()) +
-                                     " s at step " + std::to_string(machine.step()) + " (max-execution-time is " +
-                                     formatDuration(ctx.deadline.limit()) + ")");
+                                                 formatDuration(ctx.deadline.limit()) + ")");
+      throw rpc::RpcError(rpc::kTimeLimit, "max-execution-time exceeded: stopped after " +
+                                               std::to_string(ctx.deadline.elapsed()) + " s at step " +
+                                               std::to_string(machine.step()) + " (max-execution-time is " +
+                                               formatDuration(ctx.deadline.limit()) + ")");
     case vm::StopReason::PreimageRead:
     case vm::StopReason::Reached:
     case vm::StopReason::Exited: break;

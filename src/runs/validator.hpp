@@ -10,11 +10,11 @@
 
 #include <nlohmann/json.hpp>
 
+#include "image/symbols.hpp"
 #include "preimage/server_process.hpp"
 #include "runs/prestate_store.hpp"
 #include "runs/validation_input.hpp"
 #include "vm/machine.hpp"
-#include "image/symbols.hpp"
 
 namespace fpvm::runs {
 
@@ -78,8 +78,8 @@ void advanceOrThrow(vm::Machine& machine, uint64_t target, const RunContext& ctx
 /// Throws the RpcError for an outcome that did not complete (a revert or a budget stop).
 /// `during` names the work in time-limit messages (e.g. "while hashing steps 5..9"); empty = the
 /// step reached.
-[[noreturn]] void throwIncomplete(const vm::Outcome& outcome, const vm::Machine& machine, const RunContext& ctx,
-                                  bool proofGen, const std::string& during = {});
+[[noreturn]] void throwIncomplete(const vm::Outcome& outcome, const vm::Machine& machine, const RunContext& ctx, bool proofGen,
+                                  const std::string& during = {});
 
 /// Turns a HostFailure (or another exception thrown while stepping) into the RpcError a caller
 /// gets.

@@ -49,7 +49,6 @@ using NodeVisitor = std::function<void(unsigned height, uint64_t index, const Ha
 /// The root obtained from `leaves` (addresses aligned and strictly ascending, at least one) and
 /// the canonical `siblings`. Throws Error when the leaves are out of order or the number of
 /// siblings is not exactly what the leaf set needs. `visit` may be null.
-Hash32 multiproofRoot(std::span<const Leaf> leaves, std::span<const Hash32> siblings,
-                      const NodeVisitor* visit = nullptr);
+Hash32 multiproofRoot(std::span<const Leaf> leaves, std::span<const Hash32> siblings, const NodeVisitor* visit = nullptr);
 
 }  // namespace fpvm::segment

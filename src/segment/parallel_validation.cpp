@@ -1,5 +1,6 @@
 #include "segment/parallel_validation.hpp"
 
+#include <time.h>
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -8,7 +9,6 @@
 #include <map>
 #include <mutex>
 #include <thread>
-#include <time.h>
 
 #include "common/elapsed.hpp"
 #include "common/error.hpp"
@@ -355,6 +355,7 @@ ValidateReport buildSegmentProofs(vm::Machine& machine, const ValidateOptions& o
         break;
       }
       rep.checkpoints.push_back(machine.stateHash());
+      // NOLINTNEXTLINE(bugprone-use-after-move): snapshot is assigned again below whenever the loop goes on
       Job job{index, std::move(snapshot), target};
       const bool more = !machine.exited() && machine.step() < limit;
       if (more) snapshot = machine.state();
@@ -380,8 +381,9 @@ ValidateReport buildSegmentProofs(vm::Machine& machine, const ValidateOptions& o
   rep.runSeconds = runSeconds;
   rep.runCpuSeconds = runCpu;
   rep.buildWallSeconds = secondsSince(t0);
-  if (built.empty()) throw Error("nothing to validate: the machine is at step " + std::to_string(machine.step()) +
-                                 (machine.exited() ? " and has exited" : " and the step limit is reached"));
+  if (built.empty())
+    throw Error("nothing to validate: the machine is at step " + std::to_string(machine.step()) +
+                (machine.exited() ? " and has exited" : " and the step limit is reached"));
 
   rep.proofs.reserve(built.size());
   for (auto& [rec, bytes] : built) {

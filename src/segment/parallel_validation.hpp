@@ -18,18 +18,18 @@ namespace fpvm::segment {
 
 /// Per-segment figures.
 struct SegmentRecord {
-  uint64_t from = 0, to = 0;     ///< first step and end step (post-state Step)
-  Hash32 pre, post;              ///< verified pre- and post-state hashes
-  bool exited = false;           ///< the verified post-state has exited
-  size_t bytes = 0;              ///< encoded proof size
+  uint64_t from = 0, to = 0;  ///< first step and end step (post-state Step)
+  Hash32 pre, post;           ///< verified pre- and post-state hashes
+  bool exited = false;        ///< the verified post-state has exited
+  size_t bytes = 0;           ///< encoded proof size
   size_t leaves = 0, siblings = 0, preimages = 0;
-  uint64_t memoryProofs = 0;     ///< memory proofs the steps' one-step proofs would hold
-  double proveSeconds = 0;       ///< CPU time building and encoding the proof
-  double verifySeconds = 0;      ///< CPU time decoding and re-executing it
+  uint64_t memoryProofs = 0;  ///< memory proofs the steps' one-step proofs would hold
+  double proveSeconds = 0;    ///< CPU time building and encoding the proof
+  double verifySeconds = 0;   ///< CPU time decoding and re-executing it
 };
 
 /// Result of verifying a chain of proofs.
-struct ChainReport {
+struct [[nodiscard]] ChainReport {
   std::vector<SegmentRecord> segments;  ///< in chain order (build fields left zero)
   Hash32 startHash, endHash;
   uint64_t startStep = 0, endStep = 0;
@@ -43,10 +43,10 @@ struct ChainReport {
 SegmentRecord verifyEncodedSegment(const Bytes& proof, const std::string& what, const SegmentVerifyOptions& options = {});
 
 /// Checks that verified segments chain. `chain.segments` must hold, in chain order, each
-/// segment's verified pre/post hashes, steps and exit flag: each pre-state must be the previous post-state, the first must start at `start`
-/// and the last end at `end` when those are given, and with `checkpoints` (segments + 1 hashes)
-/// every pre- and post-state must be the commitment at its step. Fills the start/end fields,
-/// `exited` and `cpuSeconds` (sum of verifySeconds). Throws Error naming the first broken link.
+/// segment's verified pre/post hashes, steps and exit flag: each pre-state must be the previous post-state, the first must start
+/// at `start` and the last end at `end` when those are given, and with `checkpoints` (segments + 1 hashes) every pre- and
+/// post-state must be the commitment at its step. Fills the start/end fields, `exited` and `cpuSeconds` (sum of verifySeconds).
+/// Throws Error naming the first broken link.
 void checkSegmentChain(ChainReport& chain, const std::optional<Hash32>& start = std::nullopt,
                        const std::optional<Hash32>& end = std::nullopt, const std::vector<Hash32>& checkpoints = {});
 
@@ -56,18 +56,16 @@ void checkSegmentChain(ChainReport& chain, const std::optional<Hash32>& start = 
 /// empty, must hold proofs.size() + 1 hashes that the chain must pass through. Throws Error
 /// naming the first failing segment or broken link.
 ChainReport verifySegmentChain(const std::vector<Bytes>& proofs, unsigned threads,
-                               const std::optional<Hash32>& start = std::nullopt,
-                               const std::optional<Hash32>& end = std::nullopt,
-                               const std::vector<Hash32>& checkpoints = {},
-                               const SegmentVerifyOptions& options = {});
+                               const std::optional<Hash32>& start = std::nullopt, const std::optional<Hash32>& end = std::nullopt,
+                               const std::vector<Hash32>& checkpoints = {}, const SegmentVerifyOptions& options = {});
 
 /// How to validate.
 struct ValidateOptions {
-  uint64_t every = 100000;         ///< checkpoint interval K in steps (> 0)
-  unsigned threads = 1;            ///< provers and verifiers (1 = everything on the calling thread)
+  uint64_t every = 100000;           ///< checkpoint interval K in steps (> 0)
+  unsigned threads = 1;              ///< provers and verifiers (1 = everything on the calling thread)
   uint64_t maxSteps = ~uint64_t(0);  ///< stop after this many steps even if the machine runs on
   std::optional<Hash32> claimedEnd;  ///< the end-state hash to confirm
-  bool keepProofs = false;         ///< return the encoded proofs
+  bool keepProofs = false;           ///< return the encoded proofs
   /// Bounded hand-over between the fast engine and the provers: at most this many state copies
   /// wait (0 = 2 × threads).
   size_t maxQueued = 0;
@@ -77,14 +75,14 @@ struct ValidateOptions {
 };
 
 /// Result of validateSegments.
-struct ValidateReport {
-  std::vector<Hash32> checkpoints;     ///< fast-engine commitments: start, then after each segment
+struct [[nodiscard]] ValidateReport {
+  std::vector<Hash32> checkpoints;  ///< fast-engine commitments: start, then after each segment
   std::vector<SegmentRecord> segments;
-  std::vector<Bytes> proofs;           ///< when keepProofs
+  std::vector<Bytes> proofs;  ///< when keepProofs
   uint64_t startStep = 0, endStep = 0;
   bool exited = false;
-  double runSeconds = 0;     ///< fast engine, checkpoint hashing and state copies (one thread, wall)
-  double runCpuSeconds = 0;  ///< the same, CPU time (the part no thread count shortens)
+  double runSeconds = 0;         ///< fast engine, checkpoint hashing and state copies (one thread, wall)
+  double runCpuSeconds = 0;      ///< the same, CPU time (the part no thread count shortens)
   double buildWallSeconds = 0;   ///< phase 1: fast engine + proof building, wall time
   double proveCpuSeconds = 0;    ///< sum of proof-building CPU times
   double verifyWallSeconds = 0;  ///< phase 2: parallel verification and chain check, wall time
@@ -96,8 +94,8 @@ struct ValidateReport {
 };
 
 /// Called once per built proof with its index and build figures (from, to, the proof's claimed
-/// pre and post hashes, bytes, memoryProofs, proveSeconds), in completion order, from the prover threads but never two calls at once. An
-/// exception thrown here stops the build and is reported as the failure of that segment.
+/// pre and post hashes, bytes, memoryProofs, proveSeconds), in completion order, from the prover threads but never two calls at
+/// once. An exception thrown here stops the build and is reported as the failure of that segment.
 using ProofSink = std::function<void(size_t index, const SegmentRecord& built, const Bytes& proof)>;
 
 /// Phase 1 of validateSegments: the fast-engine pass with its commitments and the proofs built on

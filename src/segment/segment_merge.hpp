@@ -14,7 +14,6 @@ SegmentProof mergeSegments(const SegmentProof& first, const SegmentProof& second
 
 /// The same, for inputs already verified: `firstResult` is verifySegment(first) and `second` is
 /// trusted to verify (the merged proof is only as good as its inputs; verify it afterwards).
-SegmentProof mergeVerifiedSegments(const SegmentProof& first, const SegmentVerifyResult& firstResult,
-                                   const SegmentProof& second);
+SegmentProof mergeVerifiedSegments(const SegmentProof& first, const SegmentVerifyResult& firstResult, const SegmentProof& second);
 
 }  // namespace fpvm::segment

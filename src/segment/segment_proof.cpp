@@ -31,8 +31,8 @@ class Reader {
   }
   const uint8_t* take(size_t n, const char* field) {
     if (remaining() < n)
-      fail(std::string("truncated: ") + field + " needs " + std::to_string(n) + " bytes, " +
-           std::to_string(remaining()) + " left");
+      fail(std::string("truncated: ") + field + " needs " + std::to_string(n) + " bytes, " + std::to_string(remaining()) +
+           " left");
     const uint8_t* p = d_.data() + pos_;
     pos_ += n;
     return p;
@@ -58,8 +58,8 @@ class Reader {
   uint64_t count(const char* field, size_t minBytes) {
     uint64_t n = varint(field);
     if (minBytes && n > remaining() / minBytes)
-      fail(std::string("truncated: ") + field + " is " + std::to_string(n) + " but only " +
-           std::to_string(remaining()) + " bytes follow");
+      fail(std::string("truncated: ") + field + " is " + std::to_string(n) + " but only " + std::to_string(remaining()) +
+           " bytes follow");
     return n;
   }
   /// A bitmap of `bits` bits; unused high bits of the last byte must be zero.
@@ -68,8 +68,7 @@ class Reader {
     const uint8_t* p = take(bytes, field);
     std::vector<bool> out(static_cast<size_t>(bits));
     for (size_t i = 0; i < out.size(); ++i) out[i] = (p[i / 8] >> (i % 8)) & 1;
-    if (bits % 8 && (p[bytes - 1] >> (bits % 8)))
-      fail(std::string(field) + " has padding bits set");
+    if (bits % 8 && (p[bytes - 1] >> (bits % 8))) fail(std::string(field) + " has padding bits set");
     return out;
   }
 

@@ -52,12 +52,12 @@ struct Preimage {
 
 /// A decoded segment proof.
 struct SegmentProof {
-  uint64_t toStep = 0;          ///< Step of the post-state: re-execution runs to it and must reach it
-  Hash32 preHash;               ///< claimed pre-state hash
-  Hash32 postHash;              ///< claimed post-state hash
-  vm::Witness preWitness{};     ///< pre-state witness; its Step is the segment's first step
-  std::vector<Leaf> leaves;     ///< every leaf the segment touches, pre-segment values, ascending
-  std::vector<Hash32> siblings; ///< the canonical multiproof of `leaves` against the witness MemRoot
+  uint64_t toStep = 0;              ///< Step of the post-state: re-execution runs to it and must reach it
+  Hash32 preHash;                   ///< claimed pre-state hash
+  Hash32 postHash;                  ///< claimed post-state hash
+  vm::Witness preWitness{};         ///< pre-state witness; its Step is the segment's first step
+  std::vector<Leaf> leaves;         ///< every leaf the segment touches, pre-segment values, ascending
+  std::vector<Hash32> siblings;     ///< the canonical multiproof of `leaves` against the witness MemRoot
   std::vector<Preimage> preimages;  ///< preimages read in the segment, keys ascending
 
   /// Step of the pre-state (the witness's Step field).

@@ -29,7 +29,6 @@ struct ProveOptions {
 /// exits), and returns the proof of that segment, whose end step is the post-state's Step; the
 /// machine is left at the post-state. A step that reverts or a host failure throws Error
 /// "failed at proof-gen step N (PC: …): …"; `toStep` < Step throws Error.
-SegmentProof proveSegment(vm::Machine& machine, uint64_t toStep, ProveStats* stats = nullptr,
-                          const ProveOptions& options = {});
+SegmentProof proveSegment(vm::Machine& machine, uint64_t toStep, ProveStats* stats = nullptr, const ProveOptions& options = {});
 
 }  // namespace fpvm::segment

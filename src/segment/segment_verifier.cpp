@@ -109,7 +109,8 @@ SegmentVerifyResult verifySegment(const SegmentProof& proof, const SegmentVerify
   // Section 2: the multiproof against the witness MemRoot.
   const Hash32 preRoot = memRootOf(w);
   if (proof.leaves.empty()) {
-    if (!proof.siblings.empty()) throw Error("multiproof has " + std::to_string(proof.siblings.size()) + " siblings but no leaves");
+    if (!proof.siblings.empty())
+      throw Error("multiproof has " + std::to_string(proof.siblings.size()) + " siblings but no leaves");
   } else {
     const Hash32 root = multiproofRoot(proof.leaves, proof.siblings);
     if (!(root == preRoot))

@@ -13,14 +13,14 @@
 namespace fpvm::segment {
 
 /// Outcome of a successful verification.
-struct SegmentVerifyResult {
-  Hash32 preHash;              ///< hash of the proof's witness (equals the claimed pre hash)
-  Hash32 postHash;             ///< post-state hash computed by re-execution (equals the claim)
-  vm::Witness postWitness{};   ///< post-state witness computed by re-execution
-  uint64_t fromStep = 0;       ///< Step of the pre-state
-  uint64_t endStep = 0;        ///< Step of the post-state (to, or earlier when the machine exits)
-  bool exited = false;         ///< the post-state has exited
-  uint64_t memoryAccesses = 0; ///< leaf accesses (= memory proofs the steps' one-step proofs hold)
+struct [[nodiscard]] SegmentVerifyResult {
+  Hash32 preHash;               ///< hash of the proof's witness (equals the claimed pre hash)
+  Hash32 postHash;              ///< post-state hash computed by re-execution (equals the claim)
+  vm::Witness postWitness{};    ///< post-state witness computed by re-execution
+  uint64_t fromStep = 0;        ///< Step of the pre-state
+  uint64_t endStep = 0;         ///< Step of the post-state (to, or earlier when the machine exits)
+  bool exited = false;          ///< the post-state has exited
+  uint64_t memoryAccesses = 0;  ///< leaf accesses (= memory proofs the steps' one-step proofs hold)
 };
 
 /// Limits for proofs from untrusted sources.

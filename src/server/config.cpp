@@ -90,22 +90,31 @@ std::vector<std::string> toStringList(const Json& v, const std::string& name) {
 
 using K = ConfigOption::Kind;
 
-#define FPVM_UINT_OPTION(NAME, FIELD, MAX, HELP)                                                      \
-  ConfigOption{NAME, HELP, K::Uint,                                                                   \
-               [](ServerConfig& c, const Json& v) { c.FIELD = static_cast<decltype(c.FIELD)>(toUint(v, NAME, MAX)); }, \
-               [](const ServerConfig& c) { return Json(static_cast<uint64_t>(c.FIELD)); }}
-#define FPVM_DURATION_OPTION(NAME, FIELD, HELP)                                       \
-  ConfigOption{NAME, HELP, K::Duration, [](ServerConfig& c, const Json& v) { c.FIELD = toDuration(v, NAME); }, \
-               [](const ServerConfig& c) { return Json(formatDuration(c.FIELD)); }}
-#define FPVM_STRING_OPTION(NAME, FIELD, HELP)                                     \
-  ConfigOption{NAME, HELP, K::String, [](ServerConfig& c, const Json& v) { c.FIELD = toString(v, NAME); }, \
-               [](const ServerConfig& c) { return Json(c.FIELD); }}
-#define FPVM_BOOL_OPTION(NAME, FIELD, HELP)                                     \
-  ConfigOption{NAME, HELP, K::Bool, [](ServerConfig& c, const Json& v) { c.FIELD = toBool(v, NAME); }, \
-               [](const ServerConfig& c) { return Json(c.FIELD); }}
-#define FPVM_BYTES_OPTION(NAME, FIELD, HELP)                                     \
-  ConfigOption{NAME, HELP, K::Bytes, [](ServerConfig& c, const Json& v) { c.FIELD = toBytes(v, NAME); }, \
-               [](const ServerConfig& c) { return Json(c.FIELD); }}
+#define FPVM_UINT_OPTION(NAME, FIELD, MAX, HELP)                                                                                 \
+  ConfigOption {                                                                                                                 \
+    NAME, HELP, K::Uint, [](ServerConfig& c, const Json& v) { c.FIELD = static_cast<decltype(c.FIELD)>(toUint(v, NAME, MAX)); }, \
+        [](const ServerConfig& c) { return Json(static_cast<uint64_t>(c.FIELD)); }                                               \
+  }
+#define FPVM_DURATION_OPTION(NAME, FIELD, HELP)                                                     \
+  ConfigOption {                                                                                    \
+    NAME, HELP, K::Duration, [](ServerConfig& c, const Json& v) { c.FIELD = toDuration(v, NAME); }, \
+        [](const ServerConfig& c) { return Json(formatDuration(c.FIELD)); }                         \
+  }
+#define FPVM_STRING_OPTION(NAME, FIELD, HELP)                                                   \
+  ConfigOption {                                                                                \
+    NAME, HELP, K::String, [](ServerConfig& c, const Json& v) { c.FIELD = toString(v, NAME); }, \
+        [](const ServerConfig& c) { return Json(c.FIELD); }                                     \
+  }
+#define FPVM_BOOL_OPTION(NAME, FIELD, HELP)                                                 \
+  ConfigOption {                                                                            \
+    NAME, HELP, K::Bool, [](ServerConfig& c, const Json& v) { c.FIELD = toBool(v, NAME); }, \
+        [](const ServerConfig& c) { return Json(c.FIELD); }                                 \
+  }
+#define FPVM_BYTES_OPTION(NAME, FIELD, HELP)                                                  \
+  ConfigOption {                                                                              \
+    NAME, HELP, K::Bytes, [](ServerConfig& c, const Json& v) { c.FIELD = toBytes(v, NAME); }, \
+        [](const ServerConfig& c) { return Json(c.FIELD); }                                   \
+  }
 
 }  // namespace
 
@@ -188,8 +197,5 @@ nlohmann::json configToJson(const ServerConfig& config) {
   for (const auto& o : configOptions()) out[o.name] = o.get(config);
   return out;
 }
-
-
-
 
 }  // namespace fpvm::server

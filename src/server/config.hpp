@@ -24,34 +24,34 @@ struct ServerConfig {
   unsigned httpThreads = 2;        ///< threads running the network I/O
   bool rpc = true;                 ///< serve JSON-RPC/metrics at all (off: Redis consumer only)
   // --- auth ---
-  bool auth = true;          ///< require a JWT (HS256, iat within ±60 s) on RPC requests
-  std::string jwtSecret;     ///< path of the 32-byte hex secret; "" = $HOME/.fpvm/jwtsecret
+  bool auth = true;       ///< require a JWT (HS256, iat within ±60 s) on RPC requests
+  std::string jwtSecret;  ///< path of the 32-byte hex secret; "" = $HOME/.fpvm/jwtsecret
   // --- prestates ---
-  std::string prestates;     ///< folder of prestate folders (0x<hash> or latest)
+  std::string prestates;  ///< folder of prestate folders (0x<hash> or latest)
   // --- execution limits ---
-  unsigned workers = 0;                 ///< runs executing at once; 0 = number of cores
-  unsigned queueSize = 128;             ///< waiting runs beyond the workers before "busy"
+  unsigned workers = 0;                               ///< runs executing at once; 0 = number of cores
+  unsigned queueSize = 128;                           ///< waiting runs beyond the workers before "busy"
   Millis maxExecutionTime{std::chrono::minutes(10)};  ///< per run (validation or cache build)
   uint64_t memoryLimit = uint64_t(4) << 30;           ///< guest memory per machine (0 = none)
   uint64_t requestSizeLimit = uint64_t(1) << 30;      ///< largest request body / WS message
   // --- execution runs ---
   Millis executionRunTimeout{std::chrono::minutes(15)};  ///< idle runs are closed after this
-  unsigned cachedChallengeMachines = 4;                   ///< checkpoints kept per run (>= 2)
-  uint64_t initialSteps = 100000;                         ///< first checkpoint spacing
-  unsigned keptClosedRuns = 2;  ///< closed runs kept for reuse by the same (prestate, input)
-  unsigned hashThreads = 0;     ///< threads of one long per-step hash query; 0 = min(cores, 8)
+  unsigned cachedChallengeMachines = 4;                  ///< checkpoints kept per run (>= 2)
+  uint64_t initialSteps = 100000;                        ///< first checkpoint spacing
+  unsigned keptClosedRuns = 2;                           ///< closed runs kept for reuse by the same (prestate, input)
+  unsigned hashThreads = 0;                              ///< threads of one long per-step hash query; 0 = min(cores, 8)
   // --- preimages not supplied inline ---
   std::vector<std::string> preimageServer;  ///< `run -- cmd` style server command (per run)
   Millis preimageTimeout{15000};
   // --- Redis Streams ---
-  std::string redisUrl;                                  ///< "" = no Redis consumer
-  std::string streamPrefix;                              ///< key prefix of streams and results
-  Millis idletimeToAutoclaim{std::chrono::minutes(5)};   ///< idle entries are taken over after this
-  Millis responseEntryTimeout{std::chrono::hours(1)};    ///< TTL of result/error keys
-  unsigned maxRetryCount = 3;                            ///< deliveries before an error result
-  unsigned redisConsumers = 0;                           ///< consumer threads; 0 = workers
-  bool segmentJobs = true;                 ///< also verify segment proofs from <prefix>stream:segments
-  uint64_t segmentMaxSteps = 4'000'000'000;  ///< longest segment a job may claim (untrusted input)
+  std::string redisUrl;                                 ///< "" = no Redis consumer
+  std::string streamPrefix;                             ///< key prefix of streams and results
+  Millis idletimeToAutoclaim{std::chrono::minutes(5)};  ///< idle entries are taken over after this
+  Millis responseEntryTimeout{std::chrono::hours(1)};   ///< TTL of result/error keys
+  unsigned maxRetryCount = 3;                           ///< deliveries before an error result
+  unsigned redisConsumers = 0;                          ///< consumer threads; 0 = workers
+  bool segmentJobs = true;                              ///< also verify segment proofs from <prefix>stream:segments
+  uint64_t segmentMaxSteps = 4'000'000'000;             ///< longest segment a job may claim (untrusted input)
   // --- logging ---
   std::string logLevel = "info";
 
@@ -79,6 +79,5 @@ const std::vector<ConfigOption>& configOptions();
 void applyConfigJson(ServerConfig& config, const nlohmann::json& object, const std::string& what);
 /// The whole configuration as a JSON object (same names).
 nlohmann::json configToJson(const ServerConfig& config);
-
 
 }  // namespace fpvm::server

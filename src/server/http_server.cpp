@@ -73,9 +73,8 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
     beast::get_lowest_layer(ws_).expires_never();
     ws_.set_option(websocket::stream_base::timeout::suggested(beast::role_type::server));
     ws_.read_message_max(server_.options.requestSizeLimit);
-    ws_.set_option(websocket::stream_base::decorator([](websocket::response_type& res) {
-      res.set(http::field::server, "fpvm-validation-server");
-    }));
+    ws_.set_option(websocket::stream_base::decorator(
+        [](websocket::response_type& res) { res.set(http::field::server, "fpvm-validation-server"); }));
     ws_.async_accept(req, beast::bind_front_handler(&WsSession::onAccept, shared_from_this()));
   }
 
@@ -171,7 +170,8 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
     }
     if (req.method() != http::verb::post) {
       return send(makeResponse(req, path == "/" ? http::status::method_not_allowed : http::status::not_found,
-                               RpcService::errorResponse(rpc::kInvalidRequest, "invalid request: use POST / for JSON-RPC, GET /metrics or GET /health"),
+                               RpcService::errorResponse(rpc::kInvalidRequest,
+                                                         "invalid request: use POST / for JSON-RPC, GET /metrics or GET /health"),
                                "application/json"));
     }
     if (path != "/") {
@@ -186,7 +186,8 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
     auto self = shared_from_this();
     server_.rpc.handle(std::move(req.body()), "http", [self, keepAlive, version](std::string out) {
       net::post(self->stream_.get_executor(), [self, keepAlive, version, out = std::move(out)]() mutable {
-        auto res = std::make_shared<http::response<http::string_body>>(out.empty() ? http::status::no_content : http::status::ok, version);
+        auto res = std::make_shared<http::response<http::string_body>>(out.empty() ? http::status::no_content : http::status::ok,
+                                                                       version);
         res->set(http::field::server, "fpvm-validation-server");
         if (!out.empty()) res->set(http::field::content_type, "application/json");
         res->keep_alive(keepAlive);
@@ -197,8 +198,8 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
     });
   }
 
-  std::shared_ptr<http::response<http::string_body>> makeResponse(const http::request<http::string_body>& req, http::status status,
-                                                                   std::string body, const char* type) {
+  std::shared_ptr<http::response<http::string_body>> makeResponse(const http::request<http::string_body>& req,
+                                                                  http::status status, std::string body, const char* type) {
     auto res = std::make_shared<http::response<http::string_body>>(status, req.version());
     res->set(http::field::server, "fpvm-validation-server");
     res->set(http::field::content_type, type);
@@ -211,8 +212,8 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   void refuseAuth(const http::request<http::string_body>& req, const std::string& why) {
     server_.metrics.inc("fpvm_auth_failures_total");
     logWarn("request refused", {{"reason", "unauthorized: " + why}});
-    auto res = makeResponse(req, http::status::unauthorized, RpcService::errorResponse(rpc::kUnauthorized, "unauthorized: " + why),
-                            "application/json");
+    auto res = makeResponse(req, http::status::unauthorized,
+                            RpcService::errorResponse(rpc::kUnauthorized, "unauthorized: " + why), "application/json");
     res->keep_alive(false);
     send(std::move(res));
   }
@@ -234,15 +235,15 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
     const uint64_t limit = server_.options.requestSizeLimit;
     std::string size = "more than " + std::to_string(limit);
     // content_length() is only defined once the header is parsed (Beast asserts otherwise).
-    if (parser_ && parser_->is_header_done() && parser_->content_length())
-      size = std::to_string(*parser_->content_length());
+    if (parser_ && parser_->is_header_done() && parser_->content_length()) size = std::to_string(*parser_->content_length());
     logWarn("request refused", {{"reason", "request too large"}, {"bytes", size}, {"limit", std::to_string(limit)}});
     auto res = std::make_shared<http::response<http::string_body>>(http::status::payload_too_large, 11);
     res->set(http::field::server, "fpvm-validation-server");
     res->set(http::field::content_type, "application/json");
     res->keep_alive(false);
-    res->body() = RpcService::errorResponse(rpc::kRequestTooLarge, "request too large: " + size + " bytes exceeds request-size-limit of " +
-                                                                  std::to_string(limit) + " bytes");
+    res->body() =
+        RpcService::errorResponse(rpc::kRequestTooLarge, "request too large: " + size + " bytes exceeds request-size-limit of " +
+                                                             std::to_string(limit) + " bytes");
     res->prepare_payload();
     stream_.expires_after(std::chrono::seconds(30));
     http::async_write(stream_, *res, [self = shared_from_this(), res](beast::error_code ec, std::size_t) {

@@ -43,7 +43,8 @@ Metrics::Metrics() {
   declare("fpvm_query_queue_depth", Type::Gauge, "Execution-run queries waiting for a query thread");
   declare("fpvm_execution_runs_active", Type::Gauge, "Execution runs held in memory (open or kept for reuse)");
   declare("fpvm_execution_run_handles", Type::Gauge, "Open execution-run ids");
-  declare("fpvm_execution_runs_created_total", Type::Counter, "Execution runs created (reused=true: an existing machine cache served)");
+  declare("fpvm_execution_runs_created_total", Type::Counter,
+          "Execution runs created (reused=true: an existing machine cache served)");
   declare("fpvm_execution_runs_pruned_total", Type::Counter, "Execution-run ids closed by the idle pruner");
   declare("fpvm_cache_build_seconds", Type::Histogram, "Time to build an execution run's machine cache", kSecondsBuckets);
   declare("fpvm_busy_refusals_total", Type::Counter, "Requests refused because workers and queue were full");

@@ -108,8 +108,9 @@ void RedisConsumer::consume(unsigned index) {
         continue;
       }
       // 2. New entries.
-      redis::RedisReply r = redis->command({"XREADGROUP", "GROUP", stream, consumer, "COUNT", "1", "BLOCK", ms(block), "STREAMS", stream, ">"},
-                                    block + milliseconds(5000));
+      redis::RedisReply r =
+          redis->command({"XREADGROUP", "GROUP", stream, consumer, "COUNT", "1", "BLOCK", ms(block), "STREAMS", stream, ">"},
+                         block + milliseconds(5000));
       if (r.isNil() || r.elements.empty()) continue;
       const redis::RedisReply& entries = r.at(0).at(1);
       if (entries.elements.empty()) continue;
@@ -141,17 +142,20 @@ void RedisConsumer::process(redis::RedisClient& redis, const std::string& consum
                             const std::string& id, const std::string& msg, bool claimed) {
   const auto start = std::chrono::steady_clock::now();
   auto finish = [&](bool ok, const std::string& value, const std::string& outcome) {
-    const std::string key = ok ? redis::resultKey(config_.streamPrefix, stream, id) : redis::errorKey(config_.streamPrefix, stream, id);
+    const std::string key =
+        ok ? redis::resultKey(config_.streamPrefix, stream, id) : redis::errorKey(config_.streamPrefix, stream, id);
     redis::RedisReply set = redis.command({"SET", key, value, "NX", "PX", ms(config_.responseEntryTimeout)});
     redis.command({"XACK", stream, stream, id});
     redis.command({"XDEL", stream, id});
     metrics_.inc("fpvm_redis_jobs_total", "outcome=\"" + outcome + "\"");
-    logInfo("redis job", {{"stream", stream},
-                          {"entry", id},
-                          {"consumer", consumer},
-                          {"outcome", outcome},
-                          {"stored", set.isNil() ? "no (a result existed)" : "yes"},
-                          {"duration", std::to_string(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count()) + "s"}});
+    logInfo(
+        "redis job",
+        {{"stream", stream},
+         {"entry", id},
+         {"consumer", consumer},
+         {"outcome", outcome},
+         {"stored", set.isNil() ? "no (a result existed)" : "yes"},
+         {"duration", std::to_string(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count()) + "s"}});
   };
   auto errorValue = [](int code, const std::string& message) { return Json{{"code", code}, {"message", message}}.dump(); };
 
@@ -160,12 +164,14 @@ void RedisConsumer::process(redis::RedisClient& redis, const std::string& consum
     redis::RedisReply pending = redis.command({"XPENDING", stream, stream, id, id, "1"});
     long long deliveries = pending.elements.empty() ? 1 : pending.at(0).at(3).integer;
     if (deliveries > 1) metrics_.inc("fpvm_redis_retries_total");
-    logInfo("redis entry taken over", {{"stream", stream}, {"entry", id}, {"consumer", consumer}, {"deliveries", std::to_string(deliveries)}});
+    logInfo("redis entry taken over",
+            {{"stream", stream}, {"entry", id}, {"consumer", consumer}, {"deliveries", std::to_string(deliveries)}});
     if (deliveries > static_cast<long long>(config_.maxRetryCount)) {
-      finish(false,
-             errorValue(rpc::kExecutionFailed, "gave up after " + std::to_string(deliveries) + " deliveries (max-retry-count is " +
-                                              std::to_string(config_.maxRetryCount) + "): the consumers running it stopped"),
-             "retries_exceeded");
+      finish(
+          false,
+          errorValue(rpc::kExecutionFailed, "gave up after " + std::to_string(deliveries) + " deliveries (max-retry-count is " +
+                                                std::to_string(config_.maxRetryCount) + "): the consumers running it stopped"),
+          "retries_exceeded");
       return;
     }
   }
@@ -188,7 +194,7 @@ void RedisConsumer::process(redis::RedisClient& redis, const std::string& consum
   else finish(false, errorValue(r.code, r.message), "error");
 }
 
-CallResult RedisConsumer::runValidation(size_t streamIndex, std::string msg) {
+CallResult RedisConsumer::runValidation(size_t streamIndex, const std::string& msg) {
   Json input;
   try {
     input = Json::parse(msg);

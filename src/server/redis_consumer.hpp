@@ -57,7 +57,7 @@ class RedisConsumer {
   void process(class redis::RedisClient& redis, const std::string& consumer, const std::string& stream, size_t streamIndex,
                const std::string& id, const std::string& msg, bool claimed);
   /// Runs a validation job on the worker pool and waits for it.
-  CallResult runValidation(size_t streamIndex, std::string msg);
+  CallResult runValidation(size_t streamIndex, const std::string& msg);
   /// Runs a segment-verification job on the worker pool and waits for it.
   CallResult runSegment(const std::string& msg, const std::string& consumer);
   /// Streams [0, prestates_.size()) hold validations; the one after them segment jobs.

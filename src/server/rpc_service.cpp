@@ -74,7 +74,7 @@ std::shared_ptr<const runs::Prestate> RpcService::prestateParam(const rpc::Param
 }
 
 std::function<void()> RpcService::validationJob(Json inputJson, std::shared_ptr<const runs::Prestate> prestate, std::string where,
-                                               Done done) {
+                                                Done done) {
   return [this, inputJson = std::move(inputJson), prestate = std::move(prestate), where = std::move(where), done]() {
     const auto start = Clock::now();
     try {
@@ -97,9 +97,11 @@ std::function<void()> RpcService::validationJob(Json inputJson, std::shared_ptr<
   };
 }
 
-void RpcService::validateQueued(Json inputJson, std::shared_ptr<const runs::Prestate> prestate, std::function<void(CallResult)> done) {
+void RpcService::validateQueued(Json inputJson, std::shared_ptr<const runs::Prestate> prestate,
+                                std::function<void(CallResult)> done) {
   auto job = validationJob(std::move(inputJson), std::move(prestate), "input", done);
-  if (!workers_.postWait(WorkerPool::Job{std::move(job), [done] { done(CallResult::error(rpc::kShuttingDown, "server shutting down")); }}))
+  if (!workers_.postWait(
+          WorkerPool::Job{std::move(job), [done] { done(CallResult::error(rpc::kShuttingDown, "server shutting down")); }}))
     done(CallResult::error(rpc::kShuttingDown, "server shutting down"));
 }
 
@@ -117,14 +119,15 @@ void RpcService::onRun(uint64_t id, Done done, std::function<CallResult(runs::Ex
         done(CallResult::error(rpc::kInternalError, std::string("internal error: ") + e.what()));
       }
     };
-    if (!queries_.tryPost(WorkerPool::Job{std::move(job), [done] { done(CallResult::error(rpc::kShuttingDown, "server shutting down")); }})) {
+    if (!queries_.tryPost(
+            WorkerPool::Job{std::move(job), [done] { done(CallResult::error(rpc::kShuttingDown, "server shutting down")); }})) {
       if (shutdown_.load()) {
         done(CallResult::error(rpc::kShuttingDown, "server shutting down"));
       } else {
         metrics_.inc("fpvm_busy_refusals_total");
         done(CallResult::error(rpc::kServerBusy, "server busy: all " + std::to_string(queries_.threads()) +
-                                                " query threads are running and " + std::to_string(queries_.capacity()) +
-                                                " queries are queued; retry later"));
+                                                     " query threads are running and " + std::to_string(queries_.capacity()) +
+                                                     " queries are queued; retry later"));
       }
     }
   });
@@ -157,11 +160,13 @@ void RpcService::registerMethods() {
     if (!p.at(0).is_object())
       throw rpc::RpcError(rpc::kInvalidParams, p.where(0, "input") + ": expected an object {id, localKeys, preimages}");
     auto job = validationJob(std::move(params[0]), prestate, p.where(0, "input"), done);
-    if (!workers_.tryPost(WorkerPool::Job{std::move(job), [done] { done(CallResult::error(rpc::kShuttingDown, "server shutting down")); }})) {
+    if (!workers_.tryPost(
+            WorkerPool::Job{std::move(job), [done] { done(CallResult::error(rpc::kShuttingDown, "server shutting down")); }})) {
       if (shutdown_.load()) throw rpc::RpcError(rpc::kShuttingDown, "server shutting down");
       metrics_.inc("fpvm_busy_refusals_total");
-      throw rpc::RpcError(rpc::kServerBusy, "server busy: all " + std::to_string(workers_.threads()) + " workers are running and " +
-                                      std::to_string(workers_.capacity()) + " runs are queued; retry later");
+      throw rpc::RpcError(rpc::kServerBusy, "server busy: all " + std::to_string(workers_.threads()) +
+                                                " workers are running and " + std::to_string(workers_.capacity()) +
+                                                " runs are queued; retry later");
     }
   }};
 
@@ -183,7 +188,8 @@ void RpcService::registerMethods() {
         done(CallResult::error(rpc::kInternalError, std::string("internal error: ") + e.what()));
       }
     };
-    if (!queries_.tryPost(WorkerPool::Job{std::move(job), [done] { done(CallResult::error(rpc::kShuttingDown, "server shutting down")); }})) {
+    if (!queries_.tryPost(
+            WorkerPool::Job{std::move(job), [done] { done(CallResult::error(rpc::kShuttingDown, "server shutting down")); }})) {
       metrics_.inc("fpvm_busy_refusals_total");
       throw rpc::RpcError(rpc::kServerBusy, "server busy: too many queued execution-run requests; retry later");
     }
@@ -209,8 +215,8 @@ void RpcService::registerMethods() {
     if (stepSize == 0) throw rpc::RpcError(rpc::kInvalidParams, p.where(2, "stepSize") + ": must be at least 1");
     if (maxIterations == 0) throw rpc::RpcError(rpc::kInvalidParams, p.where(3, "maxIterations") + ": must be at least 1");
     if (maxIterations > runs::kMaxHashesPerQuery)
-      throw rpc::RpcError(rpc::kInvalidParams, p.where(3, "maxIterations") + ": at most " + std::to_string(runs::kMaxHashesPerQuery) +
-                                         " hashes per query");
+      throw rpc::RpcError(rpc::kInvalidParams, p.where(3, "maxIterations") + ": at most " +
+                                                   std::to_string(runs::kMaxHashesPerQuery) + " hashes per query");
     onRun(id, done, [from, stepSize, maxIterations](runs::ExecutionRun& run) {
       return CallResult::ok(run.machineHashes(from, stepSize, maxIterations, 256));
     });
@@ -220,7 +226,8 @@ void RpcService::registerMethods() {
     p.expectCount(2, "[id, position]");
     const uint64_t id = p.u64(0, "id");
     const uint64_t position = p.u64(1, "position");
-    onRun(id, done, [position](runs::ExecutionRun& run) { return CallResult::ok(proof::encodeProofJson(run.proofAt(position))); });
+    onRun(id, done,
+          [position](runs::ExecutionRun& run) { return CallResult::ok(proof::encodeProofJson(run.proofAt(position))); });
   }};
 
   methods_["validation_prepareRange"] = Method{[this](const rpc::Params& p, Json&, Done done) {
@@ -257,7 +264,10 @@ void RpcService::handle(std::string body, const char* transport, Respond respond
   try {
     request = Json::parse(body);
   } catch (const Json::parse_error& e) {
-    logInfo("rpc", {{"transport", transport}, {"method", "-"}, {"outcome", "error -32700 parse error"}, {"bytes", std::to_string(body.size())}});
+    logInfo("rpc", {{"transport", transport},
+                    {"method", "-"},
+                    {"outcome", "error -32700 parse error"},
+                    {"bytes", std::to_string(body.size())}});
     metrics_.inc("fpvm_rpc_requests_total", "method=\"-\",outcome=\"error\"");
     respond(errorResponse(rpc::kParseError, std::string("parse error: ") + shorten(e.what(), 200)));
     return;
@@ -321,10 +331,14 @@ void RpcService::dispatch(Json& request, const char* transport, std::function<vo
   }
   std::string method = "-";
   auto finish = [this, start, transport, idText, notification, reply](const std::string& method, const std::string& metricName,
-                                                                         CallResult r) {
+                                                                      CallResult r) {
     const double secs = std::chrono::duration<double>(Clock::now() - start).count();
     const std::string outcome = r.code == 0 ? "ok" : "error " + std::to_string(r.code) + " " + shorten(r.message, 160);
-    logInfo("rpc", {{"transport", transport}, {"method", method}, {"id", shorten(idText, 80)}, {"outcome", outcome}, {"duration", formatMs(secs)}});
+    logInfo("rpc", {{"transport", transport},
+                    {"method", method},
+                    {"id", shorten(idText, 80)},
+                    {"outcome", outcome},
+                    {"duration", formatMs(secs)}});
     metrics_.inc("fpvm_rpc_requests_total", "method=\"" + metricName + "\",outcome=\"" + (r.code == 0 ? "ok" : "error") + "\"");
     metrics_.observe("fpvm_rpc_duration_seconds", "method=\"" + metricName + "\"", secs);
     reply(notification ? std::string() : envelope(idText, std::move(r)));

@@ -11,12 +11,12 @@
 
 #include <nlohmann/json.hpp>
 
-#include "server/config.hpp"
-#include "server/metrics.hpp"
 #include "rpc/params.hpp"
 #include "runs/prestate_store.hpp"
-#include "server/run_manager.hpp"
 #include "runs/validator.hpp"
+#include "server/config.hpp"
+#include "server/metrics.hpp"
+#include "server/run_manager.hpp"
 #include "server/worker_pool.hpp"
 
 namespace fpvm::server {
@@ -50,7 +50,8 @@ class RpcService {
 
   /// Runs a validation parsed from `inputJson` against `prestate`, as a job of the worker pool.
   /// Blocks while the queue is full; `done` gets the result or the error.
-  void validateQueued(nlohmann::json inputJson, std::shared_ptr<const runs::Prestate> prestate, std::function<void(CallResult)> done);
+  void validateQueued(nlohmann::json inputJson, std::shared_ptr<const runs::Prestate> prestate,
+                      std::function<void(CallResult)> done);
 
   const runs::PrestateStore& prestates() const { return prestates_; }
 

@@ -50,29 +50,30 @@ uint64_t RunManager::create(std::shared_ptr<const runs::Prestate> prestate, std:
       kept_.remove_if([&](const Kept& k) { return k.run == run; });
     } else {
       run = std::make_shared<runs::ExecutionRun>(prestate, input, settings_, key);
-      const bool posted = pool_.tryPost(WorkerPool::Job{
-          [run, shutdown = shutdown_, &metrics = metrics_] {
-            run->build(shutdown);
-            metrics.observe("fpvm_cache_build_seconds", "", run->buildSeconds());
-            bool ok = true;
-            try {
-              run->checkUsable();
-            } catch (const rpc::RpcError& e) {
-              ok = false;
-              logWarn("execution run build failed", {{"error", e.what()}});
-            }
-            if (ok) {
-              metrics.inc("fpvm_steps_total", "", double(run->finalStep()));
-              logInfo("execution run built", {{"steps", std::to_string(run->finalStep())},
-                                              {"seconds", std::to_string(run->buildSeconds())},
-                                              {"machines", std::to_string(run->checkpointSteps().size())}});
-            }
-          },
-          [run] { run->abandon("server shutting down before the execution run was built"); }});
+      const bool posted = pool_.tryPost(
+          WorkerPool::Job{[run, shutdown = shutdown_, &metrics = metrics_] {
+                            run->build(shutdown);
+                            metrics.observe("fpvm_cache_build_seconds", "", run->buildSeconds());
+                            bool ok = true;
+                            try {
+                              run->checkUsable();
+                            } catch (const rpc::RpcError& e) {
+                              ok = false;
+                              logWarn("execution run build failed", {{"error", e.what()}});
+                            }
+                            if (ok) {
+                              metrics.inc("fpvm_steps_total", "", double(run->finalStep()));
+                              logInfo("execution run built", {{"steps", std::to_string(run->finalStep())},
+                                                              {"seconds", std::to_string(run->buildSeconds())},
+                                                              {"machines", std::to_string(run->checkpointSteps().size())}});
+                            }
+                          },
+                          [run] { run->abandon("server shutting down before the execution run was built"); }});
       if (!posted) {
         metrics_.inc("fpvm_busy_refusals_total");
-        throw rpc::RpcError(rpc::kServerBusy, "server busy: all " + std::to_string(pool_.threads()) + " workers are running and " +
-                                        std::to_string(pool_.capacity()) + " runs are queued; retry later");
+        throw rpc::RpcError(rpc::kServerBusy, "server busy: all " + std::to_string(pool_.threads()) +
+                                                  " workers are running and " + std::to_string(pool_.capacity()) +
+                                                  " runs are queued; retry later");
       }
       byKey_[key] = run;
     }

@@ -2,8 +2,8 @@
 
 #include "common/error.hpp"
 #include "common/logfmt.hpp"
-#include "server/http_server.hpp"
 #include "rpc/jwt.hpp"
+#include "server/http_server.hpp"
 #include "server/redis_consumer.hpp"
 #include "server/rpc_service.hpp"
 #include "server/run_manager.hpp"
@@ -15,15 +15,15 @@ Server::Server(ServerConfig config) : config_(std::move(config)) {
   config_.validate();
   // A Redis consumer of segment jobs needs no prestate: segment proofs are verified statelessly.
   const bool segmentsOnly = !config_.redisUrl.empty() && config_.segmentJobs;
-  if (config_.prestates.empty() && !segmentsOnly)
-    throw Error("prestates: no prestate folder given (--prestates DIR)");
+  if (config_.prestates.empty() && !segmentsOnly) throw Error("prestates: no prestate folder given (--prestates DIR)");
   if (!config_.prestates.empty()) prestates_ = runs::PrestateStore::load(config_.prestates);
   if (prestates_.size() == 0)
     logWarn("no prestate loaded", {{"folder", config_.prestates.empty() ? "(none)" : config_.prestates}});
   init();
 }
 
-Server::Server(ServerConfig config, runs::PrestateStore prestates) : config_(std::move(config)), prestates_(std::move(prestates)) {
+Server::Server(ServerConfig config, runs::PrestateStore prestates)
+    : config_(std::move(config)), prestates_(std::move(prestates)) {
   config_.validate();
   init();
 }
@@ -46,7 +46,8 @@ void Server::init() {
   settings.cachedMachines = config_.cachedChallengeMachines;
   settings.initialSteps = config_.initialSteps;
   settings.hashThreads = config_.hashThreads;
-  runs_ = std::make_unique<RunManager>(settings, *workers_, metrics_, config_.executionRunTimeout, config_.keptClosedRuns, &shutdown_);
+  runs_ = std::make_unique<RunManager>(settings, *workers_, metrics_, config_.executionRunTimeout, config_.keptClosedRuns,
+                                       &shutdown_);
   rpc_ = std::make_unique<RpcService>(config_, prestates_, *workers_, *queries_, *runs_, metrics_, shutdown_);
   WorkerPool* w = workers_.get();
   WorkerPool* q = queries_.get();
@@ -79,8 +80,8 @@ std::string Server::health() const {
 void Server::start() {
   if (started_) return;
   started_ = true;
-  setLogLevel(config_.logLevel == "debug" ? LogLevel::Debug
-              : config_.logLevel == "warn" ? LogLevel::Warn
+  setLogLevel(config_.logLevel == "debug"   ? LogLevel::Debug
+              : config_.logLevel == "warn"  ? LogLevel::Warn
               : config_.logLevel == "error" ? LogLevel::Error
                                             : LogLevel::Info);
   runs_->startPruner();
@@ -95,8 +96,7 @@ void Server::start() {
     http_ = std::make_unique<HttpServer>(o, *rpc_, metrics_, [this] { return health(); });
     http_->start();
     const bool loopback = config_.addr == "127.0.0.1" || config_.addr == "::1" || config_.addr == "localhost";
-    if (!loopback && !config_.auth)
-      logWarn("serving without authentication on a non-loopback address", {{"addr", config_.addr}});
+    if (!loopback && !config_.auth) logWarn("serving without authentication on a non-loopback address", {{"addr", config_.addr}});
   }
   if (!config_.redisUrl.empty()) {
     redis_ = std::make_unique<RedisConsumer>(config_, *rpc_, *workers_, metrics_, shutdown_);

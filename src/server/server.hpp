@@ -7,9 +7,9 @@
 #include <memory>
 #include <string>
 
+#include "runs/prestate_store.hpp"
 #include "server/config.hpp"
 #include "server/metrics.hpp"
-#include "runs/prestate_store.hpp"
 
 namespace fpvm::server {
 

@@ -6,7 +6,7 @@
 
 namespace fpvm::vm::alu {
 
-__extension__ typedef __int128 i128;           // GCC/Clang 128-bit integers for MULH*
+__extension__ typedef __int128 i128;  // GCC/Clang 128-bit integers for MULH*
 __extension__ typedef unsigned __int128 u128;
 
 using rv::sx;
@@ -25,9 +25,7 @@ inline uint64_t mulhsu(uint64_t a, uint64_t b) {
   if (static_cast<int64_t>(a) < 0) hi -= b;
   return hi;
 }
-inline uint64_t mulhu(uint64_t a, uint64_t b) {
-  return static_cast<uint64_t>((static_cast<u128>(a) * b) >> 64);
-}
+inline uint64_t mulhu(uint64_t a, uint64_t b) { return static_cast<uint64_t>((static_cast<u128>(a) * b) >> 64); }
 constexpr uint64_t div(uint64_t a, uint64_t b) {
   if (b == 0) return kAllOnes;
   if (a == kMinI64 && b == kAllOnes) return kMinI64;

@@ -96,10 +96,8 @@ Slot decode(uint32_t in, uint64_t pc) {
     case kMiscMem:
     case kLoadFp:
     case kStoreFp:
-    case kOpFp:
-      return op(opNop);
-    default:
-      return op(opSlow);  // atomics, unknown opcodes (the reference interpreter reverts)
+    case kOpFp: return op(opNop);
+    default: return op(opSlow);  // atomics, unknown opcodes (the reference interpreter reverts)
   }
 }
 

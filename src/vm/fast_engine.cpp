@@ -253,6 +253,9 @@ FastStop FastEngine::runThreaded(uint64_t maxSteps, const std::atomic<bool>* can
 
   // One handler label per row of instruction_table.def, in the Op enum's order by construction
   // (a row without its L_<Name> handler fails to compile).
+  // The dispatch tables, macros and one-line handlers below are laid out by hand (one handler per
+  // line, aligned macro continuations): clang-format leaves them alone.
+  // clang-format off
   static void* const kLabels[] = {
 #define FPVM_INTERNAL(Name) &&L_##Name,
 #define FPVM_INSTR(Name, ...) &&L_##Name,
@@ -555,6 +558,7 @@ L_Remw: ALU(alu::remw(A, B))
 L_Remuw: ALU(alu::remuw(A, B))
 #undef ALU
 
+  // clang-format on
 L_done:
 #undef PC_OF
 #undef RD

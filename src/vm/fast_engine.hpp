@@ -21,11 +21,11 @@
 namespace fpvm::vm {
 
 /// Why FastEngine::run returned.
-enum class FastStop {
-  Exited,     ///< the machine exited
-  StepLimit,  ///< the requested number of steps ran
-  Reverted,   ///< a step reverted (see revert())
-  Cancelled,  ///< the cancel flag was seen
+enum class [[nodiscard]] FastStop{
+    Exited,     ///< the machine exited
+    StepLimit,  ///< the requested number of steps ran
+    Reverted,   ///< a step reverted (see revert())
+    Cancelled,  ///< the cancel flag was seen
 };
 
 /// What an engine records about the memory it writes.
@@ -53,7 +53,7 @@ class FastEngine {
   /// Executes up to `maxSteps` steps. `cancel` (may be null) is polled every 1 Mi steps.
   FastStop run(uint64_t maxSteps, const std::atomic<bool>* cancel = nullptr);
   /// The revert code after FastStop::Reverted.
-  RevertCode revert() const { return revert_; }
+  [[nodiscard]] RevertCode revert() const { return revert_; }
   /// Syscall number of the last delegated ECALL (for error messages).
   uint64_t lastSyscall() const { return lastSyscall_; }
   /// Drops decoded code and memory TLBs; needed after memory is written outside this engine.
@@ -69,7 +69,7 @@ class FastEngine {
   template <Bookkeeping kBookkeeping>
   FastStop runThreaded(uint64_t maxSteps, const std::atomic<bool>* cancel);
   DecodedPage* codePage(uint64_t pageIndex);
-  RevertCode slowStep(uint64_t* regs, uint64_t& pc);
+  [[nodiscard]] RevertCode slowStep(uint64_t* regs, uint64_t& pc);
   uint64_t loadSlow(uint64_t addr, unsigned size);
   void storeSlow(uint64_t addr, unsigned size, uint64_t value);
   void noteCodeWrite(uint64_t addr, unsigned size);

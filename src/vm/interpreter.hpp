@@ -109,9 +109,7 @@ class Interpreter {
     switch (opcode(in)) {
       case kLui: setReg(rdI, immU(in)); break;
       case kAuipc: setReg(rdI, pc + immU(in)); break;
-      case kJal:
-        setReg(rdI, pc + 4);
-        return jumpTo(pc + immJ(in));
+      case kJal: setReg(rdI, pc + 4); return jumpTo(pc + immJ(in));
       case kJalr: {
         uint64_t target = (a + immI(in)) & ~uint64_t(1);
         setReg(rdI, pc + 4);
@@ -180,10 +178,8 @@ class Interpreter {
       case kMiscMem:
       case kLoadFp:
       case kStoreFp:
-      case kOpFp:
-        break;  // FENCE family and FP loads/stores/ops are no-ops
-      default:
-        return kUnknownOpcode;
+      case kOpFp: break;  // FENCE family and FP loads/stores/ops are no-ops
+      default: return kUnknownOpcode;
     }
     s_.pc = pc + 4;
     return kOk;
@@ -200,12 +196,9 @@ class Interpreter {
       case 4: setReg(rdI, a ^ imm); break;
       case 5: {
         uint64_t t = imm >> 6;
-        if (t == 0)
-          setReg(rdI, a >> (imm & 63));
-        else if (t == 0x10)
-          setReg(rdI, alu::sra(a, imm & 63));
-        else
-          return kIllegalInstruction;
+        if (t == 0) setReg(rdI, a >> (imm & 63));
+        else if (t == 0x10) setReg(rdI, alu::sra(a, imm & 63));
+        else return kIllegalInstruction;
         break;
       }
       case 6: setReg(rdI, a | imm); break;
@@ -227,12 +220,9 @@ class Interpreter {
       case 5: {
         if (imm & 0x20) return kIllegalInstruction;
         uint64_t t = imm >> 5;
-        if (t == 0)
-          setReg(rdI, alu::srlw(a, sh));
-        else if (t == 0x20)
-          setReg(rdI, alu::sraw(a, sh));
-        else
-          return kIllegalInstruction;
+        if (t == 0) setReg(rdI, alu::srlw(a, sh));
+        else if (t == 0x20) setReg(rdI, alu::sraw(a, sh));
+        else return kIllegalInstruction;
         return kOk;
       }
       default: return kIllegalInstruction;
@@ -242,24 +232,18 @@ class Interpreter {
   FPVM_INLINE RevertCode op(uint32_t f3, uint32_t f7, uint32_t rdI, uint64_t a, uint64_t b) {
     switch (f3) {
       case 0:
-        if (f7 == 0)
-          setReg(rdI, a + b);
-        else if (f7 == 0x20)
-          setReg(rdI, a - b);
-        else
-          return kIllegalInstruction;
+        if (f7 == 0) setReg(rdI, a + b);
+        else if (f7 == 0x20) setReg(rdI, a - b);
+        else return kIllegalInstruction;
         break;
       case 1: setReg(rdI, a << (b & 63)); break;
       case 2: setReg(rdI, int64_t(a) < int64_t(b) ? 1 : 0); break;
       case 3: setReg(rdI, a < b ? 1 : 0); break;
       case 4: setReg(rdI, a ^ b); break;
       case 5:
-        if (f7 == 0)
-          setReg(rdI, a >> (b & 63));
-        else if (f7 == 0x20)
-          setReg(rdI, alu::sra(a, b & 63));
-        else
-          return kIllegalInstruction;
+        if (f7 == 0) setReg(rdI, a >> (b & 63));
+        else if (f7 == 0x20) setReg(rdI, alu::sra(a, b & 63));
+        else return kIllegalInstruction;
         break;
       case 6: setReg(rdI, a | b); break;
       case 7: setReg(rdI, a & b); break;
@@ -271,21 +255,15 @@ class Interpreter {
     b = rv::zx32(b);
     switch (f3) {
       case 0:
-        if (f7 == 0)
-          setReg(rdI, rv::sx(a + b, 32));
-        else if (f7 == 0x20)
-          setReg(rdI, rv::sx(a - b, 32));
-        else
-          return kIllegalInstruction;
+        if (f7 == 0) setReg(rdI, rv::sx(a + b, 32));
+        else if (f7 == 0x20) setReg(rdI, rv::sx(a - b, 32));
+        else return kIllegalInstruction;
         return kOk;
       case 1: setReg(rdI, alu::sllw(a, b & 31)); return kOk;
       case 5:
-        if (f7 == 0)
-          setReg(rdI, alu::srlw(a, b & 31));
-        else if (f7 == 0x20)
-          setReg(rdI, alu::sraw(a, b & 31));
-        else
-          return kIllegalInstruction;
+        if (f7 == 0) setReg(rdI, alu::srlw(a, b & 31));
+        else if (f7 == 0x20) setReg(rdI, alu::sraw(a, b & 31));
+        else return kIllegalInstruction;
         return kOk;
       default: return kIllegalInstruction;
     }
@@ -414,26 +392,24 @@ class Interpreter {
       }
       case sys::kPrlimit64:
       case sys::kFutexTime64:
-      case sys::kNanosleep:
-        return kUnsupportedSyscall;
-      default:
-        setResult(0, 0);
-        return kOk;
+      case sys::kNanosleep: return kUnsupportedSyscall;
+      default: setResult(0, 0); return kOk;
     }
   }
 
   void sysFcntl(uint64_t fd, uint64_t cmd) {
     if (cmd == sys::kFGetfd) {
-      if (fd <= sys::kFdPreimageWrite)
-        setResult(0, 0);
-      else
-        setResult(sys::kMinus1, sys::kEBADF);
+      if (fd <= sys::kFdPreimageWrite) setResult(0, 0);
+      else setResult(sys::kMinus1, sys::kEBADF);
     } else if (cmd == sys::kFGetfl) {
       switch (fd) {
-        case sys::kFdStdin: case sys::kFdHintRead: case sys::kFdPreimageRead: setResult(sys::kORdonly, 0); break;
-        case sys::kFdStdout: case sys::kFdStderr: case sys::kFdHintWrite: case sys::kFdPreimageWrite:
-          setResult(sys::kOWronly, 0);
-          break;
+        case sys::kFdStdin:
+        case sys::kFdHintRead:
+        case sys::kFdPreimageRead: setResult(sys::kORdonly, 0); break;
+        case sys::kFdStdout:
+        case sys::kFdStderr:
+        case sys::kFdHintWrite:
+        case sys::kFdPreimageWrite: setResult(sys::kOWronly, 0); break;
         default: setResult(sys::kMinus1, sys::kEBADF); break;
       }
     } else {
@@ -510,8 +486,8 @@ class Interpreter {
     const Bytes& p = host_.prefixedPreimage(s_.preimageKey);
     const uint64_t off = s_.preimageOffset;
     if (off >= p.size())
-      throw Error("Preimage offset out-of-bounds: offset " + std::to_string(off) + " >= length " +
-                  std::to_string(p.size()) + " (8-byte length prefix included)");
+      throw Error("Preimage offset out-of-bounds: offset " + std::to_string(off) + " >= length " + std::to_string(p.size()) +
+                  " (8-byte length prefix included)");
     const uint64_t avail = std::min<uint64_t>(32, p.size() - off);
     const uint64_t leafAddr = buf & ~uint64_t(31);
     const unsigned align = buf & 31;

@@ -67,8 +67,8 @@ FastEngine& Machine::fastEngine(Engine e) {
   std::unique_ptr<FastEngine>& engine = proving ? proving_ : fast_;
   bool& stale = proving ? provingStale_ : fastStale_;
   if (!engine) {
-    engine = std::make_unique<FastEngine>(state_, host_, proving ? Bookkeeping::LeafPairs : Bookkeeping::Pages,
-                                          options_.nativeTier);
+    engine =
+        std::make_unique<FastEngine>(state_, host_, proving ? Bookkeeping::LeafPairs : Bookkeeping::Pages, options_.nativeTier);
   } else if (stale) {
     engine->invalidateCaches();
   }
@@ -133,8 +133,7 @@ Outcome Machine::advanceEngine(FastEngine& engine, uint64_t target, const Budget
       rethrowAsHostFailure(moved ? state_.step - 1 : before, moved ? state_.pc : beforePc);
     }
     switch (stop) {
-      case FastStop::Reverted:
-        return reverted(Revert{state_.step - 1, state_.pc, engine.revert(), engine.lastSyscall()});
+      case FastStop::Reverted: return reverted(Revert{state_.step - 1, state_.pc, engine.revert(), engine.lastSyscall()});
       case FastStop::Cancelled: return Outcome{StopReason::Cancelled, {}};
       case FastStop::Exited: return Outcome{StopReason::Exited, {}};
       case FastStop::StepLimit:

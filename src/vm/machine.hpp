@@ -52,14 +52,14 @@ struct [[nodiscard]] Revert {
 };
 
 /// Why advance() returned.
-enum class [[nodiscard]] StopReason {
-  Reached,       ///< the target step was reached (the machine is still running)
-  Exited,        ///< the machine has exited (at or before the target)
-  Reverted,      ///< a step was invalid (Outcome::revert says which)
-  PreimageRead,  ///< a step read preimage data matching AdvanceOptions::preimageStop
-  Cancelled,     ///< the budget's cancel flag was seen
-  ShuttingDown,  ///< the budget's shutdown flag was seen
-  DeadlinePassed,  ///< the budget's deadline passed
+enum class [[nodiscard]] StopReason{
+    Reached,         ///< the target step was reached (the machine is still running)
+    Exited,          ///< the machine has exited (at or before the target)
+    Reverted,        ///< a step was invalid (Outcome::revert says which)
+    PreimageRead,    ///< a step read preimage data matching AdvanceOptions::preimageStop
+    Cancelled,       ///< the budget's cancel flag was seen
+    ShuttingDown,    ///< the budget's shutdown flag was seen
+    DeadlinePassed,  ///< the budget's deadline passed
 };
 
 /// What advance() and the single-step calls report.

@@ -52,21 +52,21 @@ class BlockCompiler {
 #define FPVM_ALIAS(...)
 #define FPVM_NATIVE_CASE_No(Name)
 #define FPVM_NATIVE_CASE_Body(Name) \
-  case op##Name: emit##Name(s, pc, k); break;
+  case op##Name:                    \
+    emit##Name(s, pc, k);           \
+    break;
 #define FPVM_NATIVE_CASE_End(Name) FPVM_NATIVE_CASE_Body(Name)
 #include "vm/instruction_table.def"
 #undef FPVM_NATIVE_CASE_No
 #undef FPVM_NATIVE_CASE_Body
 #undef FPVM_NATIVE_CASE_End
-      default:
-        std::abort();  // compile() only receives nativeOp() and nativeTerminatorOp() instructions
+      default: std::abort();  // compile() only receives nativeOp() and nativeTerminatorOp() instructions
     }
   }
 
  private:
   // --- one emitter per compilable row of instruction_table.def ---
-#define FPVM_EMIT(Name) \
-  void emit##Name([[maybe_unused]] const Slot& s, [[maybe_unused]] uint64_t pc, [[maybe_unused]] uint32_t k)
+#define FPVM_EMIT(Name) void emit##Name([[maybe_unused]] const Slot& s, [[maybe_unused]] uint64_t pc, [[maybe_unused]] uint32_t k)
   FPVM_EMIT(Nop) {}
   FPVM_EMIT(Csr) { storeImm(s, 0); }
   FPVM_EMIT(Lui) { storeImm(s, s.imm); }
@@ -233,8 +233,8 @@ class BlockCompiler {
     e_.movRR(k64, rcx, rax);
     e_.shiftImm(k64, 5, rcx, merkle::kPageBits);  // page index
     static_assert(NativeTlbLayout::kEntries == 256 && NativeTlbLayout::kEntryBytes == 16);
-    e_.movzxEdxCl();               // % 256 entries
-    e_.shiftImm(k32, 4, rdx, 4);   // * 16 bytes per entry
+    e_.movzxEdxCl();              // % 256 entries
+    e_.shiftImm(k32, 4, rdx, 4);  // * 16 bytes per entry
     e_.regMem(k64, 0x3B, rcx, Mem{tlb, rdx, 0});
     exits_.push_back({e_.jccForward(kNotEqual), k});
     e_.movRR(k32, rcx, rax);
@@ -301,8 +301,7 @@ class BlockCompiler {
 NativeCode::NativeCode() {
   const char* env = std::getenv("FPVM_NATIVE");
   if (env && std::strcmp(env, "0") == 0) return;
-  void* p = mmap(nullptr, kCapacity, PROT_READ | PROT_WRITE | PROT_EXEC, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
-                 -1, 0);
+  void* p = mmap(nullptr, kCapacity, PROT_READ | PROT_WRITE | PROT_EXEC, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
   if (p == MAP_FAILED) return;  // e.g. W^X enforced: the interpreter runs everything
   base_ = static_cast<uint8_t*>(p);
   capacity_ = kCapacity;

@@ -10,14 +10,14 @@ namespace fpvm::vm {
 
 /// Everything a one-step proof file holds.
 struct StepProof {
-  uint64_t step = 0;          ///< Step of the pre-state
-  Hash32 pre;                 ///< pre-state hash
-  Hash32 post;                ///< post-state hash
-  Witness stateData{};        ///< 362-byte pre-state witness
-  Bytes proofData;            ///< concatenated 1920-byte memory proofs
+  uint64_t step = 0;                ///< Step of the pre-state
+  Hash32 pre;                       ///< pre-state hash
+  Hash32 post;                      ///< post-state hash
+  Witness stateData{};              ///< 362-byte pre-state witness
+  Bytes proofData;                  ///< concatenated 1920-byte memory proofs
   std::optional<Hash32> oracleKey;  ///< raw key, when the step read fd 5
-  Bytes oracleValue;          ///< BE u64 length ‖ preimage, when the step read fd 5
-  uint64_t oracleOffset = 0;  ///< PreimageOffset of that read
+  Bytes oracleValue;                ///< BE u64 length ‖ preimage, when the step read fd 5
+  uint64_t oracleOffset = 0;        ///< PreimageOffset of that read
 };
 
 /// Tracker that proves each accessed leaf against the memory's current root, in slot order.

@@ -25,8 +25,9 @@ std::string describeRevert(const VmState& st, uint64_t step, uint64_t pc, Revert
                            const Symbolizer* symbols, bool proofGen) {
   char head[160];
   uint32_t insn = static_cast<uint32_t>(st.memory.load(pc, 4));
-  std::snprintf(head, sizeof head, "failed at %sstep %" PRIu64 " (PC: 0x%016" PRIx64 ", insn: %08x): ", proofGen ? "proof-gen " : "",
-                step, pc, insn);
+  std::snprintf(head, sizeof head,
+                "failed at %sstep %" PRIu64 " (PC: 0x%016" PRIx64 ", insn: %08x): ", proofGen ? "proof-gen " : "", step, pc,
+                insn);
   std::string msg = head;
   if (code == kUnsupportedSyscall || code == kUnknownRlimit) {
     const char* name = sys::syscallName(syscall);

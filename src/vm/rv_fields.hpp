@@ -36,7 +36,7 @@ constexpr uint64_t immJ(uint32_t i) {
 
 static_assert(sx(0xFFF, 12) == ~uint64_t(0));
 static_assert(sx(0x7FF, 12) == 0x7FF);
-static_assert(immB(0x80000063u) == sx(0x1000, 13));  // imm[12] set
+static_assert(immB(0x80000063u) == sx(0x1000, 13));    // imm[12] set
 static_assert(immJ(0x800000EFu) == sx(0x100000, 21));  // imm[20] set
 
 /// Opcodes (spec §4).

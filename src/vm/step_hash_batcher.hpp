@@ -25,8 +25,7 @@ class StepHashBatcher {
   /// Steps hashed together at most (the witnesses of one batch are hashed together).
   static constexpr size_t kBatchSteps = merkle::PathBatch::kMaxRecords;
 
-  StepHashBatcher(VmState& state, HostContext& host)
-      : state_(state), interp_(state, host, tracker_), batch_(state.memory) {
+  StepHashBatcher(VmState& state, HostContext& host) : state_(state), interp_(state, host, tracker_), batch_(state.memory) {
     state_.memory.setPairLog(&log_);
     witnesses_.resize(kBatchSteps * kWitnessSize);
     refs_.resize(kBatchSteps);

@@ -26,8 +26,8 @@ inline constexpr uint64_t kFutexTime64 = 422;
 inline constexpr unsigned kRegA0 = 10, kRegA1 = 11, kRegA2 = 12, kRegA3 = 13, kRegA4 = 14, kRegA7 = 17;
 
 /// Guest file descriptors of the oracle channels.
-inline constexpr uint64_t kFdStdin = 0, kFdStdout = 1, kFdStderr = 2, kFdHintRead = 3, kFdHintWrite = 4,
-                          kFdPreimageRead = 5, kFdPreimageWrite = 6;
+inline constexpr uint64_t kFdStdin = 0, kFdStdout = 1, kFdStderr = 2, kFdHintRead = 3, kFdHintWrite = 4, kFdPreimageRead = 5,
+                          kFdPreimageWrite = 6;
 
 /// fcntl commands (a1) the VM answers; F_GETFL reports these access modes.
 inline constexpr uint64_t kFGetfd = 1, kFGetfl = 3;

@@ -19,7 +19,13 @@ struct Mem {
 
 /// Condition codes for setcc / jcc.
 enum Cond : uint8_t {
-  kBelow = 0x2, kAboveEqual = 0x3, kEqual = 0x4, kNotEqual = 0x5, kAbove = 0x7, kLess = 0xC, kGreaterEqual = 0xD
+  kBelow = 0x2,
+  kAboveEqual = 0x3,
+  kEqual = 0x4,
+  kNotEqual = 0x5,
+  kAbove = 0x7,
+  kLess = 0xC,
+  kGreaterEqual = 0xD
 };
 
 /// Operation-size prefix choice: 64-bit operations carry REX.W.

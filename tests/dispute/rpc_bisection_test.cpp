@@ -84,7 +84,7 @@ TEST(RpcBisection, JwtAuthenticatedServers) {
   auto b = std::make_unique<LyingParty>(std::make_unique<fpvm::dispute::RpcParty>(o), 2000);
   // A has no secret: the server refuses it, and the error says so.
   try {
-    fpvm::dispute::bisect(*signedParty, *b, smallLevels());
+    (void)fpvm::dispute::bisect(*signedParty, *b, smallLevels());
     FAIL() << "a party without the secret must be refused";
   } catch (const std::exception& e) {
     EXPECT_NE(std::string(e.what()).find("validation_createExecutionRun failed"), std::string::npos) << e.what();

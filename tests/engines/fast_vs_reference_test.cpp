@@ -224,7 +224,7 @@ TEST_P(FastEngineTest, PageLimitStopsTheRun) {
     try {
       if (fast) {
         test::VariantEngine engine(GetParam(), st, host);
-        engine.run(1000000);
+        (void)engine.run(1000000);
       } else {
         vm::NoTracker t;
         vm::Interpreter<vm::NoTracker> interp(st, host, t);

@@ -16,7 +16,7 @@ Hash32 endHashOfMix(uint64_t* steps = nullptr, unsigned loops = 2000) {
   vm::HostContext host;
   host.oracle = &oracle;
   vm::FastEngine fast(st, host);
-  fast.run(~uint64_t(0));
+  (void)fast.run(~uint64_t(0));
   if (steps) *steps = st.step;
   return st.stateHash();
 }
@@ -81,7 +81,7 @@ TEST(ParallelValidation, WrongClaimedEndIsRejected) {
   Hash32 wrong;
   wrong[0] = 3;
   opt.claimedEnd = wrong;
-  EXPECT_TRUE(test::throwsWith([&] { test::validateSegmentsOn(st, host, opt); }, "the claimed end is"));
+  EXPECT_TRUE(test::throwsWith([&] { (void)test::validateSegmentsOn(st, host, opt); }, "the claimed end is"));
 }
 
 TEST(ParallelValidation, BrokenChainsAndBadProofsNameTheSegment) {
@@ -97,15 +97,15 @@ TEST(ParallelValidation, BrokenChainsAndBadProofsNameTheSegment) {
   ASSERT_GE(rep.proofs.size(), 4u);
   auto swapped = rep.proofs;
   std::swap(swapped[1], swapped[2]);
-  EXPECT_TRUE(test::throwsWith([&] { segment::verifySegmentChain(swapped, 2); }, "chain broken between segments 0 and 1"));
+  EXPECT_TRUE(test::throwsWith([&] { (void)segment::verifySegmentChain(swapped, 2); }, "chain broken between segments 0 and 1"));
   auto dropped = rep.proofs;
   dropped.erase(dropped.begin() + 2);
-  EXPECT_TRUE(test::throwsWith([&] { segment::verifySegmentChain(dropped, 2); }, "chain broken between segments 1 and 2"));
+  EXPECT_TRUE(test::throwsWith([&] { (void)segment::verifySegmentChain(dropped, 2); }, "chain broken between segments 1 and 2"));
   auto flipped = rep.proofs;
   flipped[3][flipped[3].size() / 2] ^= 0x20;
-  EXPECT_TRUE(test::throwsWith([&] { segment::verifySegmentChain(flipped, 4); }, "segment 3 does not verify"));
-  EXPECT_TRUE(test::throwsWith([&] { segment::verifySegmentChain(rep.proofs, 2, rep.checkpoints[1]); }, "chain does not start at"));
-  EXPECT_TRUE(test::throwsWith([&] { segment::verifySegmentChain({}, 2); }, "no segment proofs"));
+  EXPECT_TRUE(test::throwsWith([&] { (void)segment::verifySegmentChain(flipped, 4); }, "segment 3 does not verify"));
+  EXPECT_TRUE(test::throwsWith([&] { (void)segment::verifySegmentChain(rep.proofs, 2, rep.checkpoints[1]); }, "chain does not start at"));
+  EXPECT_TRUE(test::throwsWith([&] { (void)segment::verifySegmentChain({}, 2); }, "no segment proofs"));
 }
 
 TEST(ParallelValidation, CancelFlagInterrupts) {
@@ -132,7 +132,7 @@ TEST(ParallelValidation, MissingPreimageNamesTheStep) {
   segment::ValidateOptions opt;
   opt.every = 100;
   opt.threads = 2;
-  EXPECT_TRUE(test::throwsWith([&] { test::validateSegmentsOn(st, host, opt); }, "fast engine failed at step"));
+  EXPECT_TRUE(test::throwsWith([&] { (void)test::validateSegmentsOn(st, host, opt); }, "fast engine failed at step"));
 }
 
 TEST(ParallelValidation, RevertingProgramIsAnError) {
@@ -143,7 +143,7 @@ TEST(ParallelValidation, RevertingProgramIsAnError) {
   vm::HostContext host;
   segment::ValidateOptions opt;
   opt.every = 1;
-  EXPECT_TRUE(test::throwsWith([&] { test::validateSegmentsOn(st, host, opt); }, "unknown opcode"));
+  EXPECT_TRUE(test::throwsWith([&] { (void)test::validateSegmentsOn(st, host, opt); }, "unknown opcode"));
 }
 
 }  // namespace

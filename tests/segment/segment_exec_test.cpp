@@ -132,7 +132,7 @@ class Tamper : public ::testing::Test {
     n_ = mixLength();
     x_ = build(n_ - 60, n_);  // the preimage reads and the exit
     ASSERT_EQ(x_.proof.preimages.size(), 2u);
-    ASSERT_NO_THROW(segment::verifySegment(x_.proof));
+    ASSERT_NO_THROW((void)segment::verifySegment(x_.proof));
   }
   uint64_t n_ = 0;
   Built x_;
@@ -142,7 +142,7 @@ TEST_F(Tamper, LeafValue) {
   for (size_t i = 0; i < x_.proof.leaves.size(); ++i) {
     SegmentProof p = x_.proof;
     p.leaves[i].value[i % 32] ^= 0x01;
-    EXPECT_TRUE(test::throwsWith([&] { segment::verifySegment(p); }, "multiproof does not match the pre-state")) << i;
+    EXPECT_TRUE(test::throwsWith([&] { (void)segment::verifySegment(p); }, "multiproof does not match the pre-state")) << i;
   }
 }
 
@@ -150,11 +150,11 @@ TEST_F(Tamper, MultiproofNode) {
   for (size_t j = 0; j < x_.proof.siblings.size(); ++j) {
     SegmentProof p = x_.proof;
     p.siblings[j][31 - j % 32] ^= 0x40;
-    EXPECT_TRUE(test::throwsWith([&] { segment::verifySegment(p); }, "multiproof does not match the pre-state")) << j;
+    EXPECT_TRUE(test::throwsWith([&] { (void)segment::verifySegment(p); }, "multiproof does not match the pre-state")) << j;
   }
   SegmentProof p = x_.proof;
   p.siblings.pop_back();
-  EXPECT_TRUE(test::throwsWith([&] { segment::verifySegment(p); }, "multiproof too short"));
+  EXPECT_TRUE(test::throwsWith([&] { (void)segment::verifySegment(p); }, "multiproof too short"));
 }
 
 TEST_F(Tamper, WitnessAndClaims) {
@@ -163,27 +163,27 @@ TEST_F(Tamper, WitnessAndClaims) {
     // by the claimed pre hash alone.
     SegmentProof p = x_.proof;
     p.preWitness[vm::kOffPreimageKey] ^= 1;
-    EXPECT_TRUE(test::throwsWith([&] { segment::verifySegment(p); }, "pre-state hash mismatch"));
+    EXPECT_TRUE(test::throwsWith([&] { (void)segment::verifySegment(p); }, "pre-state hash mismatch"));
   }
   for (size_t off : {size_t(vm::kOffPc + 7), size_t(vm::kOffRegisters + 8 * 5 + 7), size_t(vm::kOffHeap + 7),
                      size_t(vm::kOffStep + 7)}) {
     SegmentProof p = x_.proof;
     p.preWitness[off] ^= 1;
-    EXPECT_TRUE(test::throwsWith([&] { segment::verifySegment(p); }, "pre-state hash mismatch")) << off;
+    EXPECT_TRUE(test::throwsWith([&] { (void)segment::verifySegment(p); }, "pre-state hash mismatch")) << off;
     // Even with the claimed pre hash fixed up, the re-executed post differs from the claim.
     p.preHash = vm::VmState::hashWitness(p.preWitness);
-    EXPECT_THROW(segment::verifySegment(p), Error) << off;
+    EXPECT_THROW((void)segment::verifySegment(p), Error) << off;
   }
   SegmentProof root = x_.proof;
   root.preWitness[3] ^= 1;
   root.preHash = vm::VmState::hashWitness(root.preWitness);
-  EXPECT_TRUE(test::throwsWith([&] { segment::verifySegment(root); }, "multiproof does not match the pre-state"));
+  EXPECT_TRUE(test::throwsWith([&] { (void)segment::verifySegment(root); }, "multiproof does not match the pre-state"));
   SegmentProof bad = x_.proof;
   bad.preWitness[vm::kOffExited] = 2;
-  EXPECT_TRUE(test::throwsWith([&] { segment::verifySegment(bad); }, "exited flag is 2"));
+  EXPECT_TRUE(test::throwsWith([&] { (void)segment::verifySegment(bad); }, "exited flag is 2"));
   SegmentProof post = x_.proof;
   post.postHash[5] ^= 1;
-  EXPECT_TRUE(test::throwsWith([&] { segment::verifySegment(post); }, "post-state mismatch"));
+  EXPECT_TRUE(test::throwsWith([&] { (void)segment::verifySegment(post); }, "post-state mismatch"));
 }
 
 TEST_F(Tamper, PreimageBytes) {
@@ -191,19 +191,19 @@ TEST_F(Tamper, PreimageBytes) {
     SegmentProof p = x_.proof;
     const bool keccak = p.preimages[k].key[0] == 2;
     p.preimages[k].data[0] ^= 1;
-    EXPECT_TRUE(test::throwsWith([&] { segment::verifySegment(p); }, keccak ? "does not match its keccak256" : "post-state mismatch"))
+    EXPECT_TRUE(test::throwsWith([&] { (void)segment::verifySegment(p); }, keccak ? "does not match its keccak256" : "post-state mismatch"))
         << "key type " << int(p.preimages[k].key[0]);
   }
   SegmentProof missing = x_.proof;
   missing.preimages.erase(missing.preimages.begin());
-  EXPECT_TRUE(test::throwsWith([&] { segment::verifySegment(missing); }, "not in segment proof"));
+  EXPECT_TRUE(test::throwsWith([&] { (void)segment::verifySegment(missing); }, "not in segment proof"));
   SegmentProof extra = x_.proof;
   segment::Preimage unused;
   unused.key[0] = 1;
   unused.key[31] = 9;
   unused.data = {1, 2, 3};
   extra.preimages.insert(extra.preimages.begin() + 1, unused);  // local 0x01…03 < 0x01…09 < keccak 0x02…
-  EXPECT_TRUE(test::throwsWith([&] { segment::verifySegment(extra); }, "never reads"));
+  EXPECT_TRUE(test::throwsWith([&] { (void)segment::verifySegment(extra); }, "never reads"));
 }
 
 TEST_F(Tamper, LeafMissingOrUnused) {
@@ -211,7 +211,7 @@ TEST_F(Tamper, LeafMissingOrUnused) {
   Built early = build(100, 110);
   SegmentProof longer = early.proof;
   longer.toStep = 400;
-  EXPECT_TRUE(test::throwsWith([&] { segment::verifySegment(longer); }, "not in segment proof"));
+  EXPECT_TRUE(test::throwsWith([&] { (void)segment::verifySegment(longer); }, "not in segment proof"));
   // An extra, correctly proven leaf the execution never touches is rejected as well.
   SegmentProof p = early.proof;
   std::vector<uint64_t> addrs = p.leafAddrs();
@@ -220,7 +220,7 @@ TEST_F(Tamper, LeafMissingOrUnused) {
   leaves.push_back(segment::Leaf{0x7000000, Hash32{}});
   p.leaves = leaves;
   p.siblings = segment::buildMultiproof(early.atA.memory, addrs);
-  EXPECT_TRUE(test::throwsWith([&] { segment::verifySegment(p); }, "never touches"));
+  EXPECT_TRUE(test::throwsWith([&] { (void)segment::verifySegment(p); }, "never touches"));
 }
 
 TEST_F(Tamper, EncodedBytesAndTruncation) {
@@ -237,7 +237,7 @@ TEST_F(Tamper, EncodedBytesAndTruncation) {
     Bytes t = enc;
     t[i] ^= 0x10;
     try {
-      segment::verifySegment(segment::decodeSegmentProof(t, "flip"));
+      (void)segment::verifySegment(segment::decodeSegmentProof(t, "flip"));
     } catch (const Error&) {
       ++rejected;
     }
@@ -259,9 +259,9 @@ TEST(SegmentExec, StepLimitAndCancelForUntrustedProofs) {
   Built x = build(0, 1000);
   segment::SegmentVerifyOptions limit;
   limit.maxSteps = 999;
-  EXPECT_TRUE(test::throwsWith([&] { segment::verifySegment(x.proof, limit); }, "exceeds the limit of 999 steps"));
+  EXPECT_TRUE(test::throwsWith([&] { (void)segment::verifySegment(x.proof, limit); }, "exceeds the limit of 999 steps"));
   limit.maxSteps = 1000;
-  EXPECT_NO_THROW(segment::verifySegment(x.proof, limit));
+  EXPECT_NO_THROW((void)segment::verifySegment(x.proof, limit));
   // A one-leaf infinite loop claiming 2^40 steps stops at the cancel flag.
   vm::VmState loop;
   loop.memory.store(0x1000, 4, test::rvasm::jal(0, 0));
@@ -272,7 +272,7 @@ TEST(SegmentExec, StepLimitAndCancelForUntrustedProofs) {
   std::atomic<bool> cancel{true};
   segment::SegmentVerifyOptions c;
   c.cancel = &cancel;
-  EXPECT_TRUE(test::throwsWith([&] { segment::verifySegment(p, c); }, "interrupted"));
+  EXPECT_TRUE(test::throwsWith([&] { (void)segment::verifySegment(p, c); }, "interrupted"));
 }
 
 TEST(SegmentExec, ProverRejectsEndBeforeStartAndReverts) {

@@ -252,7 +252,7 @@ TEST_F(RedisSegmentTest, ProducerReportsTheFirstRejectedSegmentAndABrokenClaim) 
     CounterRun run(200'000);
     const segment::ValidateOptions opt = chainOptions(200'000);
     try {
-      redis::validateSegmentsOverRedis(run.machine, opt, ro);
+      (void)redis::validateSegmentsOverRedis(run.machine, opt, ro);
       ADD_FAILURE() << "segments of 200 000 steps passed a limit of 150 000";
     } catch (const Error& e) {
       const std::string m = e.what();
@@ -274,7 +274,7 @@ TEST_F(RedisSegmentTest, ProducerReportsTheFirstRejectedSegmentAndABrokenClaim) 
     wrong.b[31] ^= 1;
     opt.claimedEnd = wrong;
     try {
-      redis::validateSegmentsOverRedis(run.machine, opt, ro);
+      (void)redis::validateSegmentsOverRedis(run.machine, opt, ro);
       ADD_FAILURE() << "a wrong claimed end passed";
     } catch (const Error& e) {
       EXPECT_NE(std::string(e.what()).find("the claimed end is " + toHex(wrong)), std::string::npos) << e.what();

@@ -121,7 +121,7 @@ TEST_F(RedisTest, ProducerTimeoutFailsAndTrimsTheRequest) {
   const std::string id = producer.submit(prestate, counterInput(10, 0));
   EXPECT_EQ(xlen(stream), 1);
   try {
-    producer.wait(prestate, id, 300ms);
+    (void)producer.wait(prestate, id, 300ms);
     ADD_FAILURE() << "no consumer, yet a result";
   } catch (const Error& e) {
     EXPECT_NE(std::string(e.what()).find("removed from the stream"), std::string::npos) << e.what();
