@@ -1,5 +1,6 @@
 #include "redis/redis_producer.hpp"
 
+#include <algorithm>
 #include <thread>
 
 #include "common/duration.hpp"
@@ -58,6 +59,11 @@ std::optional<RedisProducer::Outcome> RedisProducer::poll(const Hash32& prestate
   return pollStream(streamName(prefix_, prestate), id);
 }
 
+void RedisProducer::setCancel(const std::atomic<bool>* cancel) {
+  cancel_ = cancel;
+  redis_->setCancel(cancel);
+}
+
 void RedisProducer::remove(const std::string& stream, const std::string& id) {
   redis_->command({"XACK", stream, stream, id});
   redis_->command({"XDEL", stream, id});
@@ -69,7 +75,20 @@ RedisProducer::Outcome RedisProducer::wait(const Hash32& prestate, const std::st
   for (;;) {
     if (auto o = pollStream(stream, id)) return *o;
     if (std::chrono::steady_clock::now() >= deadline) break;
-    std::this_thread::sleep_for(interval);
+    if (cancel_ && cancel_->load()) {
+      // Withdraw the request on the way out (bounded by the client's timeout; the cancel flag is
+      // lifted from the client for it).
+      redis_->setCancel(nullptr);
+      try {
+        remove(stream, id);
+      } catch (const std::exception&) {
+      }
+      throw ProducerInterrupted("interrupted while waiting for " + stream + " entry " + id + "; the request was removed");
+    }
+    // Sleep in short slices so that a signal is seen promptly.
+    const auto wake = std::chrono::steady_clock::now() + interval;
+    while (std::chrono::steady_clock::now() < wake && !(cancel_ && cancel_->load()))
+      std::this_thread::sleep_for(std::min<milliseconds>(interval, milliseconds(20)));
   }
   remove(stream, id);  // nobody should start the request any more
   throw Error("no result for " + stream + " entry " + id + " within " + formatDuration(timeout) +
