@@ -105,7 +105,7 @@ int runBisect(const Args& args) {
   PartyFlags a, b;
   LocalRunFlags local;
   std::string input, prestate, jwtSecret, levels = "2^23,1", trustedInput, out, proofOut;
-  std::string requestTimeout = "10m", deadline = "2h";
+  std::string requestTimeout = "15m", deadline = "2h";
   uint64_t topHashes = (uint64_t(1) << 19) + 1, maxPerQuery = (uint64_t(1) << 23) + 1;
   bool sequential = false, quiet = false;
   app.add_option("--a", a.spec, "party A: http://HOST:PORT or ws://HOST:PORT of a validation server, or a state file (run here)")->required();

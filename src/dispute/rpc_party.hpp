@@ -24,7 +24,7 @@ inline constexpr uint64_t kSmallAnswerBytes = 64 * 1024;
 /// Largest answer read for a one-step proof (state, memory proofs and a preimage part are a few
 /// KiB; this leaves room for any spec-conforming encoding).
 inline constexpr uint64_t kProofAnswerBytes = 16 * 1024 * 1024;
-/// Largest answer read for `count` hashes: 70 bytes a hash plus 64 KiB.
+/// Largest answer read for `count` hashes: 72 bytes a hash plus 64 KiB.
 uint64_t hashAnswerBound(uint64_t count);
 
 /// Parses "http://HOST:PORT" or "ws://HOST:PORT" (a trailing '/' allowed) into client options;

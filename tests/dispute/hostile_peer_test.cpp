@@ -120,7 +120,7 @@ TEST(HostilePeer, WebSocketPeerThatNeverUpgradesTimesOut) {
 }
 
 TEST(HostilePeer, HashAnswerBoundIsCountTimesHashSizePlusMargin) {
-  EXPECT_EQ(fpvm::dispute::hashAnswerBound(2000), 2000u * 70 + 64 * 1024);
+  EXPECT_EQ(fpvm::dispute::hashAnswerBound(2000), 2000u * 72 + 64 * 1024);
   EXPECT_EQ(fpvm::dispute::hashAnswerBound(~uint64_t(0)), ~uint64_t(0));
 }
 
