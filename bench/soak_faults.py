@@ -45,9 +45,9 @@ with open(os.path.join(work, "jwt.hex"), "w") as f:
 subprocess.run([fpvm, "load-elf", "--path", elf, "--out", work + "/state.bin.gz", "--meta", work + "/meta.json"], check=True,
                stdout=subprocess.DEVNULL)
 w = subprocess.run([fpvm, "witness", "--input", work + "/state.bin.gz"], check=True, capture_output=True, text=True).stdout
-prestate = [t for t in w.split() if t.startswith("0x") and len(t) == 66][-1]
+prestate = json.loads(w)["stateHash"]
 os.makedirs(work + "/prestates/" + prestate)
-os.rename(work + "/state.bin.gz", work + "/prestates/%s/state.bin.gz" % prestate)
+os.rename(work + "/state.bin.gz", work + "/prestates/%s/prestate.bin.gz" % prestate)
 os.rename(work + "/meta.json", work + "/prestates/%s/meta.json" % prestate)
 INPUT = {"id": 1, "localKeys": {}, "preimages": {}}
 with open(work + "/input.json", "w") as f:
