@@ -72,8 +72,18 @@ void RedisProducer::remove(const std::string& stream, const std::string& id) {
 RedisProducer::Outcome RedisProducer::wait(const Hash32& prestate, const std::string& id, milliseconds timeout, milliseconds interval) {
   const std::string stream = streamName(prefix_, prestate);
   const auto deadline = std::chrono::steady_clock::now() + timeout;
+  std::string lastConnectionError;
   for (;;) {
-    if (auto o = pollStream(stream, id)) return *o;
+    // A connection failure (Redis restarting, a network blip) is not the end of the wait: the
+    // entry and its result survive in Redis, and the next command reconnects.
+    try {
+      if (auto o = pollStream(stream, id)) return *o;
+    } catch (const ProducerInterrupted&) {
+      throw;
+    } catch (const Error& e) {
+      if (cancel_ && cancel_->load()) throw ProducerInterrupted(std::string("interrupted: ") + e.what());
+      lastConnectionError = e.what();
+    }
     if (std::chrono::steady_clock::now() >= deadline) break;
     if (cancel_ && cancel_->load()) {
       // Withdraw the request on the way out (bounded by the client's timeout; the cancel flag is
@@ -90,9 +100,15 @@ RedisProducer::Outcome RedisProducer::wait(const Hash32& prestate, const std::st
     while (std::chrono::steady_clock::now() < wake && !(cancel_ && cancel_->load()))
       std::this_thread::sleep_for(std::min<milliseconds>(interval, milliseconds(20)));
   }
-  remove(stream, id);  // nobody should start the request any more
+  try {
+    remove(stream, id);  // nobody should start the request any more
+  } catch (const Error& e) {
+    throw Error("no result for " + stream + " entry " + id + " within " + formatDuration(timeout) +
+                " and it could not be removed from the stream: " + e.what());
+  }
   throw Error("no result for " + stream + " entry " + id + " within " + formatDuration(timeout) +
-              "; the request was removed from the stream");
+              "; the request was removed from the stream" +
+              (lastConnectionError.empty() ? std::string() : " (last Redis error: " + lastConnectionError + ")"));
 }
 
 }  // namespace fpvm::redis

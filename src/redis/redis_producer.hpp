@@ -43,8 +43,9 @@ class RedisProducer {
   };
   /// The stored outcome of an entry, if any.
   std::optional<Outcome> poll(const Hash32& prestate, const std::string& id);
-  /// Polls until an outcome appears. After `timeout` the entry is removed from the stream and its
-  /// group (so nobody runs it later) and fpvm::Error is thrown.
+  /// Polls until an outcome appears, riding out Redis connection failures (each poll reconnects).
+  /// After `timeout` the entry is removed from the stream and its group (so nobody runs it later)
+  /// and fpvm::Error is thrown.
   Outcome wait(const Hash32& prestate, const std::string& id, std::chrono::milliseconds timeout,
                std::chrono::milliseconds interval = std::chrono::milliseconds(20));
 
