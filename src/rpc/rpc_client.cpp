@@ -103,6 +103,22 @@ boost::system::error_code RpcClient::await(Start&& start, Clock::time_point unti
   return result;
 }
 
+boost::system::error_code RpcClient::readBounded(http::response_parser<http::string_body>& parser, uint64_t limit,
+                                                 Clock::time_point until) {
+  // The bound is checked here rather than left to the parser's body_limit alone: a declared
+  // Content-Length over it fails before any of the body is read, and a body arriving without
+  // one (chunked, or until close) fails as soon as it passes the bound.
+  auto ec = await([&](auto h) { http::async_read_header(*impl_->http, impl_->buffer, parser, h); }, until, "reading the answer");
+  if (ec) return ec;
+  if (parser.content_length() && *parser.content_length() > limit) return http::error::body_limit;
+  while (!parser.is_done()) {
+    ec = await([&](auto h) { http::async_read_some(*impl_->http, impl_->buffer, parser, h); }, until, "reading the answer");
+    if (ec) return ec;
+    if (parser.get().body().size() > limit) return http::error::body_limit;
+  }
+  return ec;
+}
+
 namespace {
 
 std::string bearer(const Bytes& secret) { return secret.empty() ? std::string() : "Bearer " + makeJwt(secret); }
@@ -149,7 +165,7 @@ RpcClient::HttpAnswer RpcClient::post(const std::string& body, const std::string
     http::response_parser<http::string_body> parser;
     parser.header_limit(64 * 1024);
     parser.body_limit(limit);
-    if (!ec) ec = await([&](auto h) { http::async_read(*impl_->http, impl_->buffer, parser, h); }, until, "reading the answer");
+    if (!ec) ec = readBounded(parser, limit, until);
     if (ec) {
       impl_->http.reset();
       impl_->buffer.consume(impl_->buffer.size());
@@ -184,16 +200,17 @@ RpcClient::HttpAnswer RpcClient::get(const std::string& path) {
   } catch (const boost::system::system_error& e) {
     throw Error("HTTP GET " + path + " from " + peer + " failed: " + e.code().message());
   }
+  impl_->buffer.consume(impl_->buffer.size());
   impl_->http.emplace(impl_->ioc);
   auto ec = await([&](auto h) { impl_->http->async_connect(endpoints, [h](auto e, auto&&) mutable { h(e); }); }, until, "connecting");
   http::request<http::empty_body> req{http::verb::get, path, 11};
   req.set(http::field::host, options_.host);
   if (!ec) ec = await([&](auto h) { http::async_write(*impl_->http, req, h); }, until, "sending the request");
-  beast::flat_buffer buffer;
   http::response_parser<http::string_body> parser;
   parser.body_limit(options_.maxResponseBytes);
-  if (!ec) ec = await([&](auto h) { http::async_read(*impl_->http, buffer, parser, h); }, until, "reading the answer");
+  if (!ec) ec = readBounded(parser, options_.maxResponseBytes, until);
   impl_->http.reset();
+  impl_->buffer.consume(impl_->buffer.size());
   if (ec == http::error::body_limit) throw Error("HTTP GET " + path + " from " + peer + ": " + limitMessage(options_.maxResponseBytes));
   if (ec) throw Error("HTTP GET " + path + " from " + peer + " failed: " + ec.message());
   auto res = parser.release();

@@ -16,6 +16,8 @@
 #include <optional>
 #include <string>
 
+#include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/string_body.hpp>
 #include <boost/system/error_code.hpp>
 #include <nlohmann/json.hpp>
 
@@ -86,6 +88,9 @@ class RpcClient {
   template <class Start>
   boost::system::error_code await(Start&& start, std::chrono::steady_clock::time_point until, const char* what);
   std::chrono::steady_clock::time_point requestEnd() const;
+  /// Reads one HTTP answer into `parser`, failing with http::error::body_limit past `limit` bytes.
+  boost::system::error_code readBounded(boost::beast::http::response_parser<boost::beast::http::string_body>& parser,
+                                        uint64_t limit, std::chrono::steady_clock::time_point until);
   struct Impl;
   std::unique_ptr<Impl> impl_;
   RpcClientOptions options_;
