@@ -83,6 +83,10 @@ RedisProducer::Outcome RedisProducer::wait(const Hash32& prestate, const std::st
     } catch (const Error& e) {
       if (cancel_ && cancel_->load()) throw ProducerInterrupted(std::string("interrupted: ") + e.what());
       lastConnectionError = e.what();
+    } catch (const RedisReplyError& e) {
+      // A restarting redis-server answers LOADING until its data is back: wait for it.
+      if (std::string(e.what()).rfind("LOADING", 0) != 0) throw;
+      lastConnectionError = e.what();
     }
     if (std::chrono::steady_clock::now() >= deadline) break;
     if (cancel_ && cancel_->load()) {
