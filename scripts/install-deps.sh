@@ -16,6 +16,8 @@ PACKAGES=(
   libboost-dev libhiredis-dev redis-server
   # fuzzing and sanitizers
   clang libclang-rt-14-dev
+  # style checks (scripts/check-format.sh, scripts/tidy.sh)
+  clang-format-14 clang-tidy-14
   # scripts
   python3 python3-matplotlib
 )

@@ -1,11 +1,13 @@
 // `fpvm bisect`: plays the dispute game between two parties (validation servers or execution
 // runs in this process) down to one step, verifies that step's proofs statelessly and reports
 // whose claim holds (src/dispute).
+#include <csignal>
 #include <iostream>
 #include <memory>
 
 #include "cli/cli_parse.hpp"
 #include "cli/commands.hpp"
+#include "common/duration.hpp"
 #include "common/file_io.hpp"
 #include "common/hex.hpp"
 #include "dispute/bisection.hpp"
@@ -52,14 +54,23 @@ struct LocalRunFlags {
   unsigned cachedMachines = 4;
 };
 
+/// Time bounds of server parties.
+struct NetworkBounds {
+  std::chrono::milliseconds requestTimeout;
+  std::chrono::steady_clock::time_point deadline;
+};
+
 std::unique_ptr<dispute::Party> makeParty(const char* name, const PartyFlags& f, const LocalRunFlags& local,
-                                          const std::string& sharedPrestate) {
+                                          const std::string& sharedPrestate, const NetworkBounds& bounds) {
   const std::string flag = std::string("--") + name;
   if (f.input.empty()) throw Error(flag + "-input (or --input) is required: the validation input of party " + name);
   nlohmann::json input = readJsonFile(f.input, flag + "-input");
   if (auto url = dispute::parseServerUrl(f.spec)) {
     dispute::RpcPartyOptions o;
     o.client = *url;
+    o.client.timeout = bounds.requestTimeout;
+    o.client.deadline = bounds.deadline;
+    o.client.cancel = &gInterrupted;
     if (!f.jwtSecret.empty()) {
       // A client must not invent a secret: the file has to be the server's.
       if (!fileExists(f.jwtSecret)) throw Error(flag + "-jwt-secret " + f.jwtSecret + ": no such file");
@@ -98,6 +109,7 @@ int runBisect(const Args& args) {
   PartyFlags a, b;
   LocalRunFlags local;
   std::string input, prestate, jwtSecret, levels = "2^23,1", trustedInput, out, proofOut;
+  std::string requestTimeout = "15m", deadline = "2h";
   uint64_t topHashes = (uint64_t(1) << 19) + 1, maxPerQuery = (uint64_t(1) << 23) + 1;
   bool sequential = false, quiet = false;
   app.add_option("--a", a.spec, "party A: http://HOST:PORT or ws://HOST:PORT of a validation server, or a state file (run here)")
@@ -128,8 +140,15 @@ int runBisect(const Args& args) {
   app.add_option("--initial-steps", local.initialSteps, "local parties: spacing of the first cached machines")
       ->capture_default_str();
   app.add_option("--cached-machines", local.cachedMachines, "local parties: machines kept at checkpoints")->capture_default_str();
+  app.add_option("--request-timeout", requestTimeout,
+                 "server parties: longest one query may take (connect, send, the whole answer) before that party fails")
+      ->capture_default_str();
+  app.add_option("--deadline", deadline, "the whole dispute must be over within this long (0 = no deadline)")
+      ->capture_default_str();
   app.add_flag("--quiet", quiet, "no progress lines on stderr");
-  app.footer("Exit code: 0 when a claim holds (or the parties agree), 3 when no claim can be established, 1 on errors.");
+  app.footer(
+      "Exit code: 0 when a claim holds (or the parties agree), 3 when no claim can be established, 1 on errors "
+      "(a party failing, a timeout, the deadline), 130 on SIGINT and 143 on SIGTERM (no output file written).");
   if (!parseArgs(app, args)) return 0;
 
   if (a.input.empty()) a.input = input;
@@ -152,16 +171,47 @@ int runBisect(const Args& args) {
   }
   if (!quiet) options.progress = [](const std::string& line) { std::cerr << "bisect: " << line << std::endl; };
 
-  auto partyA = makeParty("a", a, local, prestate);
-  auto partyB = makeParty("b", b, local, prestate);
-  dispute::BisectReport report = dispute::bisect(*partyA, *partyB, options);
-  const std::string text = dispute::reportToJson(report).dump(2) + "\n";
-  if (!out.empty()) writeFileAtomic(out, ByteView(reinterpret_cast<const uint8_t*>(text.data()), text.size()));
-  if (!proofOut.empty()) {
-    if (!report.winningProof) throw Error("--proof-out: no proof decides this dispute (" + report.reason + ")");
-    const std::string p = proof::encodeProofJson(*report.winningProof);
-    writeFileAtomic(proofOut, ByteView(reinterpret_cast<const uint8_t*>(p.data()), p.size()));
+  NetworkBounds bounds;
+  bounds.requestTimeout = parseDuration(requestTimeout, "--request-timeout");
+  if (bounds.requestTimeout.count() <= 0) throw Error("--request-timeout must be positive");
+  const auto overall = parseDuration(deadline, "--deadline");
+  if (overall.count() < 0) throw Error("--deadline must not be negative");
+  bounds.deadline =
+      overall.count() == 0 ? std::chrono::steady_clock::time_point::max() : std::chrono::steady_clock::now() + overall;
+  if (overall.count() > 0) options.deadline = bounds.deadline;
+  options.cancel = &gInterrupted;
+  // The game fixes a prestate when one is given for both parties.
+  if (!prestate.empty() && a.prestate.empty() && b.prestate.empty())
+    options.fixedPrestate = hash32FromHex(prestate, "--prestate");
+  else if (!a.prestate.empty() && a.prestate == b.prestate) options.fixedPrestate = hash32FromHex(a.prestate, "--a-prestate");
+
+  auto interruptedExit = [] { return gSignal.load() == SIGTERM ? kExitTerminated : kExitInterrupted; };
+  dispute::BisectReport report;
+  try {
+    auto partyA = makeParty("a", a, local, prestate, bounds);
+    auto partyB = makeParty("b", b, local, prestate, bounds);
+    report = dispute::bisect(*partyA, *partyB, options);
+  } catch (const std::exception&) {
+    // A failure caused by the signal (a query cut short, a local run cancelled) is an interruption.
+    if (gInterrupted) {
+      std::cerr << "bisect: interrupted; no report written" << std::endl;
+      return interruptedExit();
+    }
+    throw;
   }
+  if (gInterrupted) return interruptedExit();
+  const std::string text = dispute::reportToJson(report).dump(2) + "\n";
+  // The proof first, then the report: a report on disk always comes with the proof it names.
+  if (!proofOut.empty()) {
+    if (report.winningProof) {
+      const std::string p = proof::encodeProofJson(*report.winningProof);
+      writeFileAtomic(proofOut, ByteView(reinterpret_cast<const uint8_t*>(p.data()), p.size()));
+    } else {
+      std::cerr << "bisect: --proof-out " << proofOut << " not written: no one-step proof decides this game ("
+                << dispute::outcomeName(report.outcome) << ")" << std::endl;
+    }
+  }
+  if (!out.empty()) writeFileAtomic(out, ByteView(reinterpret_cast<const uint8_t*>(text.data()), text.size()));
   std::cout << text;
   if (!quiet)
     std::cerr << "bisect: " << dispute::outcomeName(report.outcome) << ", " << dispute::verdictName(report.verdict) << ": "

@@ -1,9 +1,12 @@
 // `fpvm submit`: the producer side of the Redis Streams scale-out. XADDs one validation request
 // to the prestate's stream and waits for its result; prints the result JSON.
+#include <csignal>
 #include <iostream>
 #include <iterator>
 
 #include "cli/cli_parse.hpp"
+#include "cli/commands.hpp"
+#include "common/duration.hpp"
 #include "common/file_io.hpp"
 #include "common/hex.hpp"
 #include "redis/redis_producer.hpp"
@@ -37,9 +40,21 @@ int runSubmit(const Args& args) {
     throw Error("--input " + input + ": not valid JSON: " + e.what());
   }
   if (!j.is_object()) throw Error("--input " + input + ": expected a JSON object {id, localKeys, preimages}");
+  const auto waitFor = parseDuration(timeout, "--timeout");
+  const auto every = parseDuration(interval, "--poll-interval");
+  if (waitFor.count() <= 0) throw Error("--timeout must be positive");
+  if (every.count() <= 0) throw Error("--poll-interval must be positive");
   redis::RedisProducer producer(redisUrl, prefix);
-  const std::string id = producer.submit(hash, j);
-  auto outcome = producer.wait(hash, id, parseDuration(timeout, "--timeout"), parseDuration(interval, "--poll-interval"));
+  producer.setCancel(&gInterrupted);
+  redis::RedisProducer::Outcome outcome;
+  try {
+    const std::string id = producer.submit(hash, j);
+    outcome = producer.wait(hash, id, waitFor, every);
+  } catch (const std::exception& e) {
+    if (!gInterrupted) throw;
+    std::cerr << "submit: " << e.what() << std::endl;
+    return gSignal.load() == SIGTERM ? kExitTerminated : kExitInterrupted;
+  }
   if (!outcome.ok) throw Error("validation failed (code " + std::to_string(outcome.code) + "): " + outcome.message);
   std::cout << outcome.result.dump() << std::endl;
   return 0;

@@ -12,8 +12,13 @@ using Args = std::vector<std::string>;
 /// Set by SIGINT/SIGTERM; long-running commands poll it.
 extern std::atomic<bool> gInterrupted;
 
+/// The last signal that set gInterrupted (SIGINT or SIGTERM), 0 before any.
+extern std::atomic<int> gSignal;
+
 /// Exit code for an interrupted command (spec §8).
 inline constexpr int kExitInterrupted = 130;
+/// Exit code for a command stopped by SIGTERM (128 + 15), for commands that tell the two apart.
+inline constexpr int kExitTerminated = 143;
 
 int runLoadElf(const Args& args);
 int runRun(const Args& args, const Args& serverCommand);

@@ -9,11 +9,15 @@
 
 namespace fpvm::cli {
 std::atomic<bool> gInterrupted{false};
-}
+std::atomic<int> gSignal{0};
+}  // namespace fpvm::cli
 
 namespace {
 
-void onSignal(int) { fpvm::cli::gInterrupted = true; }
+void onSignal(int sig) {
+  fpvm::cli::gSignal = sig;
+  fpvm::cli::gInterrupted = true;
+}
 
 void usage() {
   std::cout << "usage: fpvm <command> [flags] [-- server command…]\n\n"
@@ -76,7 +80,7 @@ int main(int argc, char** argv) {
     else if (command == "bisect") rc = runBisect(args);
 #endif
     else throw fpvm::Error("unknown command \"" + command + "\" (run `fpvm --help` for the list)");
-    if (rc == kExitInterrupted) {
+    if (rc == kExitInterrupted || (rc == kExitTerminated && gSignal == SIGTERM)) {
       std::cout << "Exiting..." << std::endl;
       std::cerr << "command interrupted";
     }

@@ -130,6 +130,7 @@ const char* outcomeName(Outcome o) {
     case Outcome::PartiesAgree: return "parties-agree";
     case Outcome::PrestatesDiffer: return "prestates-differ";
     case Outcome::Inconsistent: return "inconsistent";
+    case Outcome::WrongPrestate: return "wrong-prestate";
   }
   return "decided";
 }
@@ -151,6 +152,13 @@ BisectReport bisect(Party& a, Party& b, const BisectOptions& o) {
     }
   } closeBoth{a, b};
 
+  // Before every round of queries: stop on a signal or once the game's deadline has passed.
+  auto checkpoint = [&](const std::string& next) {
+    if (o.cancel && o.cancel->load()) throw BisectInterrupted("bisection interrupted before " + next);
+    if (o.deadline && Clock::now() >= *o.deadline)
+      throw Error("the dispute deadline passed after " + std::to_string(secondsSince(start)) + " s, before " + next);
+  };
+  checkpoint("opening the runs");
   onBoth(
       o.parallel, [&] { a.open(); }, [&] { b.open(); });
   r.openSeconds = secondsSince(start);
@@ -190,6 +198,7 @@ BisectReport bisect(Party& a, Party& b, const BisectOptions& o) {
       const uint64_t count = std::min(o.maxHashesPerQuery, n - i0);
       const uint64_t from = origin + i0 * S;
       std::vector<Hash32> ha, hb;
+      checkpoint("querying " + std::to_string(count) + " hashes from step " + std::to_string(from));
       onBoth(
           o.parallel, [&] { ha = fetchPadded(a, "A", from, S, count, L.answeredA, L.secondsA); },
           [&] { hb = fetchPadded(b, "B", from, S, count, L.answeredB, L.secondsB); });
@@ -238,6 +247,20 @@ BisectReport bisect(Party& a, Party& b, const BisectOptions& o) {
         " queries, " + std::to_string(L.wallSeconds) +
         " s: " + (diff ? "first difference at " + stepRange(origin, S, *diff) : std::string("no difference")));
 
+    const bool aWrong = k == 0 && o.fixedPrestate && !(r.prestateA == *o.fixedPrestate);
+    const bool bWrong = k == 0 && o.fixedPrestate && !(r.prestateB == *o.fixedPrestate);
+    if (aWrong || bWrong) {
+      const std::string fixed = toHex(*o.fixedPrestate);
+      if (aWrong && !bWrong)
+        return finish(Outcome::WrongPrestate, Verdict::ClaimBHolds,
+                      "A's hash at step 0 is " + toHex(r.prestateA) + ", not the game's prestate " + fixed + ": A loses");
+      if (bWrong && !aWrong)
+        return finish(Outcome::WrongPrestate, Verdict::ClaimAHolds,
+                      "B's hash at step 0 is " + toHex(r.prestateB) + ", not the game's prestate " + fixed + ": B loses");
+      return finish(Outcome::WrongPrestate, Verdict::NeitherHolds,
+                    "neither party starts from the game's prestate " + fixed + " (A " + toHex(r.prestateA) + ", B " +
+                        toHex(r.prestateB) + ")");
+    }
     if (!inconsistentA.empty() || !inconsistentB.empty()) {
       if (!inconsistentA.empty() && !inconsistentB.empty())
         return finish(Outcome::Inconsistent, Verdict::Undecided,
@@ -265,6 +288,7 @@ BisectReport bisect(Party& a, Party& b, const BisectOptions& o) {
   r.agreedHash = agreed;
   say("disputed step " + std::to_string(origin) + ": agreed pre-state " + toHex(agreed) + ", A claims " + toHex(r.claimA) +
       ", B claims " + toHex(r.claimB));
+  checkpoint("fetching the proofs of step " + std::to_string(origin));
   const auto proofStart = Clock::now();
   std::optional<vm::StepProof> pa, pb;
   ProofCheck ca, cb;

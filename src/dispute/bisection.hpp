@@ -5,12 +5,15 @@
 /// the last level (step size 1) leaves one disputed instruction, whose one-step proofs the
 /// referee verifies statelessly (step_judge.hpp). The default levels are BoLD's on Arbitrum One:
 /// 2^19 big steps of 2^23 steps, then 2^23 single steps.
+#include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "common/error.hpp"
 #include "dispute/party.hpp"
 #include "dispute/step_judge.hpp"
 
@@ -30,8 +33,22 @@ struct BisectOptions {
   bool parallel = true;
   /// The game's own data, to judge preimage reads that no hash check covers.
   const TrustedData* trusted = nullptr;
+  /// The prestate the game fixes: a party whose hash at step 0 differs from it has lied and
+  /// loses. When unset, differing step-0 hashes mean the parties run different programs.
+  std::optional<Hash32> fixedPrestate;
+  /// The whole game must end by then (checked before every query; server parties also stop a
+  /// query in flight at it, see RpcClientOptions::deadline). None when unset.
+  std::optional<std::chrono::steady_clock::time_point> deadline;
+  /// When set and true, the game stops before the next query with BisectInterrupted.
+  const std::atomic<bool>* cancel = nullptr;
   /// Progress lines (one per level and phase); none when empty.
   std::function<void(const std::string&)> progress;
+};
+
+/// The game was stopped by BisectOptions::cancel.
+class BisectInterrupted : public Error {
+ public:
+  using Error::Error;
 };
 
 /// Parses levels as "8388608,1" or "2^23,2^11,1" and checks them (see stepSizes).
@@ -58,6 +75,7 @@ enum class [[nodiscard]] Outcome{
     PartiesAgree,     ///< no difference up to the horizon
     PrestatesDiffer,  ///< the parties disagree on the state before step 0: nothing to bisect
     Inconsistent,     ///< a party contradicted its own earlier answer (see verdict)
+    WrongPrestate,    ///< a party's hash at step 0 is not the fixed prestate's (see verdict)
 };
 
 /// The whole result.
@@ -85,7 +103,7 @@ struct [[nodiscard]] BisectReport {
 /// party fails (a server error, a malformed or oversized answer).
 BisectReport bisect(Party& a, Party& b, const BisectOptions& options);
 
-/// "decided", "parties-agree", "prestates-differ", "inconsistent".
+/// "decided", "parties-agree", "prestates-differ", "inconsistent", "wrong-prestate".
 const char* outcomeName(Outcome o);
 
 }  // namespace fpvm::dispute

@@ -1,6 +1,9 @@
 #include "redis/redis_client.hpp"
 
+#include <poll.h>
 #include <sys/time.h>
+
+#include <algorithm>
 
 #include <hiredis/hiredis.h>
 
@@ -84,8 +87,8 @@ const RedisReply& RedisReply::at(size_t i) const {
   return elements[i];
 }
 
-RedisClient::RedisClient(const std::string& url, std::chrono::milliseconds timeout)
-    : url_(url), parsed_(RedisUrl::parse(url)), timeout_(timeout) {
+RedisClient::RedisClient(const std::string& url, std::chrono::milliseconds timeout, uint64_t maxReplyBytes)
+    : url_(url), parsed_(RedisUrl::parse(url)), timeout_(timeout), maxReplyBytes_(maxReplyBytes) {
   connect();
 }
 
@@ -112,6 +115,14 @@ void RedisClient::connect() {
 
 RedisReply RedisClient::command(const std::vector<std::string>& args, std::chrono::milliseconds timeout) {
   if (!ctx_) connect();
+  const std::string name = args.empty() ? std::string("command") : args[0];
+  auto fail = [&](const std::string& why) -> Error {
+    disconnect();
+    return Error("Redis " + name + " to " + url_ + " failed: " + why);
+  };
+  const auto limit = timeout.count() > 0 ? timeout : timeout_;
+  const auto started = std::chrono::steady_clock::now();
+  const auto end = started + limit;
   std::vector<const char*> argv;
   std::vector<size_t> lens;
   argv.reserve(args.size());
@@ -120,14 +131,36 @@ RedisReply RedisClient::command(const std::vector<std::string>& args, std::chron
     argv.push_back(a.data());
     lens.push_back(a.size());
   }
-  if (timeout.count() > 0) redisSetTimeout(ctx_, toTimeval(timeout));
-  auto* raw = static_cast<redisReply*>(redisCommandArgv(ctx_, static_cast<int>(argv.size()), argv.data(), lens.data()));
-  if (timeout.count() > 0 && ctx_ && !ctx_->err) redisSetTimeout(ctx_, toTimeval(timeout_));
-  if (!raw) {
-    std::string why = ctx_ && ctx_->err ? ctx_->errstr : "no reply";
-    disconnect();
-    throw Error("Redis " + (args.empty() ? std::string("command") : args[0]) + " failed: " + why);
+  // hiredis' blocking read waits up to the socket timeout per read() call, so a peer trickling
+  // one byte at a time would never time out and a huge reply would be buffered whole: the reply
+  // is read here in poll() slices under one deadline for the whole command and a byte bound.
+  if (redisAppendCommandArgv(ctx_, static_cast<int>(argv.size()), argv.data(), lens.data()) != REDIS_OK)
+    throw fail(ctx_->err ? ctx_->errstr : "cannot queue the command");
+  for (int done = 0; !done;) {
+    if (redisBufferWrite(ctx_, &done) != REDIS_OK) throw fail(ctx_->errstr);
+    if (std::chrono::steady_clock::now() >= end) throw fail("could not send within " + std::to_string(limit.count()) + " ms");
   }
+  void* rawReply = nullptr;
+  uint64_t received = 0;
+  for (;;) {
+    if (redisGetReplyFromReader(ctx_, &rawReply) != REDIS_OK) throw fail(std::string("malformed reply: ") + ctx_->errstr);
+    if (rawReply) break;
+    if (cancel_ && cancel_->load()) throw fail("interrupted");
+    const auto now = std::chrono::steady_clock::now();
+    if (now >= end)
+      throw fail("no complete reply within " + std::to_string(limit.count()) + " ms (" + std::to_string(received) +
+                 " bytes received)");
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(end - now).count();
+    pollfd p{ctx_->fd, POLLIN, 0};
+    const int ready = ::poll(&p, 1, static_cast<int>(std::min<long long>(left, 50)));
+    if (ready <= 0) continue;
+    const size_t before = ctx_->reader->len;
+    if (redisBufferRead(ctx_) != REDIS_OK) throw fail(ctx_->errstr);
+    received += ctx_->reader->len > before ? ctx_->reader->len - before : 0;
+    if (received > maxReplyBytes_)
+      throw fail("the reply is larger than " + std::to_string(maxReplyBytes_) + " bytes, the bound; stopped reading there");
+  }
+  auto* raw = static_cast<redisReply*>(rawReply);
   RedisReply reply(raw);
   freeReplyObject(raw);
   if (reply.type == RedisReply::Type::Error) throw RedisReplyError(reply.str);

@@ -1,6 +1,7 @@
 #pragma once
 /// A small synchronous Redis client over hiredis: one connection, commands as argument vectors,
 /// replies as owned trees, reconnecting on the next command after a connection failure.
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <memory>
@@ -44,8 +45,15 @@ class RedisReply {
 
 class RedisClient {
  public:
-  /// Connects; throws fpvm::Error naming the URL when it cannot.
-  explicit RedisClient(const std::string& url, std::chrono::milliseconds timeout = std::chrono::milliseconds(5000));
+  /// Connects; throws fpvm::Error naming the URL when it cannot. `timeout` bounds connecting and
+  /// each whole command (sending and the complete reply, however slowly it arrives);
+  /// `maxReplyBytes` bounds what one reply may take (a larger one fails and the connection is
+  /// dropped, so a hostile or broken server cannot make the client allocate without bound).
+  explicit RedisClient(const std::string& url, std::chrono::milliseconds timeout = std::chrono::milliseconds(5000),
+                       uint64_t maxReplyBytes = kDefaultMaxReplyBytes);
+  /// Default bound on one reply: the largest request body the server accepts (1 GiB) and room
+  /// for the stream entry around it.
+  static constexpr uint64_t kDefaultMaxReplyBytes = (uint64_t(1) << 30) + (uint64_t(16) << 20);
   ~RedisClient();
   RedisClient(const RedisClient&) = delete;
   RedisClient& operator=(const RedisClient&) = delete;
@@ -54,6 +62,8 @@ class RedisClient {
   /// fails (the next call reconnects). `timeout` overrides the socket timeout for this command
   /// (blocking reads).
   RedisReply command(const std::vector<std::string>& args, std::chrono::milliseconds timeout = std::chrono::milliseconds(0));
+  /// When set and true, a command waiting for its reply fails within ~50 ms ("interrupted").
+  void setCancel(const std::atomic<bool>* cancel) { cancel_ = cancel; }
 
  private:
   void connect();
@@ -61,6 +71,8 @@ class RedisClient {
   std::string url_;
   RedisUrl parsed_;
   std::chrono::milliseconds timeout_;
+  uint64_t maxReplyBytes_;
+  const std::atomic<bool>* cancel_ = nullptr;
   redisContext* ctx_ = nullptr;
 };
 

@@ -1,5 +1,6 @@
 #include "redis/redis_producer.hpp"
 
+#include <algorithm>
 #include <thread>
 
 #include "common/duration.hpp"
@@ -58,6 +59,11 @@ std::optional<RedisProducer::Outcome> RedisProducer::poll(const Hash32& prestate
   return pollStream(streamName(prefix_, prestate), id);
 }
 
+void RedisProducer::setCancel(const std::atomic<bool>* cancel) {
+  cancel_ = cancel;
+  redis_->setCancel(cancel);
+}
+
 void RedisProducer::remove(const std::string& stream, const std::string& id) {
   redis_->command({"XACK", stream, stream, id});
   redis_->command({"XDEL", stream, id});
@@ -67,14 +73,47 @@ RedisProducer::Outcome RedisProducer::wait(const Hash32& prestate, const std::st
                                            milliseconds interval) {
   const std::string stream = streamName(prefix_, prestate);
   const auto deadline = std::chrono::steady_clock::now() + timeout;
+  std::string lastConnectionError;
   for (;;) {
-    if (auto o = pollStream(stream, id)) return *o;
+    // A connection failure (Redis restarting, a network blip) is not the end of the wait: the
+    // entry and its result survive in Redis, and the next command reconnects.
+    try {
+      if (auto o = pollStream(stream, id)) return *o;
+    } catch (const ProducerInterrupted&) {
+      throw;
+    } catch (const Error& e) {
+      if (cancel_ && cancel_->load()) throw ProducerInterrupted(std::string("interrupted: ") + e.what());
+      lastConnectionError = e.what();
+    } catch (const RedisReplyError& e) {
+      // A restarting redis-server answers LOADING until its data is back: wait for it.
+      if (std::string(e.what()).rfind("LOADING", 0) != 0) throw;
+      lastConnectionError = e.what();
+    }
     if (std::chrono::steady_clock::now() >= deadline) break;
-    std::this_thread::sleep_for(interval);
+    if (cancel_ && cancel_->load()) {
+      // Withdraw the request on the way out (bounded by the client's timeout; the cancel flag is
+      // lifted from the client for it).
+      redis_->setCancel(nullptr);
+      try {
+        remove(stream, id);
+      } catch (const std::exception&) {
+      }
+      throw ProducerInterrupted("interrupted while waiting for " + stream + " entry " + id + "; the request was removed");
+    }
+    // Sleep in short slices so that a signal is seen promptly.
+    const auto wake = std::chrono::steady_clock::now() + interval;
+    while (std::chrono::steady_clock::now() < wake && !(cancel_ && cancel_->load()))
+      std::this_thread::sleep_for(std::min<milliseconds>(interval, milliseconds(20)));
   }
-  remove(stream, id);  // nobody should start the request any more
+  try {
+    remove(stream, id);  // nobody should start the request any more
+  } catch (const Error& e) {
+    throw Error("no result for " + stream + " entry " + id + " within " + formatDuration(timeout) +
+                " and it could not be removed from the stream: " + e.what());
+  }
   throw Error("no result for " + stream + " entry " + id + " within " + formatDuration(timeout) +
-              "; the request was removed from the stream");
+              "; the request was removed from the stream" +
+              (lastConnectionError.empty() ? std::string() : " (last Redis error: " + lastConnectionError + ")"));
 }
 
 }  // namespace fpvm::redis

@@ -2,6 +2,7 @@
 /// The producer side of scale-out over Redis Streams (spec/validation-server.md): submits
 /// validation or segment jobs to streams and waits for their results (the consumers are
 /// server/redis_consumer.hpp).
+#include <atomic>
 #include <chrono>
 #include <memory>
 #include <optional>
@@ -10,10 +11,17 @@
 #include <nlohmann/json.hpp>
 
 #include "common/bytes.hpp"
+#include "common/error.hpp"
 
 namespace fpvm::redis {
 
 class RedisClient;
+
+/// RedisProducer::wait() stopped because the cancel flag was set.
+class ProducerInterrupted : public Error {
+ public:
+  using Error::Error;
+};
 
 /// The producer side: submits requests and waits for their results. The prestate methods are
 /// for validation jobs; the stream methods serve any job kind (segment jobs use them).
@@ -35,10 +43,15 @@ class RedisProducer {
   };
   /// The stored outcome of an entry, if any.
   std::optional<Outcome> poll(const Hash32& prestate, const std::string& id);
-  /// Polls until an outcome appears. After `timeout` the entry is removed from the stream and its
-  /// group (so nobody runs it later) and fpvm::Error is thrown.
+  /// Polls until an outcome appears, riding out Redis connection failures (each poll reconnects).
+  /// After `timeout` the entry is removed from the stream and its group (so nobody runs it later)
+  /// and fpvm::Error is thrown.
   Outcome wait(const Hash32& prestate, const std::string& id, std::chrono::milliseconds timeout,
                std::chrono::milliseconds interval = std::chrono::milliseconds(20));
+
+  /// When set and true, wait() withdraws its request and throws ProducerInterrupted within
+  /// ~50 ms, and a command in flight fails.
+  void setCancel(const std::atomic<bool>* cancel);
 
   /// Creates `stream` and its group (named like the stream) unless they exist.
   void ensureStream(const std::string& stream);
@@ -53,6 +66,7 @@ class RedisProducer {
  private:
   std::unique_ptr<RedisClient> redis_;
   std::string prefix_;
+  const std::atomic<bool>* cancel_ = nullptr;
 };
 
 }  // namespace fpvm::redis

@@ -1,0 +1,140 @@
+#include "hostile_peer.hpp"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <stdexcept>
+#include <vector>
+
+namespace fpvm::test::dispute {
+namespace {
+
+/// Waits up to 50 ms for `fd` to become readable.
+bool readable(int fd) {
+  pollfd p{fd, POLLIN, 0};
+  return ::poll(&p, 1, 50) > 0;
+}
+
+}  // namespace
+
+HostilePeer::HostilePeer(Misbehaviour how, std::string body) : how_(how), body_(std::move(body)) {
+  listener_ = ::socket(AF_INET, SOCK_STREAM, 0);
+  if (listener_ < 0) throw std::runtime_error("HostilePeer: socket() failed");
+  int one = 1;
+  ::setsockopt(listener_, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  addr.sin_port = 0;
+  if (::bind(listener_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 || ::listen(listener_, 16) != 0)
+    throw std::runtime_error("HostilePeer: cannot listen on 127.0.0.1");
+  socklen_t len = sizeof addr;
+  ::getsockname(listener_, reinterpret_cast<sockaddr*>(&addr), &len);
+  port_ = ntohs(addr.sin_port);
+  thread_ = std::thread([this] { serve(); });
+}
+
+HostilePeer::~HostilePeer() {
+  stop_ = true;
+  thread_.join();
+  ::close(listener_);
+}
+
+bool HostilePeer::send(int fd, const std::string& data) {
+  size_t done = 0;
+  while (done < data.size() && !stop_) {
+    pollfd p{fd, POLLOUT, 0};
+    if (::poll(&p, 1, 50) <= 0) continue;
+    const ssize_t n = ::send(fd, data.data() + done, data.size() - done, MSG_NOSIGNAL);
+    if (n <= 0) return false;
+    done += static_cast<size_t>(n);
+    sent_ += static_cast<uint64_t>(n);
+  }
+  return done == data.size();
+}
+
+void HostilePeer::serve() {
+  while (!stop_) {
+    if (!readable(listener_)) continue;
+    const int fd = ::accept(listener_, nullptr, nullptr);
+    if (fd < 0) continue;
+    handle(fd);
+    ::close(fd);
+  }
+}
+
+void HostilePeer::handle(int fd) {
+  // Read until the end of the request header (the bodies sent by the clients are small and
+  // arrive with it).
+  std::string request;
+  char buf[4096];
+  const bool resp = how_ == Misbehaviour::RedisTrickle || how_ == Misbehaviour::RedisHuge || how_ == Misbehaviour::RedisCloseMid;
+  auto complete = [&] {
+    if (resp || request.rfind("*", 0) == 0) return request.size() >= 2 && request.compare(request.size() - 2, 2, "\r\n") == 0;
+    return request.find("\r\n\r\n") != std::string::npos;
+  };
+  while (!stop_ && !complete()) {
+    if (!readable(fd)) continue;
+    const ssize_t n = ::recv(fd, buf, sizeof buf, 0);
+    if (n <= 0) return;
+    request.append(buf, static_cast<size_t>(n));
+  }
+  using namespace std::chrono;
+  switch (how_) {
+    case Misbehaviour::Hang:
+      while (!stop_) {
+        if (readable(fd) && ::recv(fd, buf, sizeof buf, 0) <= 0) return;  // the client gave up
+      }
+      return;
+    case Misbehaviour::Trickle:
+    case Misbehaviour::RedisTrickle: {
+      const std::string header = how_ == Misbehaviour::RedisTrickle
+                                     ? "$100000\r\n"
+                                     : "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n";
+      if (!send(fd, header)) return;
+      for (auto next = steady_clock::now(); !stop_;) {
+        if (readable(fd) && ::recv(fd, buf, sizeof buf, 0) <= 0) return;
+        if (steady_clock::now() < next) continue;
+        if (!send(fd, "[")) return;
+        next += seconds(1);
+      }
+      return;
+    }
+    case Misbehaviour::CloseMid:
+      send(fd, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{\"jsonrpc\"");
+      return;
+    case Misbehaviour::RedisCloseMid:
+      send(fd, "$1000\r\n0123456789");
+      return;
+    case Misbehaviour::Huge:
+    case Misbehaviour::RedisHuge: {
+      const std::string header = how_ == Misbehaviour::RedisHuge
+                                     ? "$1073741824\r\n"
+                                     : "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 1073741824\r\n\r\n";
+      if (!send(fd, header)) return;
+      const std::string chunk(64 * 1024, ' ');
+      for (uint64_t total = 0; total < (uint64_t(1) << 30) && !stop_; total += chunk.size())
+        if (!send(fd, chunk)) return;
+      return;
+    }
+    case Misbehaviour::Garbage:
+      send(fd, "\x16\x03\x01 this is not HTTP at all \xff\xfe\r\n\r\n");
+      return;
+    case Misbehaviour::Status502: {
+      const std::string body = "<html><body>502 Bad Gateway</body></html>";
+      send(fd, "HTTP/1.1 502 Bad Gateway\r\nContent-Type: text/html\r\nContent-Length: " + std::to_string(body.size()) +
+                   "\r\nConnection: close\r\n\r\n" + body);
+      return;
+    }
+    case Misbehaviour::ValidJson:
+      send(fd, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: " + std::to_string(body_.size()) +
+                   "\r\nConnection: close\r\n\r\n" + body_);
+      return;
+  }
+}
+
+}  // namespace fpvm::test::dispute
