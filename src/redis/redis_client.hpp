@@ -43,6 +43,15 @@ class RedisReply {
   const RedisReply& at(size_t i) const;
 };
 
+/// What one connection may cost: how long a command may take and how large a reply may be.
+struct RedisLimits {
+  /// Bounds connecting and each whole command (sending and the complete reply).
+  std::chrono::milliseconds commandTimeout{5000};
+  /// Bounds one reply: the largest request body the server accepts (1 GiB) and room for the
+  /// stream entry around it.
+  uint64_t maxReplyBytes = (uint64_t(1) << 30) + (uint64_t(16) << 20);
+};
+
 class RedisClient {
  public:
   /// Connects; throws fpvm::Error naming the URL when it cannot. `timeout` bounds connecting and
@@ -53,7 +62,10 @@ class RedisClient {
                        uint64_t maxReplyBytes = kDefaultMaxReplyBytes);
   /// Default bound on one reply: the largest request body the server accepts (1 GiB) and room
   /// for the stream entry around it.
-  static constexpr uint64_t kDefaultMaxReplyBytes = (uint64_t(1) << 30) + (uint64_t(16) << 20);
+  static constexpr uint64_t kDefaultMaxReplyBytes = RedisLimits{}.maxReplyBytes;
+  /// Connects with `limits` (see the constructor above).
+  RedisClient(const std::string& url, const RedisLimits& limits)
+      : RedisClient(url, limits.commandTimeout, limits.maxReplyBytes) {}
   ~RedisClient();
   RedisClient(const RedisClient&) = delete;
   RedisClient& operator=(const RedisClient&) = delete;

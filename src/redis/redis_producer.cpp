@@ -14,8 +14,8 @@ namespace fpvm::redis {
 using Json = nlohmann::json;
 using std::chrono::milliseconds;
 
-RedisProducer::RedisProducer(const std::string& url, std::string prefix)
-    : redis_(std::make_unique<RedisClient>(url)), prefix_(std::move(prefix)) {}
+RedisProducer::RedisProducer(const std::string& url, std::string prefix, const RedisLimits& limits)
+    : redis_(std::make_unique<RedisClient>(url, limits)), prefix_(std::move(prefix)) {}
 
 RedisProducer::~RedisProducer() = default;
 
@@ -36,7 +36,10 @@ std::optional<RedisProducer::Outcome> RedisProducer::pollStream(const std::strin
   if (!res.isNil()) {
     Outcome o;
     o.ok = true;
-    o.result = Json::parse(res.str);
+    o.result = Json::parse(res.str, nullptr, false);
+    if (o.result.is_discarded() || !o.result.is_object())
+      throw UnreadableResult("the result stored for " + stream + " entry " + id +
+                             " is not a JSON object: " + res.str.substr(0, 200));
     return o;
   }
   RedisReply err = redis_->command({"GET", errorKey(prefix_, stream, id)});
@@ -64,9 +67,9 @@ void RedisProducer::setCancel(const std::atomic<bool>* cancel) {
   redis_->setCancel(cancel);
 }
 
-void RedisProducer::remove(const std::string& stream, const std::string& id) {
-  redis_->command({"XACK", stream, stream, id});
-  redis_->command({"XDEL", stream, id});
+void RedisProducer::remove(const std::string& stream, const std::string& id, milliseconds timeout) {
+  redis_->command({"XACK", stream, stream, id}, timeout);
+  redis_->command({"XDEL", stream, id}, timeout);
 }
 
 RedisProducer::Outcome RedisProducer::wait(const Hash32& prestate, const std::string& id, milliseconds timeout,
@@ -80,6 +83,8 @@ RedisProducer::Outcome RedisProducer::wait(const Hash32& prestate, const std::st
     try {
       if (auto o = pollStream(stream, id)) return *o;
     } catch (const ProducerInterrupted&) {
+      throw;
+    } catch (const UnreadableResult&) {
       throw;
     } catch (const Error& e) {
       if (cancel_ && cancel_->load()) throw ProducerInterrupted(std::string("interrupted: ") + e.what());

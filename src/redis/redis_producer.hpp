@@ -12,13 +12,18 @@
 
 #include "common/bytes.hpp"
 #include "common/error.hpp"
+#include "redis/redis_client.hpp"
 
 namespace fpvm::redis {
 
-class RedisClient;
-
 /// RedisProducer::wait() stopped because the cancel flag was set.
 class ProducerInterrupted : public Error {
+ public:
+  using Error::Error;
+};
+
+/// The result stored for an entry is not a JSON object (a broken or hostile consumer wrote it).
+class UnreadableResult : public Error {
  public:
   using Error::Error;
 };
@@ -28,7 +33,8 @@ class ProducerInterrupted : public Error {
 class RedisProducer {
  public:
   /// Connects; throws Error naming the URL when Redis cannot be reached or the URL is bad.
-  RedisProducer(const std::string& url, std::string prefix);
+  /// `limits` bound every command and reply (RedisClient).
+  RedisProducer(const std::string& url, std::string prefix, const RedisLimits& limits = {});
   ~RedisProducer();
 
   /// XADDs `input` (a validation input object) to the prestate's stream, creating the stream and
@@ -57,11 +63,12 @@ class RedisProducer {
   void ensureStream(const std::string& stream);
   /// XADDs `msg` as the entry's `msg` field to `stream` (which must exist); returns the entry id.
   std::string add(const std::string& stream, const nlohmann::json& msg);
-  /// The stored outcome of entry `id` of `stream`, if any.
+  /// The stored outcome of entry `id` of `stream`, if any. Throws UnreadableResult when the
+  /// stored result is not a JSON object.
   std::optional<Outcome> pollStream(const std::string& stream, const std::string& id);
   /// Removes an entry from `stream` and its group's pending list (XACK + XDEL), so nobody starts
-  /// it later.
-  void remove(const std::string& stream, const std::string& id);
+  /// it later. `timeout` (when > 0) bounds each of the two commands instead of the client's.
+  void remove(const std::string& stream, const std::string& id, std::chrono::milliseconds timeout = std::chrono::milliseconds(0));
 
  private:
   std::unique_ptr<RedisClient> redis_;

@@ -1,5 +1,6 @@
 #include "redis/redis_segment_producer.hpp"
 
+#include <algorithm>
 #include <optional>
 #include <thread>
 
@@ -17,21 +18,33 @@ using Clock = std::chrono::steady_clock;
 /// The jobs of one validation, by segment index; removes the unfinished ones on request.
 class SegmentJobs {
  public:
-  SegmentJobs(RedisProducer& producer, std::string stream) : producer_(producer), stream_(std::move(stream)) {}
+  /// `cleanupTimeout` bounds each command of removeFrom.
+  SegmentJobs(RedisProducer& producer, std::string stream, std::chrono::milliseconds cleanupTimeout)
+      : producer_(producer), stream_(std::move(stream)), cleanupTimeout_(cleanupTimeout) {}
   void add(size_t index, const segment::SegmentRecord& built, const Bytes& proof) {
-    if (ids_.size() <= index) ids_.resize(index + 1);
+    if (ids_.size() <= index) {
+      ids_.resize(index + 1);
+      withdrawn_.resize(index + 1, false);
+    }
     ids_[index] = producer_.add(stream_, segmentJobJson(index, proof, built.pre, built.post));
   }
   /// Removes jobs [from, end) from the stream so that nobody starts them; best effort (Redis may
-  /// be the reason we stop). Returns how many there were.
+  /// be the reason we stop): after the first command that fails for want of an answer (a timeout
+  /// or a dropped connection) the rest are left, so a hung Redis costs one cleanup timeout. Jobs
+  /// already removed are skipped, so calling it again is cheap. Returns how many it removed.
   size_t removeFrom(size_t from) noexcept {
+    producer_.setCancel(nullptr);  // the cleanup itself must not be interrupted
     size_t n = 0;
     for (size_t i = from; i < ids_.size(); ++i) {
-      if (ids_[i].empty()) continue;
-      ++n;
+      if (ids_[i].empty() || withdrawn_[i]) continue;
+      withdrawn_[i] = true;
       try {
-        producer_.remove(stream_, ids_[i]);
+        producer_.remove(stream_, ids_[i], cleanupTimeout_);
+        ++n;
+      } catch (const RedisReplyError&) {
+        // answered with an error: the connection is fine, go on with the others
       } catch (const std::exception&) {
+        break;
       }
     }
     return n;
@@ -44,7 +57,13 @@ class SegmentJobs {
   RedisProducer& producer_;
   std::string stream_;
   std::vector<std::string> ids_;
+  std::vector<bool> withdrawn_;  ///< removal attempted (by removeFrom)
+  std::chrono::milliseconds cleanupTimeout_;
 };
+
+/// Withdrawing jobs is best effort on the way out (often after a signal): each command gets at
+/// most this long, or the command timeout when that is shorter.
+constexpr std::chrono::milliseconds kCleanupCommandTimeout{2000};
 
 /// The error for a job whose consumer stored an error result.
 Error rejection(size_t index, const SegmentJobs& jobs, const RedisProducer::Outcome& o) {
@@ -59,8 +78,9 @@ Error rejection(size_t index, const SegmentJobs& jobs, const RedisProducer::Outc
 RedisValidateReport validateSegmentsOverRedis(vm::Machine& machine, const segment::ValidateOptions& opt,
                                               const RedisSegmentOptions& redis) {
   const auto t0 = Clock::now();
-  RedisProducer producer(redis.url, redis.prefix);  // fails here, before the run, when Redis is not there
-  SegmentJobs jobs(producer, segmentStreamName(redis.prefix));
+  RedisProducer producer(redis.url, redis.prefix, redis.limits);  // fails here, before the run, when Redis is not there
+  producer.setCancel(opt.cancel);                                 // a command waiting on Redis fails at once on cancel
+  SegmentJobs jobs(producer, segmentStreamName(redis.prefix), std::min(redis.limits.commandTimeout, kCleanupCommandTimeout));
   producer.ensureStream(jobs.stream());
 
   RedisValidateReport out;
@@ -71,6 +91,10 @@ RedisValidateReport validateSegmentsOverRedis(vm::Machine& machine, const segmen
         [&jobs](size_t index, const segment::SegmentRecord& built, const Bytes& proof) { jobs.add(index, built, proof); });
   } catch (...) {
     jobs.removeFrom(0);
+    if (opt.cancel && opt.cancel->load()) {  // an XADD cut short by the cancel flag
+      rep.interrupted = true;
+      return out;
+    }
     throw;
   }
   if (rep.interrupted) {
@@ -105,6 +129,11 @@ RedisValidateReport validateSegmentsOverRedis(vm::Machine& machine, const segmen
         std::this_thread::sleep_for(redis.pollInterval);
       }
     } catch (const std::exception&) {
+      if (opt.cancel && opt.cancel->load()) {  // the cancel flag made the command fail
+        jobs.removeFrom(i);
+        rep.interrupted = true;
+        return out;
+      }
       jobs.removeFrom(i);
       throw;
     }

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "redis/redis_client.hpp"
 #include "segment/parallel_validation.hpp"
 #include "vm/machine.hpp"
 
@@ -20,6 +21,7 @@ struct RedisSegmentOptions {
   std::string prefix;                                           ///< stream and result key prefix (as the consumers use)
   std::chrono::milliseconds timeout{std::chrono::minutes(10)};  ///< for the results, after the last job is added
   std::chrono::milliseconds pollInterval{20};
+  RedisLimits limits;  ///< per command and reply
 };
 
 /// The report of validateSegmentsOverRedis.
@@ -32,8 +34,10 @@ struct [[nodiscard]] RedisValidateReport {
 /// Connects before running, so a bad URL or an unreachable Redis fails at once. Throws Error
 /// when a step fails, a segment is rejected ("segment i … rejected: why", the first by index),
 /// the chain breaks, the end differs from options.claimedEnd, or the results do not arrive
-/// within the timeout; outstanding jobs are removed from the stream on every failure. With
-/// options.cancel set it stops, removes them and returns a report that says `interrupted`.
+/// within the timeout; outstanding jobs are removed from the stream on every failure (best
+/// effort: the removal stops at the first command Redis does not answer, so a hung Redis costs
+/// one command timeout, not one per job). With options.cancel set it stops, also in the middle of
+/// a Redis command, removes the jobs and returns a report that says `interrupted`.
 RedisValidateReport validateSegmentsOverRedis(vm::Machine& machine, const segment::ValidateOptions& options,
                                               const RedisSegmentOptions& redis);
 

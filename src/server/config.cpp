@@ -147,6 +147,8 @@ const std::vector<ConfigOption>& configOptions() {
       FPVM_DURATION_OPTION("response-entry-timeout", responseEntryTimeout, "TTL of Redis result and error keys"),
       FPVM_UINT_OPTION("max-retry-count", maxRetryCount, 1 << 20, "Redis deliveries of one entry before an error result"),
       FPVM_UINT_OPTION("redis-consumers", redisConsumers, 4096, "Redis consumer threads (0 = workers)"),
+      FPVM_DURATION_OPTION("redis-timeout", redisTimeout, "longest Redis command (connecting, sending, the whole reply)"),
+      FPVM_BYTES_OPTION("redis-max-reply", redisMaxReply, "largest Redis reply a consumer reads"),
       FPVM_BOOL_OPTION("segment-jobs", segmentJobs, "with redis-url: also verify segment proofs from <prefix>stream:segments"),
       FPVM_UINT_OPTION("segment-max-steps", segmentMaxSteps, ~uint64_t(0), "longest segment (steps) a segment job may claim"),
       FPVM_STRING_OPTION("log-level", logLevel, "debug, info, warn or error"),
@@ -167,6 +169,8 @@ void ServerConfig::validate() const {
   if (maxExecutionTime.count() <= 0) throw Error("invalid value for max-execution-time: must be positive");
   if (executionRunTimeout.count() <= 0) throw Error("invalid value for execution-run-timeout: must be positive");
   if (idletimeToAutoclaim.count() < 2) throw Error("invalid value for idletime-to-autoclaim: must be at least 2ms");
+  if (redisTimeout.count() <= 0) throw Error("invalid value for redis-timeout: must be positive");
+  if (redisMaxReply < 1024) throw Error("invalid value for redis-max-reply: must be at least 1024 bytes");
   if (responseEntryTimeout.count() <= 0) throw Error("invalid value for response-entry-timeout: must be positive");
   if (preimageTimeout.count() <= 0) throw Error("invalid value for preimage-timeout: must be positive");
   if (requestSizeLimit < 1024) throw Error("invalid value for request-size-limit: must be at least 1024 bytes");

@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/duration.hpp"
+#include "redis/redis_client.hpp"
 
 namespace fpvm::server {
 
@@ -44,14 +45,16 @@ struct ServerConfig {
   std::vector<std::string> preimageServer;  ///< `run -- cmd` style server command (per run)
   Millis preimageTimeout{15000};
   // --- Redis Streams ---
-  std::string redisUrl;                                 ///< "" = no Redis consumer
-  std::string streamPrefix;                             ///< key prefix of streams and results
-  Millis idletimeToAutoclaim{std::chrono::minutes(5)};  ///< idle entries are taken over after this
-  Millis responseEntryTimeout{std::chrono::hours(1)};   ///< TTL of result/error keys
-  unsigned maxRetryCount = 3;                           ///< deliveries before an error result
-  unsigned redisConsumers = 0;                          ///< consumer threads; 0 = workers
-  bool segmentJobs = true;                              ///< also verify segment proofs from <prefix>stream:segments
-  uint64_t segmentMaxSteps = 4'000'000'000;             ///< longest segment a job may claim (untrusted input)
+  std::string redisUrl;                                         ///< "" = no Redis consumer
+  std::string streamPrefix;                                     ///< key prefix of streams and results
+  Millis idletimeToAutoclaim{std::chrono::minutes(5)};          ///< idle entries are taken over after this
+  Millis responseEntryTimeout{std::chrono::hours(1)};           ///< TTL of result/error keys
+  unsigned maxRetryCount = 3;                                   ///< deliveries before an error result
+  unsigned redisConsumers = 0;                                  ///< consumer threads; 0 = workers
+  Millis redisTimeout{5000};                                    ///< connecting and one whole Redis command
+  uint64_t redisMaxReply = redis::RedisLimits{}.maxReplyBytes;  ///< largest Redis reply read
+  bool segmentJobs = true;                                      ///< also verify segment proofs from <prefix>stream:segments
+  uint64_t segmentMaxSteps = 4'000'000'000;                     ///< longest segment a job may claim (untrusted input)
   // --- logging ---
   std::string logLevel = "info";
 

@@ -62,7 +62,7 @@ void RedisConsumer::start() {
     return;
   }
   {
-    redis::RedisClient redis(config_.redisUrl);
+    redis::RedisClient redis(config_.redisUrl, limits());
     for (const auto& s : streams_) redis::ensureGroup(redis, s);
   }
   const unsigned n = config_.redisConsumers ? config_.redisConsumers : config_.effectiveWorkers();
@@ -91,10 +91,14 @@ void RedisConsumer::consume(unsigned index) {
     const size_t s = next++ % streams_.size();
     const std::string& stream = streams_[s];
     try {
-      if (!redis) redis = std::make_unique<redis::RedisClient>(config_.redisUrl);
+      if (!redis) redis = std::make_unique<redis::RedisClient>(config_.redisUrl, limits());
+      // The two commands that look for work may be cut short by stop(); the ones that store a
+      // result may not (a finished job's result would be lost and the job run again).
+      redis->setCancel(&stopping_);
       // 1. Entries whose consumer stopped refreshing them.
       redis::RedisReply claimed =
           redis->command({"XAUTOCLAIM", stream, stream, consumer, ms(config_.idletimeToAutoclaim), "0-0", "COUNT", "1"});
+      redis->setCancel(nullptr);
       const redis::RedisReply& claimedEntries = claimed.at(1);
       if (!claimedEntries.elements.empty()) {
         const redis::RedisReply& e = claimedEntries.at(0);
@@ -110,7 +114,8 @@ void RedisConsumer::consume(unsigned index) {
       // 2. New entries.
       redis::RedisReply r =
           redis->command({"XREADGROUP", "GROUP", stream, consumer, "COUNT", "1", "BLOCK", ms(block), "STREAMS", stream, ">"},
-                         block + milliseconds(5000));
+                         block + config_.redisTimeout);
+      redis->setCancel(nullptr);
       if (r.isNil() || r.elements.empty()) continue;
       const redis::RedisReply& entries = r.at(0).at(1);
       if (entries.elements.empty()) continue;
@@ -130,6 +135,7 @@ void RedisConsumer::consume(unsigned index) {
       logWarn("redis command failed", {{"stream", stream}, {"error", e.what()}});
       std::this_thread::sleep_for(milliseconds(200));
     } catch (const std::exception& e) {
+      if (stopping_.load()) break;  // stop() cut the command short
       metrics_.inc("fpvm_redis_errors_total");
       logWarn("redis connection failed; retrying", {{"error", e.what()}});
       redis.reset();
@@ -249,7 +255,10 @@ void RedisConsumer::heartbeat() {
     lock.unlock();
     for (const auto& [id, a] : entries) {
       try {
-        if (!redis) redis = std::make_unique<redis::RedisClient>(config_.redisUrl);
+        if (!redis) {
+          redis = std::make_unique<redis::RedisClient>(config_.redisUrl, limits());
+          redis->setCancel(&stopping_);
+        }
         redis->command({"XCLAIM", a.stream, a.stream, a.consumer, "0", id, "JUSTID"});
         metrics_.inc("fpvm_redis_heartbeats_total");
       } catch (const std::exception& e) {

@@ -53,6 +53,8 @@ class RedisConsumer {
   };
   void consume(unsigned index);
   void heartbeat();
+  /// The per-command limits of every connection (redis-timeout, redis-max-reply).
+  redis::RedisLimits limits() const { return {config_.redisTimeout, config_.redisMaxReply}; }
   /// Runs one entry; returns after its result is stored and the entry acknowledged.
   void process(class redis::RedisClient& redis, const std::string& consumer, const std::string& stream, size_t streamIndex,
                const std::string& id, const std::string& msg, bool claimed);

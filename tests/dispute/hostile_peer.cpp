@@ -6,7 +6,9 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <cctype>
 #include <chrono>
+#include <optional>
 #include <stdexcept>
 #include <vector>
 
@@ -17,6 +19,37 @@ namespace {
 bool readable(int fd) {
   pollfd p{fd, POLLIN, 0};
   return ::poll(&p, 1, 50) > 0;
+}
+
+/// Takes one complete RESP command (an array of bulk strings) off the front of `buf`.
+std::optional<std::vector<std::string>> takeCommand(std::string& buf) {
+  size_t pos = 0;
+  auto line = [&]() -> std::optional<std::string> {
+    const size_t end = buf.find("\r\n", pos);
+    if (end == std::string::npos) return std::nullopt;
+    std::string l = buf.substr(pos, end - pos);
+    pos = end + 2;
+    return l;
+  };
+  const auto head = line();
+  if (!head || head->empty() || (*head)[0] != '*') return std::nullopt;
+  const size_t n = std::stoul(head->substr(1));
+  std::vector<std::string> args;
+  for (size_t i = 0; i < n; ++i) {
+    const auto len = line();
+    if (!len || len->empty() || (*len)[0] != '$') return std::nullopt;
+    const size_t l = std::stoul(len->substr(1));
+    if (buf.size() < pos + l + 2) return std::nullopt;
+    args.push_back(buf.substr(pos, l));
+    pos += l + 2;
+  }
+  buf.erase(0, pos);
+  return args;
+}
+
+std::string upper(std::string s) {
+  for (char& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return s;
 }
 
 }  // namespace
@@ -67,7 +100,44 @@ void HostilePeer::serve() {
   }
 }
 
+void HostilePeer::hangUntilClosed(int fd) {
+  char buf[4096];
+  while (!stop_) {
+    if (readable(fd) && ::recv(fd, buf, sizeof buf, 0) <= 0) return;  // the client gave up
+  }
+}
+
+void HostilePeer::serveRedisScript(int fd) {
+  std::string pending;
+  char buf[4096];
+  while (!stop_) {
+    while (auto cmd = takeCommand(pending)) {
+      const std::string name = cmd->empty() ? "" : upper(cmd->front());
+      if (name == "XGROUP" || name == "PING" || name == "SELECT" || name == "AUTH" || name == "CLIENT") {
+        if (!send(fd, "+OK\r\n")) return;
+      } else if (name == "XADD") {
+        const std::string id = std::to_string(nextEntryId_++) + "-0";
+        if (!send(fd, "$" + std::to_string(id.size()) + "\r\n" + id + "\r\n")) return;
+      } else if (name == "GET" && how_ == Misbehaviour::RedisGarbageResult) {
+        const std::string garbage = "<html>not a result</html>";
+        if (!send(fd, "$" + std::to_string(garbage.size()) + "\r\n" + garbage + "\r\n")) return;
+      } else {
+        hangUntilClosed(fd);
+        return;
+      }
+    }
+    if (!readable(fd)) continue;
+    const ssize_t n = ::recv(fd, buf, sizeof buf, 0);
+    if (n <= 0) return;
+    pending.append(buf, static_cast<size_t>(n));
+  }
+}
+
 void HostilePeer::handle(int fd) {
+  if (how_ == Misbehaviour::RedisSetupThenHang || how_ == Misbehaviour::RedisGarbageResult) {
+    serveRedisScript(fd);
+    return;
+  }
   // Read until the end of the request header (the bodies sent by the clients are small and
   // arrive with it).
   std::string request;
@@ -85,11 +155,7 @@ void HostilePeer::handle(int fd) {
   }
   using namespace std::chrono;
   switch (how_) {
-    case Misbehaviour::Hang:
-      while (!stop_) {
-        if (readable(fd) && ::recv(fd, buf, sizeof buf, 0) <= 0) return;  // the client gave up
-      }
-      return;
+    case Misbehaviour::Hang: hangUntilClosed(fd); return;
     case Misbehaviour::Trickle:
     case Misbehaviour::RedisTrickle: {
       const std::string header = how_ == Misbehaviour::RedisTrickle
@@ -107,9 +173,7 @@ void HostilePeer::handle(int fd) {
     case Misbehaviour::CloseMid:
       send(fd, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{\"jsonrpc\"");
       return;
-    case Misbehaviour::RedisCloseMid:
-      send(fd, "$1000\r\n0123456789");
-      return;
+    case Misbehaviour::RedisCloseMid: send(fd, "$1000\r\n0123456789"); return;
     case Misbehaviour::Huge:
     case Misbehaviour::RedisHuge: {
       const std::string header = how_ == Misbehaviour::RedisHuge
@@ -121,9 +185,7 @@ void HostilePeer::handle(int fd) {
         if (!send(fd, chunk)) return;
       return;
     }
-    case Misbehaviour::Garbage:
-      send(fd, "\x16\x03\x01 this is not HTTP at all \xff\xfe\r\n\r\n");
-      return;
+    case Misbehaviour::Garbage: send(fd, "\x16\x03\x01 this is not HTTP at all \xff\xfe\r\n\r\n"); return;
     case Misbehaviour::Status502: {
       const std::string body = "<html><body>502 Bad Gateway</body></html>";
       send(fd, "HTTP/1.1 502 Bad Gateway\r\nContent-Type: text/html\r\nContent-Length: " + std::to_string(body.size()) +
@@ -134,6 +196,8 @@ void HostilePeer::handle(int fd) {
       send(fd, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: " + std::to_string(body_.size()) +
                    "\r\nConnection: close\r\n\r\n" + body_);
       return;
+    case Misbehaviour::RedisSetupThenHang:
+    case Misbehaviour::RedisGarbageResult: return;  // served by serveRedisScript
   }
 }
 
