@@ -9,8 +9,9 @@
 #include "common/file_io.hpp"
 #include "common/hex.hpp"
 #include "dispute_fixtures.hpp"
-#include "server_test_support.hpp"
 #include "image/state_file.hpp"
+#include "scripted_rpc_peer.hpp"
+#include "server_test_support.hpp"
 
 namespace fpvm::test::dispute {
 namespace {
@@ -86,6 +87,31 @@ TEST_F(BisectCli, ServerPartyAgainstLocalPartyAndUndecidedExitCode) {
   EXPECT_TRUE(o.err.empty()) << o.err;
 }
 
+TEST_F(BisectCli, PartyContradictingItselfIsDecidedPrintedAndWrittenWithExitZero) {
+  // B is served over JSON-RPC and lies only in step-size-1 queries, from 10 steps before the
+  // real divergence: its fine answers contradict its own coarse ones. The game is decided
+  // (`inconsistent`, A wins), the report is printed and written, exit 0; no one-step proof
+  // decides it, so --proof-out is not written and stderr says why.
+  const uint64_t d = lateReaderDivergence(kCount);
+  auto liar = std::make_shared<LyingParty>(localParty(lateReaderProgram(), lateReaderInput(kCount, 22), "B"), d - 10,
+                                           Lie::OnlyFineLevels);
+  ScriptedRpcPeer peer(servePartyHandler(liar));
+  vm::VmState program = lateReaderProgram();
+  const std::string prestate = toHex(program.stateHash()), dd = dir.path();
+  Outcome o = fpvm(dir, "bisect --a " + state + " --a-input " + dd + "/a.json --b " + peer.url() + " --b-input " + dd +
+                            "/b.json --prestate " + prestate + " --levels 2^12,2^6,1 --top-hashes 4097 --out " + dd +
+                            "/report.json --proof-out " + dd + "/proof.json");
+  ASSERT_EQ(o.code, 0) << o.err;
+  const auto report = nlohmann::json::parse(o.out);
+  EXPECT_EQ(report, nlohmann::json::parse(slurp(dd + "/report.json")));
+  EXPECT_EQ(report["outcome"], "inconsistent");
+  EXPECT_EQ(report["verdict"], "claim-a-holds");
+  EXPECT_EQ(report["winner"], "A");
+  EXPECT_NE(report["reason"].get<std::string>().find("B contradicts its earlier answer"), std::string::npos) << report;
+  EXPECT_FALSE(std::ifstream(dd + "/proof.json").good()) << "a proof file for a game no proof decides";
+  EXPECT_NE(o.err.find("--proof-out " + dd + "/proof.json not written"), std::string::npos) << o.err;
+}
+
 TEST_F(BisectCli, BadInputGetsAClearErrorAndExitCodeOne) {
   const std::string d = dir.path();
   struct Case {
@@ -100,8 +126,8 @@ TEST_F(BisectCli, BadInputGetsAClearErrorAndExitCodeOne) {
       {"--a http://127.0.0.1:1 --b " + state + " --input " + d + "/a.json", "--a-prestate (or --prestate) is required"},
       {"--a " + state + " --b " + state + " --input " + d + "/nope.json", "nope.json"},
       {"--a " + state + " --b " + state + " --input " + state, "not valid JSON"},
-      {"--a http://127.0.0.1:1 --b " + state + " --input " + d + "/a.json --prestate 0x" + std::string(64, '1') + " --jwt-secret " + d +
-           "/no-secret",
+      {"--a http://127.0.0.1:1 --b " + state + " --input " + d + "/a.json --prestate 0x" + std::string(64, '1') +
+           " --jwt-secret " + d + "/no-secret",
        "--a-jwt-secret " + d + "/no-secret: no such file"},
   };
   for (const auto& c : cases) {

@@ -6,6 +6,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/websocket.hpp>
 #include <chrono>
 #include <fstream>
 #include <sstream>
@@ -76,6 +79,53 @@ TEST(HostilePeer, HugeAnswerStopsAtTheBound) {
   expectFailure<Error>([&] { c.call("validation_getHash", {}, 100000); }, "larger than 100000 bytes", 10.0);
   // The client stopped reading at the bound: far less than the promised GiB went out (the
   // kernel's socket buffers hold a few MiB at most).
+  EXPECT_LT(peer.bytesSent(), uint64_t(64) << 20);
+}
+
+/// A WebSocket peer that completes the upgrade, reads one request and answers with one message
+/// that never ends: 64 KiB frames of a fragmented message, as fast as the client reads, until
+/// the client leaves (or 1 GiB went out).
+class EndlessWebSocketPeer {
+ public:
+  EndlessWebSocketPeer() : acceptor_(io_, {boost::asio::ip::make_address("127.0.0.1"), 0}) {
+    thread_ = std::thread([this] {
+      try {
+        boost::asio::ip::tcp::socket socket = acceptor_.accept();
+        boost::beast::websocket::stream<boost::asio::ip::tcp::socket> ws(std::move(socket));
+        ws.accept();
+        boost::beast::flat_buffer request;
+        ws.read(request);
+        const std::string chunk(64 * 1024, ' ');
+        ws.write_some(false, boost::asio::buffer(std::string("{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":\"")));
+        for (uint64_t total = 0; total < (uint64_t(1) << 30); total += chunk.size()) {
+          ws.write_some(false, boost::asio::buffer(chunk));
+          sent_ += chunk.size();
+        }
+      } catch (const std::exception&) {  // the client left: done
+      }
+    });
+  }
+  ~EndlessWebSocketPeer() { thread_.join(); }
+  uint16_t port() const { return acceptor_.local_endpoint().port(); }
+  uint64_t bytesSent() const { return sent_.load(); }
+
+ private:
+  boost::asio::io_context io_;
+  boost::asio::ip::tcp::acceptor acceptor_;
+  std::atomic<uint64_t> sent_{0};
+  std::thread thread_;
+};
+
+TEST(HostilePeer, WebSocketHugeAnswerStopsAtTheBound) {
+  EndlessWebSocketPeer peer;
+  rpc::RpcClientOptions o;
+  o.port = peer.port();
+  o.timeout = 20s;
+  o.websocket = true;
+  {
+    rpc::RpcClient c(o);
+    expectFailure<Error>([&] { c.call("validation_getHash", {}, 100000); }, "larger than 100000 bytes", 10.0);
+  }  // the client is gone: the peer's next write fails and it stops
   EXPECT_LT(peer.bytesSent(), uint64_t(64) << 20);
 }
 
@@ -213,8 +263,19 @@ class BisectAgainstSilentParty : public ::testing::Test {
     writeFileAtomic(dir.path() + "/in.json", ByteView(reinterpret_cast<const uint8_t*>(in.data()), in.size()));
   }
   std::vector<std::string> args(const std::string& timeout) {
-    return {"--a", a.url(), "--b", b.url(), "--input", dir.path() + "/in.json", "--prestate", "0x" + std::string(64, '3'),
-            "--request-timeout", timeout, "--out", dir.path() + "/report.json", "--quiet"};
+    return {"--a",
+            a.url(),
+            "--b",
+            b.url(),
+            "--input",
+            dir.path() + "/in.json",
+            "--prestate",
+            "0x" + std::string(64, '3'),
+            "--request-timeout",
+            timeout,
+            "--out",
+            dir.path() + "/report.json",
+            "--quiet"};
   }
   srv::TempDir dir;
   HostilePeer a{Misbehaviour::Hang}, b{Misbehaviour::Hang};
