@@ -9,14 +9,15 @@ JWT, and validation jobs over Redis Streams (`fpvm submit`) — while it SIGKILL
 consumer every KILL_EVERY seconds and restarts redis-server every REDIS_EVERY seconds. /health is
 polled every second throughout.
 
-Afterwards it checks: every submitted Redis job has exactly one result key and no error key,
-nothing is left pending, /health never failed to answer, and the server's RSS is within 10 % of
+Afterwards it checks: every submitted Redis job (its entry id, as `fpvm submit` reports it) has
+exactly one result key and no error key, every submission that failed was refused before its
+entry was added, nothing is left pending, /health never failed to answer, and the server's RSS is within 10 % of
 its level after warm-up. Prints one JSON object with the figures; exit 0 when all checks pass.
 
 Usage: bench/soak_faults.py BUILD_DIR ELF [DURATION=600] [WARMUP=60]
 ELF: a guest that runs without local keys or preimages (e.g. BUILD_DIR/guests/sha256.elf).
 """
-import base64, hashlib, hmac, json, os, random, signal, socket, subprocess, sys, tempfile, threading, time
+import base64, hashlib, hmac, json, os, random, re, signal, socket, subprocess, sys, tempfile, threading, time
 import http.client
 
 build, elf = sys.argv[1], sys.argv[2]
@@ -160,7 +161,7 @@ stats = {"validations": 0, "execution_runs": 0, "hash_queries": 0, "proofs": 0, 
 errors = []
 lock = threading.Lock()
 stop = threading.Event()
-submitted = []  # (entry ids are printed by nothing; results are counted per process)
+submitted = []  # entry ids `fpvm submit` reported ("submit: added STREAM entry ID"), with its exit code
 
 
 def bump(k, n=1):
@@ -197,6 +198,10 @@ def redis_worker():
         r = subprocess.run([fpvm, "submit", "--redis-url", rurl, "--prestate", prestate, "--input", work + "/input.json",
                             "--timeout", "5m"], capture_output=True, text=True)
         bump("redis_jobs")
+        added = re.search(r"submit: added (\S+) entry (\S+)", r.stderr)
+        if added:
+            with lock:
+                submitted.append((added.group(2), r.returncode))
         if r.returncode != 0:
             # Refused at submission while redis-server restarts: the client was told, nothing lost
             # (an entry added despite a lost XADD reply is still checked for exactly one result).
@@ -283,10 +288,18 @@ stats.update({
     "rss_end_vs_warmup_percent": round(100.0 * (rss_end - rss_after_warmup) / rss_after_warmup, 1) if rss_after_warmup else None,
     "stream_entries": len(entries), "entries_without_result": len([e for e in entries if e not in results]),
     "error_keys": len(errkeys), "pending": pending[0] if pending else None, "errors_sample": errors[:5],
+    # Exactly once, by entry id: each added job has one result (results are stored with SET NX, so
+    # a job run twice after a consumer was killed still has one) and no error.
+    "submitted_entries": len(submitted),
+    "submitted_without_result": len([i for i, _ in submitted if i not in results]),
+    "submitted_with_error": len([i for i, _ in submitted if i in errkeys]),
+    "submitted_then_failed": len([i for i, rc in submitted if rc != 0]),
+    "results_not_submitted": len(results - set(i for i, _ in submitted)),
 })
 cleanup()
 ok = (stats["health_failures"] == 0 and stats["redis_job_failures"] == 0 and stats["entries_without_result"] == 0 and
-      stats["error_keys"] == 0 and rss_after_warmup and abs(rss_end - rss_after_warmup) <= 0.10 * rss_after_warmup)
+      stats["error_keys"] == 0 and stats["submitted_without_result"] == 0 and stats["submitted_with_error"] == 0 and
+      stats["submitted_then_failed"] == 0 and rss_after_warmup and abs(rss_end - rss_after_warmup) <= 0.10 * rss_after_warmup)
 stats["ok"] = bool(ok)
 print(json.dumps(stats, indent=2))
 sys.exit(0 if ok else 1)

@@ -9,6 +9,7 @@
 #include "common/duration.hpp"
 #include "common/file_io.hpp"
 #include "common/hex.hpp"
+#include "redis/redis_keys.hpp"
 #include "redis/redis_producer.hpp"
 #include "server/config.hpp"
 
@@ -49,6 +50,8 @@ int runSubmit(const Args& args) {
   redis::RedisProducer::Outcome outcome;
   try {
     const std::string id = producer.submit(hash, j);
+    // The entry id names the job in the consumers' logs and in Redis (its result key).
+    std::cerr << "submit: added " << redis::streamName(prefix, hash) << " entry " << id << std::endl;
     outcome = producer.wait(hash, id, waitFor, every);
   } catch (const std::exception& e) {
     if (!gInterrupted) throw;

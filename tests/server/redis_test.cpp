@@ -177,6 +177,7 @@ TEST_F(RedisTest, SubmitCommandPrintsTheResult) {
   while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
   EXPECT_EQ(WEXITSTATUS(::pclose(p)), 1);
   EXPECT_NE(out.find("removed from the stream"), std::string::npos) << out;
+  EXPECT_NE(out.find("submit: added test:stream:" + other + " entry "), std::string::npos) << out;  // names its job
   EXPECT_EQ(xlen("test:stream:" + other), 0);
 }
 
