@@ -38,6 +38,13 @@ std::string toHex(ByteView data, bool prefix) {
 
 std::string toHex(const Hash32& h) { return toHex(ByteView(h.b), true); }
 
+std::string hex64(uint64_t v) {
+  static constexpr char kDigits[] = "0123456789abcdef";
+  std::string out = "0x0000000000000000";
+  for (int i = 17; i >= 2; --i, v >>= 4) out[static_cast<size_t>(i)] = kDigits[v & 15];
+  return out;
+}
+
 Bytes fromHex(std::string_view text, std::string_view what) {
   if (text.size() >= 2 && text[0] == '0' && (text[1] == 'x' || text[1] == 'X')) text.remove_prefix(2);
   if (text.size() % 2 != 0) throw Error(std::string(what) + ": odd number of hex digits");

@@ -11,6 +11,8 @@ namespace fpvm {
 std::string toHex(ByteView data, bool prefix = true);
 /// "0x" + 64 lowercase hex digits.
 std::string toHex(const Hash32& h);
+/// "0x" + 16 lowercase hex digits: how addresses and pcs appear in messages.
+std::string hex64(uint64_t v);
 /// Parses hex with or without "0x"; throws Error naming `what` on odd length or a bad digit.
 Bytes fromHex(std::string_view text, std::string_view what = "hex string");
 /// Parses exactly 32 bytes of hex; throws Error naming `what` otherwise.

@@ -12,15 +12,6 @@
 #include "vm/revert_message.hpp"
 
 namespace fpvm::runs {
-namespace {
-
-std::string hex64(uint64_t v) {
-  char buf[24];
-  std::snprintf(buf, sizeof buf, "0x%016" PRIx64, v);
-  return buf;
-}
-
-}  // namespace
 
 nlohmann::json toJson(const ValidationResult& r) {
   return nlohmann::json{{"status", vm::statusName(r.status)},

@@ -10,12 +10,6 @@
 namespace fpvm::segment {
 namespace {
 
-std::string addrHex(uint64_t a) {
-  char buf[24];
-  std::snprintf(buf, sizeof buf, "0x%016llx", static_cast<unsigned long long>(a));
-  return buf;
-}
-
 /// The structural walk: calls `need(rep, height, index)` for every sibling the multiproof holds,
 /// in canonical order; `index` is the node whose sibling is needed and `rep` the position in
 /// `addrs` of the smallest leaf under it.
@@ -48,9 +42,9 @@ void walkStructure(std::span<const uint64_t> addrs, Need&& need) {
 
 void checkLeafOrder(std::span<const uint64_t> addrs) {
   for (size_t i = 0; i < addrs.size(); ++i) {
-    if (addrs[i] & (merkle::kLeafSize - 1)) throw Error("leaf address " + addrHex(addrs[i]) + " is not 32-byte aligned");
+    if (addrs[i] & (merkle::kLeafSize - 1)) throw Error("leaf address " + hex64(addrs[i]) + " is not 32-byte aligned");
     if (i && addrs[i] <= addrs[i - 1])
-      throw Error("leaf addresses not strictly ascending: " + addrHex(addrs[i]) + " after " + addrHex(addrs[i - 1]));
+      throw Error("leaf addresses not strictly ascending: " + hex64(addrs[i]) + " after " + hex64(addrs[i - 1]));
   }
 }
 
@@ -103,9 +97,9 @@ Hash32 multiproofRoot(std::span<const Leaf> leaves, std::span<const Hash32> sibl
   next.reserve(leaves.size());
   for (size_t i = 0; i < leaves.size(); ++i) {
     const uint64_t a = leaves[i].addr;
-    if (a & (merkle::kLeafSize - 1)) throw Error("leaf address " + addrHex(a) + " is not 32-byte aligned");
+    if (a & (merkle::kLeafSize - 1)) throw Error("leaf address " + hex64(a) + " is not 32-byte aligned");
     if (i && a <= leaves[i - 1].addr)
-      throw Error("leaf addresses not strictly ascending: " + addrHex(a) + " after " + addrHex(leaves[i - 1].addr));
+      throw Error("leaf addresses not strictly ascending: " + hex64(a) + " after " + hex64(leaves[i - 1].addr));
     level[i] = Node{a >> merkle::kLeafBits, leaves[i].value};
   }
   size_t k = 0;

@@ -15,19 +15,13 @@
 namespace fpvm::segment {
 namespace {
 
-std::string addrHex(uint64_t a) {
-  char buf[24];
-  std::snprintf(buf, sizeof buf, "0x%016" PRIx64, a);
-  return buf;
-}
-
 /// Lets the interpreter touch only the proof's leaves, and marks which ones it uses.
 struct CheckingTracker {
   LeafSet& allowed;
   uint64_t accesses = 0;
   void access(merkle::PagedMemory&, uint64_t leafAddr, unsigned /*slot*/) {
     ++accesses;
-    if (!allowed.markUsed(leafAddr)) throw Error("leaf " + addrHex(leafAddr) + " not in segment proof");
+    if (!allowed.markUsed(leafAddr)) throw Error("leaf " + hex64(leafAddr) + " not in segment proof");
   }
 };
 
@@ -175,7 +169,7 @@ SegmentVerifyResult verifySegment(const SegmentProof& proof, const SegmentVerify
     for (const Leaf& l : proof.leaves)
       if (!allowed.isUsed(l.addr))
         throw Error("segment proof carries " + std::to_string(proof.leaves.size() - allowed.usedCount()) +
-                    " leaves the execution never touches (first: " + addrHex(l.addr) + ")");
+                    " leaves the execution never touches (first: " + hex64(l.addr) + ")");
   }
   if (ptrdiff_t u = oracle.firstUnused(); u >= 0)
     throw Error("segment proof carries preimage " + toHex(proof.preimages[static_cast<size_t>(u)].key) +

@@ -38,6 +38,13 @@ TEST(Hex, EncodesLowercaseWithAndWithoutPrefix) {
   EXPECT_EQ(toHex(h), "0x" + std::string(62, '0') + "5a");
 }
 
+TEST(Hex, Hex64IsSixteenDigitsWithPrefix) {
+  EXPECT_EQ(hex64(0), "0x0000000000000000");
+  EXPECT_EQ(hex64(0x10040), "0x0000000000010040");
+  EXPECT_EQ(hex64(0xfedcba9876543210ULL), "0xfedcba9876543210");
+  EXPECT_EQ(hex64(~uint64_t(0)), "0xffffffffffffffff");
+}
+
 TEST(Hex, RoundTripsRandomData) {
   std::mt19937_64 rng(10);
   for (size_t n = 0; n < 200; ++n) {
