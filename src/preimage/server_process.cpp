@@ -105,30 +105,47 @@ WaitPolicy policyFor(const ServerLimits& limits, ChildProcess& child, const std:
 
 }  // namespace
 
-void ServerProcess::hint(ByteView hint) {
+template <class Exchange>
+auto ServerProcess::guarded(Exchange&& exchange) {
   if (!alive()) throw Error("preimage server " + name_ + " is not running (" + exitDescription() + ")");
-  PeerExchange io(policyFor(limits_, *child_, name_, "hint ack"));
-  Bytes msg(4 + hint.size());
-  putBE32(msg.data(), static_cast<uint32_t>(hint.size()));
-  std::copy(hint.begin(), hint.end(), msg.begin() + 4);
-  io.write(hintOut_, msg, "sending hint");
-  uint8_t ack;
-  io.read(hintAckIn_, &ack, 1, "waiting for hint ack");
+  try {
+    return exchange();
+  } catch (const WaitInterrupted&) {
+    throw;
+  } catch (const Error&) {
+    // A closed pipe usually means the server is on its way out: give it a moment to end so that
+    // the caller can say how it ended.
+    (void)child_->waitExit(milliseconds(200));
+    throw;
+  }
+}
+
+void ServerProcess::hint(ByteView hint) {
+  guarded([&] {
+    PeerExchange io(policyFor(limits_, *child_, name_, "hint ack"));
+    Bytes msg(4 + hint.size());
+    putBE32(msg.data(), static_cast<uint32_t>(hint.size()));
+    std::copy(hint.begin(), hint.end(), msg.begin() + 4);
+    io.write(hintOut_, msg, "sending hint");
+    uint8_t ack;
+    io.read(hintAckIn_, &ack, 1, "waiting for hint ack");
+  });
 }
 
 Bytes ServerProcess::getPreimage(const Hash32& key) {
-  if (!alive()) throw Error("preimage server " + name_ + " is not running (" + exitDescription() + ")");
-  PeerExchange io(policyFor(limits_, *child_, name_, "preimage " + toHex(key)));
-  io.write(keyOut_, ByteView(key.b), "sending preimage key");
-  uint8_t lenBuf[8];
-  io.read(valueIn_, lenBuf, 8, "reading preimage length");
-  uint64_t len = getBE64(lenBuf);
-  if (len > limits_.maxPreimageBytes)
-    throw Error("malformed response from preimage server: length " + std::to_string(len) + " for key " + toHex(key) +
-                " exceeds the " + std::to_string(limits_.maxPreimageBytes) + "-byte limit");
-  Bytes value(len);
-  io.read(valueIn_, value.data(), len, "reading preimage value");
-  return value;
+  return guarded([&] {
+    PeerExchange io(policyFor(limits_, *child_, name_, "preimage " + toHex(key)));
+    io.write(keyOut_, ByteView(key.b), "sending preimage key");
+    uint8_t lenBuf[8];
+    io.read(valueIn_, lenBuf, 8, "reading preimage length");
+    uint64_t len = getBE64(lenBuf);
+    if (len > limits_.maxPreimageBytes)
+      throw Error("malformed response from preimage server: length " + std::to_string(len) + " for key " + toHex(key) +
+                  " exceeds the " + std::to_string(limits_.maxPreimageBytes) + "-byte limit");
+    Bytes value(len);
+    io.read(valueIn_, value.data(), len, "reading preimage value");
+    return value;
+  });
 }
 
 void ServerProcess::closeChannels() {

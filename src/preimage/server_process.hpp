@@ -61,6 +61,10 @@ class ServerProcess {
   bool killedAtShutdown() const { return killed_; }
 
  private:
+  /// Runs one exchange; on a failure other than an interruption, waits briefly for the server to
+  /// end so that exitDescription() can name how.
+  template <class Exchange>
+  auto guarded(Exchange&& exchange);
   void closeChannels();
   void interruptAndWait();
   std::unique_ptr<ChildProcess> child_;
