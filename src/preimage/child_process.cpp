@@ -96,7 +96,9 @@ ChildProcess::ChildProcess(const std::vector<std::string>& argv, const std::vect
     if (posix_spawn_file_actions_adddup2(&s.actions, src, kFirstChannelFd + static_cast<int>(i)) != 0)
       throw Error("cannot prepare the preimage server's descriptors");
   }
+#if defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 34))
   posix_spawn_file_actions_addclosefrom_np(&s.actions, firstFree);
+#endif  // older C libraries: only descriptors opened with CLOEXEC (all of fpvm's) stay out
   sigset_t defaults, mask;
   sigemptyset(&defaults);
   for (int sig : {SIGINT, SIGTERM, SIGPIPE, SIGQUIT, SIGHUP}) sigaddset(&defaults, sig);
