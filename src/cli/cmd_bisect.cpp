@@ -5,8 +5,8 @@
 #include <iostream>
 #include <memory>
 
-#include "cli/cli_parse.hpp"
 #include "cli/commands.hpp"
+#include "cli/flag_set.hpp"
 #include "common/duration.hpp"
 #include "common/file_io.hpp"
 #include "common/hex.hpp"
@@ -105,51 +105,46 @@ std::unique_ptr<dispute::Party> makeParty(const char* name, const PartyFlags& f,
 }  // namespace
 
 int runBisect(const Args& args) {
-  CLI::App app("Bisect a dispute between two parties down to one step and judge it with the stateless verifier", "bisect");
+  FlagSet flags("bisect", "bisect a dispute between two parties down to one step and judge it with the stateless verifier");
   PartyFlags a, b;
   LocalRunFlags local;
   std::string input, prestate, jwtSecret, levels = "2^23,1", trustedInput, out, proofOut;
   std::string requestTimeout = "15m", deadline = "2h";
   uint64_t topHashes = (uint64_t(1) << 19) + 1, maxPerQuery = (uint64_t(1) << 23) + 1;
   bool sequential = false, quiet = false;
-  app.add_option("--a", a.spec, "party A: http://HOST:PORT or ws://HOST:PORT of a validation server, or a state file (run here)")
-      ->required();
-  app.add_option("--b", b.spec, "party B: as --a")->required();
-  app.add_option("--input", input, "validation input JSON {id, localKeys, preimages} of both parties");
-  app.add_option("--a-input", a.input, "party A's input (overrides --input)");
-  app.add_option("--b-input", b.input, "party B's input (overrides --input)");
-  app.add_option("--prestate", prestate, "0x state hash of the prestate (needed for server parties)");
-  app.add_option("--a-prestate", a.prestate, "party A's prestate (overrides --prestate)");
-  app.add_option("--b-prestate", b.prestate, "party B's prestate (overrides --prestate)");
-  app.add_option("--jwt-secret", jwtSecret, "hex JWT secret file for both servers (none: no Authorization header)");
-  app.add_option("--a-jwt-secret", a.jwtSecret, "party A's JWT secret file");
-  app.add_option("--b-jwt-secret", b.jwtSecret, "party B's JWT secret file");
-  app.add_option("--levels", levels, "step size of each level, e.g. 2^23,1 (BoLD) or 2^20,2^10,1")->capture_default_str();
-  app.add_option("--top-hashes", topHashes, "hashes asked for at the first level (horizon = (N-1) × first step size)")
-      ->capture_default_str();
-  app.add_option("--max-hashes-per-query", maxPerQuery, "longest answer asked for in one query; longer levels come in pieces")
-      ->capture_default_str();
-  app.add_flag("--sequential", sequential, "ask the parties one after the other instead of at the same time");
-  app.add_option("--trusted-input", trustedInput,
-                 "the game's own data (input JSON: local values, preimages) to judge reads no hash check covers");
-  app.add_option("--out", out, "write the report JSON here (atomically) as well as to stdout");
-  app.add_option("--proof-out", proofOut, "write the one-step proof that decides the dispute (proof JSON)");
-  app.add_option("--max-execution-time", local.maxExecutionTime, "local parties: limit on executing the trace")
-      ->capture_default_str();
-  app.add_option("--memory-limit", local.memoryLimit, "local parties: guest memory limit (0 = none)")->capture_default_str();
-  app.add_option("--initial-steps", local.initialSteps, "local parties: spacing of the first cached machines")
-      ->capture_default_str();
-  app.add_option("--cached-machines", local.cachedMachines, "local parties: machines kept at checkpoints")->capture_default_str();
-  app.add_option("--request-timeout", requestTimeout,
-                 "server parties: longest one query may take (connect, send, the whole answer) before that party fails")
-      ->capture_default_str();
-  app.add_option("--deadline", deadline, "the whole dispute must be over within this long (0 = no deadline)")
-      ->capture_default_str();
-  app.add_flag("--quiet", quiet, "no progress lines on stderr");
-  app.footer(
+  flags.add("a", &a.spec, "party A: http://HOST:PORT or ws://HOST:PORT of a validation server, or a state file (run here)");
+  flags.add("b", &b.spec, "party B: as --a");
+  flags.require("a");
+  flags.require("b");
+  flags.add("input", &input, "validation input JSON {id, localKeys, preimages} of both parties");
+  flags.add("a-input", &a.input, "party A's input (overrides --input)");
+  flags.add("b-input", &b.input, "party B's input (overrides --input)");
+  flags.add("prestate", &prestate, "0x state hash of the prestate (needed for server parties)");
+  flags.add("a-prestate", &a.prestate, "party A's prestate (overrides --prestate)");
+  flags.add("b-prestate", &b.prestate, "party B's prestate (overrides --prestate)");
+  flags.add("jwt-secret", &jwtSecret, "hex JWT secret file for both servers (none: no Authorization header)");
+  flags.add("a-jwt-secret", &a.jwtSecret, "party A's JWT secret file");
+  flags.add("b-jwt-secret", &b.jwtSecret, "party B's JWT secret file");
+  flags.add("levels", &levels, "step size of each level, e.g. 2^23,1 (BoLD) or 2^20,2^10,1");
+  flags.add("top-hashes", &topHashes, "hashes asked for at the first level (horizon = (N-1) × first step size)");
+  flags.add("max-hashes-per-query", &maxPerQuery, "longest answer asked for in one query; longer levels come in pieces");
+  flags.add("sequential", &sequential, "ask the parties one after the other instead of at the same time");
+  flags.add("trusted-input", &trustedInput,
+            "the game's own data (input JSON: local values, preimages) to judge reads no hash check covers");
+  flags.add("out", &out, "write the report JSON here (atomically) as well as to stdout");
+  flags.add("proof-out", &proofOut, "write the one-step proof that decides the dispute (proof JSON)");
+  flags.add("max-execution-time", &local.maxExecutionTime, "local parties: limit on executing the trace");
+  flags.add("memory-limit", &local.memoryLimit, "local parties: guest memory limit (0 = none)");
+  flags.add("initial-steps", &local.initialSteps, "local parties: spacing of the first cached machines");
+  flags.add("cached-machines", &local.cachedMachines, "local parties: machines kept at checkpoints");
+  flags.add("request-timeout", &requestTimeout,
+            "server parties: longest one query may take (connect, send, the whole answer) before that party fails");
+  flags.add("deadline", &deadline, "the whole dispute must be over within this long (0 = no deadline)");
+  flags.add("quiet", &quiet, "no progress lines on stderr");
+  flags.footer(
       "Exit code: 0 when a claim holds (or the parties agree), 3 when no claim can be established, 1 on errors "
       "(a party failing, a timeout, the deadline), 130 on SIGINT and 143 on SIGTERM (no output file written).");
-  if (!parseArgs(app, args)) return 0;
+  if (!flags.parse(args)) return 0;
 
   if (a.input.empty()) a.input = input;
   if (b.input.empty()) b.input = input;

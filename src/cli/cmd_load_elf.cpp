@@ -1,5 +1,6 @@
 // `fpvm load-elf` (spec §8.1, §7.1): ELF → prestate and meta.json.
-#include "cli/cli_parse.hpp"
+#include "cli/commands.hpp"
+#include "cli/flag_set.hpp"
 #include "common/file_io.hpp"
 #include "image/elf_loader.hpp"
 #include "image/state_file.hpp"
@@ -8,12 +9,13 @@
 namespace fpvm::cli {
 
 int runLoadElf(const Args& args) {
-  CLI::App app("Load an ELF file into a VM state", "load-elf");
+  FlagSet flags("load-elf", "load an ELF file into a VM state");
   std::string path, out = "state.bin.gz", meta = "meta.json";
-  app.add_option("--path", path, "ELF file to load")->required();
-  app.add_option("--out", out, "output state file (.json, .bin, optional .gz; - = stdout)");
-  app.add_option("--meta", meta, "symbol metadata output (\"\" = none)");
-  if (!parseArgs(app, args)) return 0;
+  flags.add("path", &path, "ELF file to load");
+  flags.require("path");
+  flags.add("out", &out, "output state file (.json, .bin, optional .gz; - = stdout)");
+  flags.add("meta", &meta, "symbol metadata output (\"\" = none)");
+  if (!flags.parse(args)) return 0;
 
   image::ElfFile elf = image::parseElf(readFile(path), path);
   vm::VmState state = image::loadElf(elf);

@@ -3,7 +3,8 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 
-#include "cli/cli_parse.hpp"
+#include "cli/commands.hpp"
+#include "cli/flag_set.hpp"
 #include "cli/oracle_flags.hpp"
 #include "common/file_io.hpp"
 #include "common/hex.hpp"
@@ -14,17 +15,20 @@
 
 namespace fpvm::cli {
 
-int runProveSegment(const Args& args, const Args& serverCommand) {
-  CLI::App app("Prove steps [from, to) of a state as one segment proof", "prove-segment");
+int runProveSegment(const Args& args) {
+  FlagSet flags("prove-segment", "prove steps [from, to) of a state as one segment proof");
   std::string input, output;
   uint64_t from = 0, to = 0;
   OracleFlags oracleFlags;
-  app.add_option("--input", input, "input state file (JSON or binary, optional .gz)")->required();
-  app.add_option("--from", from, "first step of the segment (the fast engine runs up to it)")->required();
-  app.add_option("--to", to, "end step (exclusive); the segment ends earlier if the machine exits")->required();
-  app.add_option("--output", output, "segment proof file (binary, .gz = gzipped, - = stdout)")->required();
-  oracleFlags.add(app);
-  if (!parseArgs(app, args)) return 0;
+  flags.add("input", &input, "input state file (JSON or binary, optional .gz)");
+  flags.add("from", &from, "first step of the segment (the fast engine runs up to it)");
+  flags.add("to", &to, "end step (exclusive); the segment ends earlier if the machine exits");
+  flags.add("output", &output, "segment proof file (binary, .gz = gzipped, - = stdout)");
+  for (const char* name : {"input", "from", "to", "output"}) flags.require(name);
+  oracleFlags.add(flags);
+  flags.takesServerCommand();
+  if (!flags.parse(args)) return 0;
+  const Args& serverCommand = flags.serverCommand();
   if (to < from) throw Error("--to " + std::to_string(to) + " is before --from " + std::to_string(from));
 
   vm::Machine machine(image::readStateFile(input));
@@ -40,6 +44,7 @@ int runProveSegment(const Args& args, const Args& serverCommand) {
     try {
       outcome = machine.advance(from, advance);
     } catch (const vm::HostFailure& f) {
+      if (gInterrupted) return kExitInterrupted;  // a wait for the preimage server was cut short
       throw Error("failed at step " + std::to_string(f.step()) + ": " + f.what());
     }
     if (outcome.reason == vm::StopReason::Reverted) throw Error(machine.describe(outcome.revert, nullptr, false));

@@ -2,7 +2,8 @@
 #include <chrono>
 #include <optional>
 
-#include "cli/cli_parse.hpp"
+#include "cli/commands.hpp"
+#include "cli/flag_set.hpp"
 #include "cli/guest_output.hpp"
 #include "cli/oracle_flags.hpp"
 #include "cli/run_loop.hpp"
@@ -57,35 +58,41 @@ vm::PreimageStop parsePreimageStop(const std::string& at, const std::string& typ
 
 }  // namespace
 
-int runRun(const Args& args, const Args& serverCommand) {
-  CLI::App app("Run a VM state", "run");
+int runRun(const Args& args) {
+  FlagSet flags("run", "run a VM state, writing snapshots, proofs and the final state");
   std::string input, output = "out.json", proofAt, proofFmt = "proof-%d.json", snapshotAt, snapshotFmt = "state-%d.json";
   std::string stopAt, stopAtPreimage, stopAtPreimageType, stopAtPreimageLargerThan, meta = "meta.json", infoAt = "%100000";
   std::string guestStdout, guestStderr;
   OracleFlags oracleFlags;
   std::string engine = "fast";
   bool pprofCpu = false;
-  app.add_option("--input", input, "input state file (JSON or binary, optional .gz)")->required();
-  app.add_option("--output", output, "final state (\"\" = none, - = stdout)");
-  app.add_option("--proof-at", proofAt, "step pattern for proof files: never, always, =N, %N");
-  app.add_option("--proof-fmt", proofFmt, "proof file name pattern, %d = step");
-  app.add_option("--snapshot-at", snapshotAt, "step pattern for state snapshots");
-  app.add_option("--snapshot-fmt", snapshotFmt, "snapshot file name pattern, %d = step");
-  app.add_option("--stop-at", stopAt, "step pattern to stop before executing");
-  app.add_option("--stop-at-preimage", stopAtPreimage, "<hex key prefix>[@<offset>]: stop after reading that preimage part");
-  app.add_option("--stop-at-preimage-type", stopAtPreimageType, "local, keccak, sha256, blob, precompile or any");
-  app.add_option("--stop-at-preimage-larger-than", stopAtPreimageLargerThan, "stop after reading a preimage larger than this");
-  app.add_option("--meta", meta, "symbol metadata file (\"\" = none)");
-  app.add_option("--info-at", infoAt, "step pattern for progress log lines");
-  app.add_flag("--pprof.cpu", pprofCpu, "accepted for compatibility; fpvm writes no Go profile");
-  app.add_option("--guest-stdout", guestStdout, "write the guest's fd 1 bytes to this file (- = stdout) instead of logging");
-  app.add_option("--guest-stderr", guestStderr, "write the guest's fd 2 bytes to this file (- = stderr) instead of logging");
-  oracleFlags.add(app);
-  app.add_option("--engine", engine,
-                 "fast (validation, default), proving (per-store Merkle bookkeeping) or reference (reference "
-                 "interpreter on every step)")
-      ->check(CLI::IsMember({"fast", "proving", "reference"}));
-  if (!parseArgs(app, args)) return 0;
+  flags.add("input", &input, "input state file (JSON or binary, optional .gz)");
+  flags.require("input");
+  flags.add("output", &output, "final state (\"\" = none, - = stdout)");
+  flags.add("proof-at", &proofAt, "step pattern for proof files: never, always, =N, %N");
+  flags.add("proof-fmt", &proofFmt, "proof file name pattern, %d = step");
+  flags.add("snapshot-at", &snapshotAt, "step pattern for state snapshots");
+  flags.add("snapshot-fmt", &snapshotFmt, "snapshot file name pattern, %d = step");
+  flags.add("stop-at", &stopAt, "step pattern to stop before executing");
+  flags.add("stop-at-preimage", &stopAtPreimage, "<hex key prefix>[@<offset>]: stop after reading that preimage part");
+  flags.add("stop-at-preimage-type", &stopAtPreimageType, "local, keccak, sha256, blob, precompile or any");
+  flags.add("stop-at-preimage-larger-than", &stopAtPreimageLargerThan, "stop after reading a preimage larger than this");
+  flags.add("meta", &meta, "symbol metadata file (\"\" = none)");
+  flags.add("info-at", &infoAt, "step pattern for progress log lines");
+  flags.add("pprof.cpu", &pprofCpu, "Asterisc's Go CPU profile: refused (profile fpvm with perf; decision 0011)");
+  flags.add("guest-stdout", &guestStdout, "write the guest's fd 1 bytes to this file (- = stdout) instead of logging");
+  flags.add("guest-stderr", &guestStderr, "write the guest's fd 2 bytes to this file (- = stderr) instead of logging");
+  oracleFlags.add(flags);
+  flags.add("engine", &engine,
+            "fast (validation), proving (per-store Merkle bookkeeping) or reference (reference interpreter on every step)");
+  flags.takesServerCommand();
+  if (!flags.parse(args)) return 0;
+  if (engine != "fast" && engine != "proving" && engine != "reference")
+    throw Error("run: invalid value \"" + engine + "\" for flag --engine (expected fast, proving or reference)");
+  if (pprofCpu)
+    throw Error(
+        "run: --pprof.cpu is not supported: fpvm is not a Go program and writes no pprof CPU profile; profile it with "
+        "`perf record -g -- fpvm run …` instead");
 
   RunOptions options;
   options.stopAt = image::StepPattern::parse(stopAt, "--stop-at");
@@ -93,9 +100,8 @@ int runRun(const Args& args, const Args& serverCommand) {
   options.snapshotAt = image::StepPattern::parse(snapshotAt, "--snapshot-at");
   options.proofAt = image::StepPattern::parse(proofAt, "--proof-at");
   options.preimageStop = parsePreimageStop(stopAtPreimage, stopAtPreimageType, stopAtPreimageLargerThan);
-  if (pprofCpu) logWarn("--pprof.cpu is accepted for compatibility; no CPU profile is written");
 
-  preimage::HostOracleConfig oracleConfig = oracleFlags.config(serverCommand);
+  preimage::HostOracleConfig oracleConfig = oracleFlags.config(flags.serverCommand());
 
   image::SymbolTable symbols;
   if (meta.empty()) {
@@ -110,6 +116,7 @@ int runRun(const Args& args, const Args& serverCommand) {
   machineOptions.engine = engine == "fast" ? vm::Engine::Fast : engine == "proving" ? vm::Engine::Proving : vm::Engine::Reference;
   vm::Machine machine(image::readStateFile(input), machineOptions);
   CliGuestOutput guestOutput(guestStdout, guestStderr);
+  // Starts the server (if any): a command that cannot be executed fails here, before any step.
   preimage::HostOracle oracle(oracleConfig);
   machine.setOracle(&oracle);
   machine.setOutput(&guestOutput);
@@ -122,22 +129,22 @@ int runRun(const Args& args, const Args& serverCommand) {
   };
   options.cancel = &gInterrupted;
 
-  // Resuming: give the host the last complete hint again so it can prepare the data of a
-  // preimage read that was in progress (docs/decisions/0002-hint-replay-on-resume.md).
-  if (!machine.state().lastCompleteHint.empty() && oracle.server()) oracle.hint(machine.state().lastCompleteHint);
-  RunOutcome outcome;
-  withOracle(oracle, [&] {
-    outcome = runLoop(machine, options);
+  // The final state is written before the server is shut down (as Asterisc does), so a server
+  // that is slow to exit delays nothing a caller reads.
+  return withOracle(oracle, [&] {
+    // Resuming: give the host the last complete hint again so it can prepare the data of a
+    // preimage read that was in progress (docs/decisions/0002-hint-replay-on-resume.md).
+    if (!machine.state().lastCompleteHint.empty() && oracle.server()) oracle.hint(machine.state().lastCompleteHint);
+    const RunOutcome outcome = runLoop(machine, options);
+    guestOutput.finish();
+    if (outcome.interrupted) return kExitInterrupted;
+    if (!output.empty()) {  // the final hash costs a Merkleization of all touched memory
+      vm::VmState& state = machine.mutableState();
+      state.refreshStoredWitness();
+      image::writeStateFile(state, output);
+    }
     return 0;
   });
-  guestOutput.finish();
-  if (outcome.interrupted) return kExitInterrupted;
-  if (!output.empty()) {  // the final hash costs a Merkleization of all touched memory
-    vm::VmState& state = machine.mutableState();
-    state.refreshStoredWitness();
-    image::writeStateFile(state, output);
-  }
-  return 0;
 }
 
 }  // namespace fpvm::cli

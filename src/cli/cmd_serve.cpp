@@ -6,7 +6,8 @@
 #include <map>
 #include <thread>
 
-#include "cli/cli_parse.hpp"
+#include "cli/commands.hpp"
+#include "cli/flag_set.hpp"
 #include "common/file_io.hpp"
 #include "common/logfmt.hpp"
 #include "server/config.hpp"
@@ -14,30 +15,46 @@
 
 namespace fpvm::cli {
 
-int runServe(const Args& args, const Args& serverCommand) {
-  CLI::App app("Serve validations and execution runs over JSON-RPC (HTTP + WebSocket) and Redis Streams", "serve");
+int runServe(const Args& args) {
+  FlagSet flags("serve", "serve validations and execution runs over JSON-RPC (HTTP + WebSocket) and Redis Streams");
   server::ServerConfig config;
   std::string configFile;
   bool printConfig = false;
-  app.add_option("--config", configFile, "JSON file of option names and values (flags override it)");
-  app.add_flag("--print-config", printConfig, "print the effective configuration as JSON and exit");
+  flags.add("config", &configFile, "JSON file of option names and values (flags override it)");
+  flags.add("print-config", &printConfig, "print the effective configuration as JSON and exit");
   std::map<std::string, std::string> given;  // option name → value text
   const nlohmann::json defaults = server::configToJson(server::ServerConfig{});
   for (const auto& o : server::configOptions()) {
     const std::string name = o.name;
     const nlohmann::json& d = defaults[name];
-    std::string help = o.help;
+    std::string shown;
     if (!(d.is_string() && d.get<std::string>().empty()) && !(d.is_array() && d.empty()))
-      help += " [default: " + (d.is_string() ? d.get<std::string>() : d.dump()) + "]";
+      shown = d.is_string() ? d.get<std::string>() : d.dump();
     if (o.kind == server::ConfigOption::Kind::Bool) {
-      app.add_flag_function(
-          "--" + name + ",!--no-" + name, [&given, name](int64_t count) { given[name] = count > 0 ? "true" : "false"; }, help);
+      flags.addFunction(
+          name,
+          [&given, name](const std::string& v) {
+            bool on = false;
+            if (!parseGoBool(v, on)) throw Error("not a boolean (true, false, 1, 0, t, f)");
+            given[name] = on ? "true" : "false";
+          },
+          o.help, true, shown == "false" ? "" : shown);
+      flags.addFunction(
+          "no-" + name,
+          [&given, name](const std::string& v) {
+            bool on = false;
+            if (!parseGoBool(v, on)) throw Error("not a boolean (true, false, 1, 0, t, f)");
+            given[name] = on ? "false" : "true";
+          },
+          "the opposite of --" + name, true);
     } else {
-      app.add_option_function<std::string>(
-          "--" + name, [&given, name](const std::string& v) { given[name] = v; }, help);
+      flags.addFunction(
+          name, [&given, name](const std::string& v) { given[name] = v; }, o.help, false, shown);
     }
   }
-  if (!parseArgs(app, args)) return 0;
+  flags.takesServerCommand();
+  if (!flags.parse(args)) return 0;
+  const Args& serverCommand = flags.serverCommand();
 
   if (!configFile.empty()) {
     Bytes text = readFile(configFile);

@@ -4,8 +4,8 @@
 #include <iostream>
 #include <iterator>
 
-#include "cli/cli_parse.hpp"
 #include "cli/commands.hpp"
+#include "cli/flag_set.hpp"
 #include "common/duration.hpp"
 #include "common/file_io.hpp"
 #include "common/hex.hpp"
@@ -16,15 +16,16 @@
 namespace fpvm::cli {
 
 int runSubmit(const Args& args) {
-  CLI::App app("Submit a validation request over Redis Streams and wait for its result", "submit");
+  FlagSet flags("submit", "submit a validation request over Redis Streams and wait for its result");
   std::string redisUrl, prefix, prestate, input, timeout = "10m", interval = "50ms";
-  app.add_option("--redis-url", redisUrl, "redis://host:port[/db]")->required();
-  app.add_option("--stream-prefix", prefix, "prefix of stream and result keys (as the consumers use)");
-  app.add_option("--prestate", prestate, "0x<state hash> of the prestate to run")->required();
-  app.add_option("--input", input, "validation input JSON file {id, localKeys, preimages} (- = stdin)")->required();
-  app.add_option("--timeout", timeout, "give up (and remove the request) after this long");
-  app.add_option("--poll-interval", interval, "how often to look for the result");
-  if (!parseArgs(app, args)) return 0;
+  flags.add("redis-url", &redisUrl, "redis://host:port[/db]");
+  flags.add("stream-prefix", &prefix, "prefix of stream and result keys (as the consumers use)");
+  flags.add("prestate", &prestate, "0x<state hash> of the prestate to run");
+  flags.add("input", &input, "validation input JSON file {id, localKeys, preimages} (- = stdin)");
+  flags.add("timeout", &timeout, "give up (and remove the request) after this long");
+  flags.add("poll-interval", &interval, "how often to look for the result");
+  for (const char* name : {"redis-url", "prestate", "input"}) flags.require(name);
+  if (!flags.parse(args)) return 0;
 
   const Hash32 hash = hash32FromHex(prestate, "--prestate");
   std::string text;

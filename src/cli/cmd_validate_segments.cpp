@@ -9,7 +9,8 @@
 #include <optional>
 #include <thread>
 
-#include "cli/cli_parse.hpp"
+#include "cli/commands.hpp"
+#include "cli/flag_set.hpp"
 #include "cli/oracle_flags.hpp"
 #include "common/file_io.hpp"
 #include "common/hex.hpp"
@@ -50,44 +51,47 @@ nlohmann::ordered_json validateJson(const segment::ValidateReport& r) {
 /// Where the verification happens: here on threads, or on Redis consumers.
 struct RedisFlags {
   std::string url, prefix, timeout = "10m", interval = "20ms";
-  void add(CLI::App& app) {
+  void add(FlagSet& flags) {
 #ifdef FPVM_WITH_SERVER
-    app.add_option("--redis-url", url,
-                   "verify on the validation servers' Redis consumers (redis://host:port[/db]) instead of local threads; "
-                   "--threads then counts the local provers");
-    app.add_option("--stream-prefix", prefix, "with --redis-url: prefix of the stream and result keys (as the consumers use)");
-    app.add_option("--timeout", timeout,
-                   "with --redis-url: give up (and remove the jobs) when results are this late [default: 10m]");
-    app.add_option("--poll-interval", interval, "with --redis-url: how often to look for results [default: 20ms]");
+    flags.add("redis-url", &url,
+              "verify on the validation servers' Redis consumers (redis://host:port[/db]) instead of local threads; "
+              "--threads then counts the local provers");
+    flags.add("stream-prefix", &prefix, "with --redis-url: prefix of the stream and result keys (as the consumers use)");
+    flags.add("timeout", &timeout, "with --redis-url: give up (and remove the jobs) when results are this late");
+    flags.add("poll-interval", &interval, "with --redis-url: how often to look for results");
 #else
-    (void)app;
+    (void)flags;
 #endif
   }
 };
 
 }  // namespace
 
-int runValidateSegments(const Args& args, const Args& serverCommand) {
-  CLI::App app(
-      "Validate a run by segments: fast-engine commitments every K steps, segment proofs built and "
-      "verified statelessly on N threads (or by Redis consumers), commitments chained to the end",
-      "validate-segments");
+int runValidateSegments(const Args& args) {
+  FlagSet flags("validate-segments",
+                "validate a run by segments: fast-engine commitments every K steps, segment proofs built and "
+                "verified statelessly on N threads (or by Redis consumers), commitments chained to the end");
   std::string input, claimedEnd, proofDir;
   segment::ValidateOptions opt;
   opt.threads = std::max(1u, std::thread::hardware_concurrency());
   bool baseline = false;
   OracleFlags oracleFlags;
   RedisFlags redisFlags;
-  app.add_option("--input", input, "input state file (JSON or binary, optional .gz)")->required();
-  app.add_option("--every", opt.every, "checkpoint interval K in steps")->check(CLI::PositiveNumber);
-  app.add_option("--threads", opt.threads, "provers and verifiers (1 = single-threaded)")->check(CLI::Range(1u, 1024u));
-  app.add_option("--max-steps", opt.maxSteps, "stop after this many steps");
-  app.add_option("--claimed-end", claimedEnd, "state hash the run must end in (hex)");
-  app.add_option("--proof-dir", proofDir, "write the segment proofs here as segment-<i>.fpsg");
-  app.add_flag("--baseline", baseline, "also run single-threaded (no Redis) and report the speed-up");
-  oracleFlags.add(app);
-  redisFlags.add(app);
-  if (!parseArgs(app, args)) return 0;
+  flags.add("input", &input, "input state file (JSON or binary, optional .gz)");
+  flags.require("input");
+  flags.add("every", &opt.every, "checkpoint interval K in steps (at least 1)");
+  flags.add("threads", &opt.threads, "provers and verifiers (1 = single-threaded, at most 1024)");
+  flags.add("max-steps", &opt.maxSteps, "stop after this many steps");
+  flags.add("claimed-end", &claimedEnd, "state hash the run must end in (hex)");
+  flags.add("proof-dir", &proofDir, "write the segment proofs here as segment-<i>.fpsg");
+  flags.add("baseline", &baseline, "also run single-threaded (no Redis) and report the speed-up");
+  oracleFlags.add(flags);
+  redisFlags.add(flags);
+  flags.takesServerCommand();
+  if (!flags.parse(args)) return 0;
+  const Args& serverCommand = flags.serverCommand();
+  if (opt.every == 0) throw Error("validate-segments: --every must be at least 1");
+  if (opt.threads < 1 || opt.threads > 1024) throw Error("validate-segments: --threads must be between 1 and 1024");
   if (!claimedEnd.empty()) opt.claimedEnd = hash32FromHex(claimedEnd, "--claimed-end");
   opt.keepProofs = !proofDir.empty();
   opt.cancel = &gInterrupted;

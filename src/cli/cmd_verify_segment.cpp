@@ -3,7 +3,8 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 
-#include "cli/cli_parse.hpp"
+#include "cli/commands.hpp"
+#include "cli/flag_set.hpp"
 #include "common/file_io.hpp"
 #include "common/gzip.hpp"
 #include "common/hex.hpp"
@@ -24,15 +25,16 @@ segment::SegmentProof readSegmentProof(const std::string& path, size_t* size = n
 }  // namespace
 
 int runVerifySegment(const Args& args) {
-  CLI::App app("Re-execute a segment proof statelessly and print its post-state hash", "verify-segment");
+  FlagSet flags("verify-segment", "re-execute a segment proof statelessly and print its post-state hash");
   std::string proofPath, expectPre, expectPost;
   segment::SegmentVerifyOptions options;
   options.cancel = &gInterrupted;
-  app.add_option("--proof", proofPath, "segment proof written by prove-segment (optional .gz)")->required();
-  app.add_option("--expect-pre", expectPre, "state hash the segment must start from (hex)");
-  app.add_option("--expect-post", expectPost, "state hash the segment must end in (hex)");
-  app.add_option("--max-steps", options.maxSteps, "reject proofs claiming more steps than this");
-  if (!parseArgs(app, args)) return 0;
+  flags.add("proof", &proofPath, "segment proof written by prove-segment (optional .gz)");
+  flags.require("proof");
+  flags.add("expect-pre", &expectPre, "state hash the segment must start from (hex)");
+  flags.add("expect-post", &expectPost, "state hash the segment must end in (hex)");
+  flags.add("max-steps", &options.maxSteps, "reject proofs claiming more steps than this");
+  if (!flags.parse(args)) return 0;
   size_t size = 0;
   segment::SegmentProof p = readSegmentProof(proofPath, &size);
   segment::SegmentVerifyResult r;
@@ -65,12 +67,14 @@ int runVerifySegment(const Args& args) {
 }
 
 int runMergeSegments(const Args& args) {
-  CLI::App app("Merge proofs of adjacent segments into one proof (each input is verified first)", "merge-segments");
+  FlagSet flags("merge-segments", "merge proofs of adjacent segments into one proof (each input is verified first)");
   std::vector<std::string> inputs;
   std::string output;
-  app.add_option("--proof", inputs, "segment proofs in step order (at least two)")->required();
-  app.add_option("--output", output, "merged proof file (.gz = gzipped, - = stdout)")->required();
-  if (!parseArgs(app, args)) return 0;
+  flags.add("proof", &inputs, "segment proofs in step order (at least two)");
+  flags.require("proof");
+  flags.add("output", &output, "merged proof file (.gz = gzipped, - = stdout)");
+  flags.require("output");
+  if (!flags.parse(args)) return 0;
   if (inputs.size() < 2) throw Error("merge-segments needs at least two --proof files");
   size_t inputBytes = 0, size = 0;
   segment::SegmentProof acc = readSegmentProof(inputs[0], &size);

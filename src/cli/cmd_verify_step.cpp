@@ -2,7 +2,8 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 
-#include "cli/cli_parse.hpp"
+#include "cli/commands.hpp"
+#include "cli/flag_set.hpp"
 #include "common/file_io.hpp"
 #include "common/gzip.hpp"
 #include "common/hex.hpp"
@@ -13,15 +14,16 @@
 namespace fpvm::cli {
 
 int runVerifyStep(const Args& args) {
-  CLI::App app("Verify a one-step proof without the VM state (mirrors the on-chain step)", "verify-step");
+  FlagSet flags("verify-step", "verify a one-step proof without the VM state (mirrors the on-chain step)");
   std::string proofPath, caller, localContext;
   bool localize = false, allowExtra = false;
-  app.add_option("--proof", proofPath, "proof JSON written by `run --proof-at` (optional .gz)")->required();
-  app.add_flag("--localize", localize, "localise type-1 keys as the contract does (needs --caller, --local-context)");
-  app.add_option("--caller", caller, "20-byte address of the contract calling step (hex)");
-  app.add_option("--local-context", localContext, "32-byte localContext (hex)");
-  app.add_flag("--allow-extra-proofs", allowExtra, "accept unused trailing proofs, as the contract does");
-  if (!parseArgs(app, args)) return 0;
+  flags.add("proof", &proofPath, "proof JSON written by `run --proof-at` (optional .gz)");
+  flags.require("proof");
+  flags.add("localize", &localize, "localise type-1 keys as the contract does (needs --caller, --local-context)");
+  flags.add("caller", &caller, "20-byte address of the contract calling step (hex)");
+  flags.add("local-context", &localContext, "32-byte localContext (hex)");
+  flags.add("allow-extra-proofs", &allowExtra, "accept unused trailing proofs, as the contract does");
+  if (!flags.parse(args)) return 0;
 
   Bytes raw = readFile(proofPath);
   if (image::StateFormat::fromPath(proofPath).gzip) raw = gzipDecompress(raw, proofPath.c_str());

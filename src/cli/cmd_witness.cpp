@@ -4,7 +4,8 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 
-#include "cli/cli_parse.hpp"
+#include "cli/commands.hpp"
+#include "cli/flag_set.hpp"
 #include "common/file_io.hpp"
 #include "common/hex.hpp"
 #include "image/state_file.hpp"
@@ -12,11 +13,12 @@
 namespace fpvm::cli {
 
 int runWitness(const Args& args) {
-  CLI::App app("Compute the witness and state hash of a state", "witness");
+  FlagSet flags("witness", "compute the witness and state hash of a state");
   std::string input, output;
-  app.add_option("--input", input, "state file")->required();
-  app.add_option("--output", output, "write the raw 362-byte witness here (never gzipped)");
-  if (!parseArgs(app, args)) return 0;
+  flags.add("input", &input, "state file");
+  flags.require("input");
+  flags.add("output", &output, "write the raw 362-byte witness here (never gzipped)");
+  if (!flags.parse(args)) return 0;
 
   vm::VmState state = image::readStateFile(input);
   vm::Witness w = state.witness();  // recomputed: stored witness/stateHash are ignored

@@ -1,6 +1,7 @@
 #pragma once
-/// The `fpvm` subcommands. Each takes the arguments after its name (up to a `--`) and the
-/// arguments after `--`, and returns the process exit code. Errors are thrown as fpvm::Error.
+/// The `fpvm` subcommands. Each takes the arguments after its name (flags, then for the commands
+/// that run a program an optional `-- server command…`; cli/flag_set.hpp) and returns the process
+/// exit code. Errors are thrown as fpvm::Error.
 #include <atomic>
 #include <string>
 #include <vector>
@@ -21,16 +22,16 @@ inline constexpr int kExitInterrupted = 130;
 inline constexpr int kExitTerminated = 143;
 
 int runLoadElf(const Args& args);
-int runRun(const Args& args, const Args& serverCommand);
+int runRun(const Args& args);
 int runWitness(const Args& args);
 int runVerifyStep(const Args& args);
 /// Segment proofs (src/segment): prove, verify and merge segments, validate a run by segments.
-int runProveSegment(const Args& args, const Args& serverCommand);
+int runProveSegment(const Args& args);
 int runVerifySegment(const Args& args);
 int runMergeSegments(const Args& args);
-int runValidateSegments(const Args& args, const Args& serverCommand);
+int runValidateSegments(const Args& args);
 /// The validation server (src/server); only in builds that include it (FPVM_WITH_SERVER).
-int runServe(const Args& args, const Args& serverCommand);
+int runServe(const Args& args);
 /// Submits a validation request over Redis Streams and waits for the result.
 int runSubmit(const Args& args);
 /// Bisects a dispute between two parties down to one step and judges it (src/dispute).

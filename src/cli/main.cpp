@@ -1,10 +1,16 @@
 // fpvm: a RISC-V fault-proof VM, command-line compatible with Asterisc (spec §8).
+#include <signal.h>
+#include <unistd.h>
+
 #include <csignal>
 #include <cstdio>
 #include <cstring>
 #include <iostream>
+#include <string>
+#include <vector>
 
 #include "cli/commands.hpp"
+#include "cli/flag_set.hpp"
 #include "common/error.hpp"
 
 namespace fpvm::cli {
@@ -14,76 +20,117 @@ std::atomic<int> gSignal{0};
 
 namespace {
 
+/// What Asterisc prints on stdout for every SIGINT/SIGTERM it receives (`fmt.Println("\r\nExiting...")`).
+constexpr char kExitingLine[] = "\r\nExiting...\n";
+
 void onSignal(int sig) {
   fpvm::cli::gSignal = sig;
   fpvm::cli::gInterrupted = true;
+  // write(2) is async-signal-safe; a short or failed write of this notice changes nothing.
+  const ssize_t n = ::write(STDOUT_FILENO, kExitingLine, sizeof kExitingLine - 1);
+  (void)n;
+}
+
+using Command = int (*)(const fpvm::cli::Args&);
+
+/// One subcommand: its name, its entry point and its one-line summary.
+struct CommandInfo {
+  const char* name;
+  Command run;
+  const char* summary;
+};
+
+// clang-format off
+const CommandInfo kCommands[] = {
+    {"load-elf", fpvm::cli::runLoadElf, "load an ELF program into a prestate (--path, --out, --meta)"},
+    {"run", fpvm::cli::runRun, "run a state (--input, --output, --stop-at, --proof-at, …) [-- server command…]"},
+    {"witness", fpvm::cli::runWitness, "print the witness and state hash of a state (--input, --output)"},
+    {"verify-step", fpvm::cli::runVerifyStep, "check a one-step proof file statelessly (--proof)"},
+    {"prove-segment", fpvm::cli::runProveSegment, "prove steps [A, B) as one segment proof (--input, --from, --to, --output)"},
+    {"verify-segment", fpvm::cli::runVerifySegment, "re-execute a segment proof statelessly (--proof, --expect-post)"},
+    {"merge-segments", fpvm::cli::runMergeSegments, "merge proofs of adjacent segments (--proof …, --output)"},
+    {"validate-segments", fpvm::cli::runValidateSegments,
+     "validate a run by segment proofs on N threads or Redis consumers (--input, --every, --threads, --redis-url)"},
+#ifdef FPVM_WITH_SERVER
+    {"serve", fpvm::cli::runServe, "validation server: JSON-RPC over HTTP/WebSocket, Redis Streams (--prestates, …)"},
+    {"submit", fpvm::cli::runSubmit, "submit a validation request over Redis Streams and wait for the result"},
+    {"bisect", fpvm::cli::runBisect, "bisect a dispute between two parties to one step and judge its proof (--a, --b, --input)"},
+#endif
+};
+// clang-format on
+
+const CommandInfo* findCommand(const std::string& name) {
+  for (const auto& c : kCommands)
+    if (name == c.name) return &c;
+  return nullptr;
 }
 
 void usage() {
-  std::cout << "usage: fpvm <command> [flags] [-- server command…]\n\n"
-               "commands:\n"
-               "  load-elf   load an ELF program into a prestate (--path, --out, --meta)\n"
-               "  run        run a state (--input, --output, --stop-at, --proof-at, …)\n"
-               "  witness    print the witness and state hash of a state (--input, --output)\n"
-               "  verify-step  check a one-step proof file statelessly (--proof)\n"
-               "  prove-segment      prove steps [A, B) as one segment proof (--input, --from, --to, --output)\n"
-               "  verify-segment     re-execute a segment proof statelessly (--proof, --expect-post)\n"
-               "  merge-segments     merge proofs of adjacent segments (--proof …, --output)\n"
-               "  validate-segments  validate a run by segment proofs on N threads or Redis consumers (--input, --every, "
-               "--threads, --redis-url)\n"
-#ifdef FPVM_WITH_SERVER
-               "  serve      validation server: JSON-RPC over HTTP/WebSocket, Redis Streams (--prestates, …)\n"
-               "  submit     submit a validation request over Redis Streams and wait for the result\n"
-               "  bisect     bisect a dispute between two parties to one step and judge its proof (--a, --b, --input)\n"
-#endif
-               "\n"
-               "Run `fpvm <command> --help` for the flags of a command.\n";
+  std::cout << "usage: fpvm <command> [flags] [-- server command…]\n\ncommands:\n";
+  for (const auto& c : kCommands) std::cout << "  " << c.name << std::string(19 - std::strlen(c.name), ' ') << c.summary << "\n";
+  std::cout << "  help, h            show this list, or the flags of one command (fpvm help run)\n\n"
+               "Flags are written as Go programs take them: -flag value, -flag=value, --flag value, --flag=value\n"
+               "(--flag= gives an empty value). Run `fpvm <command> --help` for the flags of a command.\n";
+}
+
+/// True for the spellings of the global help flag (-h, -help, --h, --help, --help=true, …).
+bool isHelpFlag(const std::string& arg, bool& on) {
+  std::string name = arg.substr(arg.rfind("--", 0) == 0 ? 2 : 1);
+  std::string value = "true";
+  if (auto eq = name.find('='); eq != std::string::npos) {
+    value = name.substr(eq + 1);
+    name.resize(eq);
+  }
+  if (name != "help" && name != "h") return false;
+  if (!fpvm::cli::parseGoBool(value, on)) throw fpvm::Error("invalid value \"" + value + "\" for flag " + arg);
+  return true;
+}
+
+/// Runs the command line; returns the exit code.
+int dispatch(const std::vector<std::string>& argv) {
+  using namespace fpvm::cli;
+  // Global flags (only help) come before the command, as urfave/cli parses them.
+  size_t i = 0;
+  bool help = false;
+  for (; i < argv.size() && argv[i].size() > 1 && argv[i][0] == '-'; ++i) {
+    if (argv[i] == "--") throw fpvm::Error("a command is needed before -- (run `fpvm help`)");
+    bool on = true;
+    if (!isHelpFlag(argv[i], on)) throw fpvm::Error("unknown global flag " + argv[i] + " (run `fpvm help`)");
+    help = help || on;
+  }
+  if (i == argv.size()) {
+    usage();
+    return 0;
+  }
+  std::string command = argv[i];
+  Args args(argv.begin() + static_cast<std::ptrdiff_t>(i) + 1, argv.end());
+  if (command == "help" || command == "h") {
+    if (args.empty()) {
+      usage();
+      return 0;
+    }
+    command = args[0];
+    help = true;
+  }
+  const CommandInfo* c = findCommand(command);
+  if (!c) throw fpvm::Error("unknown command \"" + command + "\" (run `fpvm help` for the list)");
+  return c->run(help ? Args{"--help"} : args);
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
   using namespace fpvm::cli;
-  std::signal(SIGINT, onSignal);
-  std::signal(SIGTERM, onSignal);
+  struct sigaction sa {};
+  sa.sa_handler = onSignal;
+  sigemptyset(&sa.sa_mask);
+  sa.sa_flags = SA_RESTART;  // as std::signal installs it: interrupted reads and writes resume
+  ::sigaction(SIGINT, &sa, nullptr);
+  ::sigaction(SIGTERM, &sa, nullptr);
   std::signal(SIGPIPE, SIG_IGN);
-  if (argc < 2 || std::strcmp(argv[1], "--help") == 0 || std::strcmp(argv[1], "-h") == 0) {
-    usage();
-    return argc < 2 ? 1 : 0;
-  }
-  const std::string command = argv[1];
-  Args args, server;
-  bool afterDash = false;
-  for (int i = 2; i < argc; ++i) {
-    if (!afterDash && std::strcmp(argv[i], "--") == 0) {
-      afterDash = true;
-      continue;
-    }
-    (afterDash ? server : args).push_back(argv[i]);
-  }
   try {
-    int rc;
-    const bool takesServer =
-        command == "run" || command == "prove-segment" || command == "validate-segments" || command == "serve";
-    if (!server.empty() && !takesServer) throw fpvm::Error("command " + command + " takes no server command after --");
-    if (command == "load-elf") rc = runLoadElf(args);
-    else if (command == "run") rc = runRun(args, server);
-    else if (command == "witness") rc = runWitness(args);
-    else if (command == "verify-step") rc = runVerifyStep(args);
-    else if (command == "prove-segment") rc = runProveSegment(args, server);
-    else if (command == "verify-segment") rc = runVerifySegment(args);
-    else if (command == "merge-segments") rc = runMergeSegments(args);
-    else if (command == "validate-segments") rc = runValidateSegments(args, server);
-#ifdef FPVM_WITH_SERVER
-    else if (command == "serve") rc = runServe(args, server);
-    else if (command == "submit") rc = runSubmit(args);
-    else if (command == "bisect") rc = runBisect(args);
-#endif
-    else throw fpvm::Error("unknown command \"" + command + "\" (run `fpvm --help` for the list)");
-    if (rc == kExitInterrupted || (rc == kExitTerminated && gSignal == SIGTERM)) {
-      std::cout << "Exiting..." << std::endl;
-      std::cerr << "command interrupted";
-    }
+    const int rc = dispatch(std::vector<std::string>(argv + 1, argv + argc));
+    if (rc == kExitInterrupted || (rc == kExitTerminated && gSignal == SIGTERM)) std::cerr << "command interrupted";
     return rc;
   } catch (const fpvm::Error& e) {
     std::cerr << "error: " << e.what();

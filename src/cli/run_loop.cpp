@@ -117,6 +117,11 @@ RunOutcome runLoop(Machine& machine, const RunOptions& opt) {
         case StopReason::Exited: break;
       }
     } catch (const HostFailure& f) {
+      // A signal that cut a wait for the preimage server short is an interruption, not a failure.
+      if (opt.cancel && opt.cancel->load(std::memory_order_relaxed)) {
+        outcome.interrupted = true;
+        return outcome;
+      }
       throw Error(describeHostFailure(f, opt.symbols, false));
     }
   }

@@ -5,6 +5,7 @@
 #include "common/error.hpp"
 #include "common/hex.hpp"
 #include "preimage/keys.hpp"
+#include "preimage/pipe_io.hpp"
 
 namespace fpvm::preimage {
 
@@ -38,6 +39,8 @@ Bytes HostOracle::getPreimage(const Hash32& key) {
   if (!value && server_) {
     try {
       value = server_->getPreimage(key);
+    } catch (const WaitInterrupted&) {
+      throw;
     } catch (const Error& e) {
       std::string how = server_->exitDescription();
       throw Error(std::string(e.what()) + " while fetching " + keyTypeName(key[0]) + " preimage " + toHex(key) +

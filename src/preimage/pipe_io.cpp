@@ -3,7 +3,9 @@
 #include <poll.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <string>
 
@@ -12,29 +14,58 @@
 namespace fpvm::preimage {
 namespace {
 
-/// Waits until fd is ready for `events`, checking the peer every 50 ms.
-void waitReady(int fd, short events, Clock::time_point deadline, const PeerAlive& alive, const char* what) {
-  for (;;) {
-    auto now = Clock::now();
-    if (now >= deadline) throw Error(std::string("timed out waiting for the preimage server (") + what + ")");
-    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - now).count();
-    pollfd p{fd, events, 0};
-    int rc = ::poll(&p, 1, static_cast<int>(std::min<long long>(left, 50)));
-    if (rc < 0) {
-      if (errno == EINTR) continue;
-      throw Error(std::string("poll failed while talking to the preimage server: ") + std::strerror(errno));
-    }
-    if (rc > 0) return;  // readable/writable, or HUP/ERR which the read/write reports
-    if (alive && !alive()) throw Error(std::string("preimage server exited (") + what + ")");
-  }
+using std::chrono::milliseconds;
+
+milliseconds until(Clock::time_point t, Clock::time_point now) {
+  return t <= now ? milliseconds(0) : std::chrono::ceil<milliseconds>(t - now);
+}
+
+std::string seconds(milliseconds d) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.1f s", static_cast<double>(d.count()) / 1000.0);
+  return buf;
 }
 
 }  // namespace
 
-void writeAllBefore(int fd, ByteView data, Clock::time_point deadline, const PeerAlive& alive, const char* what) {
+PeerExchange::PeerExchange(WaitPolicy policy) : policy_(std::move(policy)), started_(Clock::now()) {
+  nextWarn_ = started_ + policy_.warnEvery;
+}
+
+void PeerExchange::waitReady(int fd, short events, const char* what) {
+  for (;;) {
+    if (policy_.cancel && policy_.cancel->load(std::memory_order_relaxed))
+      throw WaitInterrupted(std::string("interrupted while waiting for the preimage server (") + what + ")");
+    const auto now = Clock::now();
+    if (policy_.deadline && now >= *policy_.deadline)
+      throw Error(std::string("timed out waiting for the preimage server (") + what + ") after " +
+                  seconds(std::chrono::duration_cast<milliseconds>(now - started_)));
+    if (policy_.warnEvery.count() > 0 && now >= nextWarn_) {
+      if (policy_.onSlow) policy_.onSlow(std::chrono::duration_cast<milliseconds>(now - started_));
+      while (nextWarn_ <= now) nextWarn_ += policy_.warnEvery;
+    }
+    const bool useExitFd = policy_.peerExitFd >= 0 && !exitFdFired_;
+    milliseconds wait(useExitFd ? 100 : 50);
+    if (policy_.deadline) wait = std::min(wait, until(*policy_.deadline, now));
+    if (policy_.warnEvery.count() > 0) wait = std::min(wait, until(nextWarn_, now));
+    pollfd p[2] = {{fd, events, 0}, {useExitFd ? policy_.peerExitFd : -1, POLLIN, 0}};
+    const int rc = ::poll(p, 2, static_cast<int>(wait.count()));
+    if (rc < 0) {
+      if (errno == EINTR) continue;
+      throw Error(std::string("poll failed while talking to the preimage server: ") + std::strerror(errno));
+    }
+    if (p[0].revents != 0) return;  // ready, or HUP/ERR which the read/write reports
+    const bool exitSignalled = useExitFd && p[1].revents != 0;
+    if (exitSignalled) exitFdFired_ = true;  // from now on ask alive() (the fd stays readable)
+    if ((exitSignalled || !useExitFd) && policy_.alive && !policy_.alive())
+      throw Error(std::string("preimage server exited (") + what + ")");
+  }
+}
+
+void PeerExchange::write(int fd, ByteView data, const char* what) {
   size_t off = 0;
   while (off < data.size()) {
-    waitReady(fd, POLLOUT, deadline, alive, what);
+    waitReady(fd, POLLOUT, what);
     ssize_t n = ::write(fd, data.data() + off, data.size() - off);
     if (n < 0) {
       if (errno == EINTR || errno == EAGAIN) continue;
@@ -44,10 +75,10 @@ void writeAllBefore(int fd, ByteView data, Clock::time_point deadline, const Pee
   }
 }
 
-void readExactBefore(int fd, uint8_t* out, size_t n, Clock::time_point deadline, const PeerAlive& alive, const char* what) {
+void PeerExchange::read(int fd, uint8_t* out, size_t n, const char* what) {
   size_t off = 0;
   while (off < n) {
-    waitReady(fd, POLLIN, deadline, alive, what);
+    waitReady(fd, POLLIN, what);
     ssize_t r = ::read(fd, out + off, n - off);
     if (r < 0) {
       if (errno == EINTR || errno == EAGAIN) continue;

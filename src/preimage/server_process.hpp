@@ -1,31 +1,45 @@
 #pragma once
 /// A preimage server subprocess (spec §6.2): started with its hint channel on fds 3 (reads
 /// hints) / 4 (writes acks) and its preimage channel on fds 5 (reads keys) / 6 (writes values),
-/// stdout/stderr inherited. Every exchange has a deadline; a dead or silent server is an Error.
-#include <sys/types.h>
-
+/// stdout/stderr inherited, no other descriptor. Its lifecycle follows Asterisc's host, made safe
+/// for unattended use (decision 0011): a command that cannot be executed fails at construction;
+/// an answer is awaited as long as the process lives (a warning line every so often, a deadline
+/// only when asked for); a dead server fails the exchange at once, naming its exit status; at
+/// shutdown the server gets a grace period, then SIGINT (never lost), then a bounded wait.
+#include <atomic>
 #include <chrono>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "common/bytes.hpp"
+#include "preimage/child_process.hpp"
 
 namespace fpvm::preimage {
 
 /// Limits of the host side of the protocol.
 struct ServerLimits {
-  /// Longest wait for any one answer.
-  std::chrono::milliseconds timeout{15000};
+  /// Deadline for one exchange (a hint and its ack, a key and its value); 0 = none: wait as
+  /// long as the server process lives.
+  std::chrono::milliseconds timeout{0};
+  /// A warning line (stderr, logfmt) every this long while an exchange waits; 0 = none.
+  std::chrono::milliseconds warnInterval{15000};
   /// Largest preimage length accepted in a response.
   uint64_t maxPreimageBytes = uint64_t(1) << 30;
-  /// Grace period between SIGINT and SIGKILL at shutdown.
-  std::chrono::milliseconds shutdownGrace{2000};
+  /// Shutdown: how long the server may take to exit by itself once its pipes are closed,
+  /// before it is sent SIGINT (Asterisc sleeps 1 s, then signals).
+  std::chrono::milliseconds exitGrace{1000};
+  /// Shutdown: how long to wait after SIGINT before SIGKILL (reported); 0 = no limit.
+  std::chrono::milliseconds killAfter{60000};
+  /// Raised by a signal handler: a waiting exchange ends with WaitInterrupted, and shutdown
+  /// skips the grace period.
+  const std::atomic<bool>* cancel = nullptr;
 };
 
 /// The running server.
 class ServerProcess {
  public:
-  /// Starts `argv` (argv[0] looked up in PATH). Throws Error if it cannot be started.
+  /// Starts `argv` (argv[0] looked up in PATH). Throws Error if it cannot be executed.
   ServerProcess(const std::vector<std::string>& argv, ServerLimits limits = {});
   ~ServerProcess();
   ServerProcess(const ServerProcess&) = delete;
@@ -35,20 +49,29 @@ class ServerProcess {
   void hint(ByteView hint);
   /// Sends a key and reads BE u64 length ‖ value.
   Bytes getPreimage(const Hash32& key);
-  /// Closes the channels, sends SIGINT, waits (then SIGKILL). Idempotent.
+  /// Closes the channels; waits up to exitGrace for the server to exit, sends SIGINT (again
+  /// while the server ignores it), waits up to killAfter, then SIGKILLs it with a warning.
+  /// Idempotent.
   void shutdown();
   /// True while the process has not exited.
   bool alive();
-  /// A description of how the server ended ("exited with code 3", "killed by signal 9"), or "".
-  std::string exitDescription() const { return exitDescription_; }
+  /// How the server ended ("exited with code 3", "killed by signal 9 (SIGKILL)"), or "".
+  std::string exitDescription() const;
+  /// True when shutdown() had to SIGKILL the server.
+  bool killedAtShutdown() const { return killed_; }
 
  private:
-  void reap(int status);
-  pid_t pid_ = -1;
+  /// Runs one exchange; on a failure other than an interruption, waits briefly for the server to
+  /// end so that exitDescription() can name how.
+  template <class Exchange>
+  auto guarded(Exchange&& exchange);
+  void closeChannels();
+  void interruptAndWait();
+  std::unique_ptr<ChildProcess> child_;
   int hintOut_ = -1, hintAckIn_ = -1, keyOut_ = -1, valueIn_ = -1;
   ServerLimits limits_;
   std::string name_;
-  std::string exitDescription_;
+  bool killed_ = false;
 };
 
 }  // namespace fpvm::preimage

@@ -134,6 +134,21 @@ bad_inputs() {
   expect_error "run reverting step names step" "failed at step 0" out.json -- run --input revert.json --output out.json --meta ""
   expect_error "run output dir missing" "no/such/dir" -- run --input revert.json --output no/such/dir/out.json --meta "" --stop-at =0
 
+  # ---- the preimage server command (issue 15): checked at start-up, even for a run that reads
+  # no preimage ----
+  expect_error "run missing server" 'cannot start the preimage server "/nonexistent/op-program": No such file' out.json -- \
+    run --input revert.json --output out.json --meta "" --stop-at =0 -- /nonexistent/op-program --server
+  expect_error "run server not in PATH" "not found in PATH" out.json -- \
+    run --input revert.json --output out.json --meta "" --stop-at =0 -- fpvm-no-such-op-program --server
+  printf '#!/bin/sh\nexit 0\n' >not-executable.sh
+  expect_error "run server not executable" "Permission denied" out.json -- \
+    run --input revert.json --output out.json --meta "" --stop-at =0 -- ./not-executable.sh
+  expect_error "prove-segment missing server" "cannot start the preimage server" seg.bin -- \
+    prove-segment --input revert.json --from 0 --to 0 --output seg.bin -- /nonexistent/op-program
+  expect_error "run --pprof.cpu" "--pprof.cpu is not supported" out.json -- run --input revert.json --output out.json --pprof.cpu
+  expect_error "run --preimage-timeout -1" "--preimage-timeout" out.json -- \
+    run --input revert.json --output out.json --preimage-timeout -1
+
   # ---- step patterns ----
   expect_error "stop-at %0" "%0" out.json -- run --input revert.json --output out.json --stop-at %0
   expect_error "stop-at =x" "=x" out.json -- run --input revert.json --output out.json --stop-at =x

@@ -306,6 +306,59 @@ PY
   echo "resume mid-read (step $step, offset $off of $total): same final state; without hint replay the server refuses"
   ;;
 
+slow_server)
+  # Issue 15: one answer takes 2.5 s (five warning intervals of 0.5 s; the default interval is
+  # 15 s, which used to be a hard limit). No deadline by default: the run waits and succeeds.
+  run_vm --output "$d/final.json" --info-at never --local-file "$DATA/boot-valid.json" --preimage-warn-interval 0.5 \
+    $(server --slow-after 2 --slow-ms 2500)
+  expect_rc 0
+  expect_exit "$d/final.json" 0
+  warnings=$(grep -c 'still waiting for the preimage server' "$d/err.log" || true)
+  [ "$warnings" -ge 4 ] || fail "expected at least 4 warning lines while waiting, got $warnings"
+  expect_err 'deadline=none'
+  echo "slow server: answered after 2.5 s, $warnings warning lines, run valid"
+  ;;
+
+server_killed)
+  # A server killed in the middle of a request: the run fails at once, naming the signal.
+  start=$(date +%s.%N)
+  run_vm --output "$d/final.json" --info-at never --local-file "$DATA/boot-valid.json" \
+    -- "$TEST_SERVER" --signal-on-key 9
+  elapsed=$(python3 -c "print(round($(date +%s.%N) - $start, 2))")
+  expect_rc 1
+  expect_err "killed by signal 9 (SIGKILL)"
+  expect_no_output "$d/final.json"
+  python3 -c "import sys; sys.exit(0 if $elapsed < 2 else 1)" || fail "took ${elapsed}s to notice the dead server"
+  echo "server killed mid-request: reported in ${elapsed}s"
+  ;;
+
+interrupt_while_waiting)
+  # SIGINT while fpvm waits for a server that will never answer: exit 130 promptly, with
+  # Asterisc's "\r\nExiting..." on stdout and "command interrupted" on stderr; no output state.
+  set +e
+  "$FPVM" run --input "$DATA/prestate.bin.gz" --meta "" --output "$d/final.json" --info-at never \
+    --guest-stdout /dev/null --local-file "$DATA/boot-valid.json" $(server --hang-after 3) >"$d/out.log" 2>"$d/err.log" &
+  pid=$!
+  for _ in $(seq 100); do grep -q 'not answering' "$d/err.log" && break; sleep 0.05; done
+  sleep 0.3
+  start=$(date +%s.%N)
+  kill -INT $pid
+  wait $pid
+  rc=$?
+  set -e
+  elapsed=$(python3 -c "print(round($(date +%s.%N) - $start, 2))")
+  expect_rc 130
+  [ "$(cat "$d/out.log")" = $'\r\nExiting...' ] || fail "stdout is not \\r\\nExiting...: $(od -c "$d/out.log" | head -3)"
+  [ "$(tail -c 19 "$d/err.log")" = "command interrupted" ] || fail "stderr does not end in 'command interrupted'"
+  expect_no_output "$d/final.json"
+  python3 -c "import sys; sys.exit(0 if $elapsed < 2 else 1)" || fail "took ${elapsed}s to stop after SIGINT"
+  echo "SIGINT while waiting: exit 130 after ${elapsed}s"
+  ;;
+
+op_challenger_replay)
+  python3 "$(dirname "$0")/op_challenger_replay.py" "$FPVM" "$ROLLUP_HOST" "$DATA" "$d" || fail "replay failed"
+  ;;
+
 *)
   echo "unknown case $case_name" >&2
   exit 2

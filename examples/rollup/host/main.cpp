@@ -3,11 +3,13 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
 #include <map>
 #include <set>
+#include <thread>
 
 #include "chain.hpp"
 #include "common/error.hpp"
@@ -16,6 +18,7 @@
 #include "common/keccak256.hpp"
 #include "preimage/datadir_source.hpp"
 #include "preimage/keys.hpp"
+#include "preimage/local_values.hpp"
 #include "preimage/oracle_server.hpp"
 
 namespace {
@@ -61,6 +64,8 @@ int runGenerate(const std::string& out, const rollup::GenerateOptions& opt) {
 /// Which requests misbehave (counted from 1; a switch at N affects request N+1 onwards).
 struct Faults {
   int64_t failAfter = -1, hangAfter = -1, corruptAfter = -1, garbageAfter = -1;
+  int64_t slowAfter = -1;  ///< request N+1 (only that one) is answered after slowMs
+  int64_t slowMs = 0;
 };
 
 [[noreturn]] void hangForever() {
@@ -71,7 +76,8 @@ struct Faults {
 /// prepare (fetch from L1/L2 nodes) before it can answer.
 class RollupServer final : public fpvm::preimage::OracleServerHandler {
  public:
-  RollupServer(const rollup::Chain& chain, Faults faults, bool verbose) : faults_(faults), verbose_(verbose) {
+  RollupServer(const rollup::Chain& chain, Faults faults, fpvm::preimage::LocalValues boot, bool verbose)
+      : faults_(faults), boot_(std::move(boot)), verbose_(verbose) {
     for (const auto& p : chain.preimages) byKey_[fpvm::preimage::keccak256Key(p.value).b] = &p;
   }
 
@@ -90,7 +96,17 @@ class RollupServer final : public fpvm::preimage::OracleServerHandler {
   }
 
   std::optional<Bytes> onPreimage(const Hash32& key) override {
+    // Boot values (type-1 keys), as op-program serves its --l1.head, --l2.claim, … itself.
+    if (key[0] == static_cast<uint8_t>(fpvm::preimage::KeyType::Local)) {
+      auto it = boot_.find(fpvm::getBE64(key.data() + 24));
+      if (it != boot_.end()) return it->second;
+    }
     ++requests_;
+    if (faults_.slowAfter >= 0 && requests_ == static_cast<uint64_t>(faults_.slowAfter) + 1) {
+      std::fprintf(stderr, "rollup-host: --slow-after %lld: answering in %lld ms\n", static_cast<long long>(faults_.slowAfter),
+                   static_cast<long long>(faults_.slowMs));
+      std::this_thread::sleep_for(std::chrono::milliseconds(faults_.slowMs));
+    }
     auto past = [&](int64_t n) { return n >= 0 && requests_ > static_cast<uint64_t>(n); };
     if (past(faults_.failAfter)) {
       std::fprintf(stderr, "rollup-host: --fail-after %lld: exiting with code 3\n", static_cast<long long>(faults_.failAfter));
@@ -130,17 +146,23 @@ class RollupServer final : public fpvm::preimage::OracleServerHandler {
 
  private:
   Faults faults_;
+  fpvm::preimage::LocalValues boot_;
   bool verbose_;
   std::map<std::array<uint8_t, 32>, const rollup::Preimage*> byKey_;
   std::set<std::array<uint8_t, 32>> prepared_;
   uint64_t requests_ = 0;
 };
 
-int runServe(const std::string& chainDir, const Faults& faults, bool verbose) {
+int runServe(const std::string& chainDir, const std::string& bootFile, const Faults& faults, bool verbose) {
   std::string path = chainDir + "/chain.json";
   Bytes text = fpvm::readFile(path);
   rollup::Chain chain = rollup::chainFromJson(std::string(text.begin(), text.end()), path);
-  RollupServer server(chain, faults, verbose);
+  fpvm::preimage::LocalValues boot;
+  if (!bootFile.empty()) {
+    Bytes b = fpvm::readFile(bootFile);
+    fpvm::preimage::addLocalJson(boot, std::string(b.begin(), b.end()), bootFile);
+  }
+  RollupServer server(chain, faults, std::move(boot), verbose);
   fpvm::preimage::serveOracle(server);
   return 0;
 }
@@ -163,7 +185,7 @@ int main(int argc, char** argv) {
   gen->add_option("--claim", opt.claim, "claimed block (default: the last)");
 
   auto* serve = app.add_subcommand("serve", "serve chain data on fds 3-6 (run by `fpvm run … --`)");
-  std::string chainDir;
+  std::string chainDir, bootFile;
   Faults faults;
   bool verbose = false;
   serve->add_option("--chain", chainDir, "directory written by generate")->required();
@@ -171,6 +193,9 @@ int main(int argc, char** argv) {
   serve->add_option("--hang-after", faults.hangAfter, "stop answering at preimage request N+1");
   serve->add_option("--corrupt-after", faults.corruptAfter, "serve wrong bytes from preimage request N+1 on");
   serve->add_option("--garbage-after", faults.garbageAfter, "send an absurd length at preimage request N+1");
+  serve->add_option("--slow-after", faults.slowAfter, "answer preimage request N+1 only after --slow-ms");
+  serve->add_option("--slow-ms", faults.slowMs, "delay of --slow-after, in milliseconds");
+  serve->add_option("--boot", bootFile, "serve the local boot values (type-1 keys) of this JSON file, as op-program does");
   serve->add_flag("-v,--verbose", verbose, "log hints and preimages to stderr");
 
   try {
@@ -180,7 +205,7 @@ int main(int argc, char** argv) {
   }
   try {
     if (*gen) return runGenerate(out, opt);
-    return runServe(chainDir, faults, verbose);
+    return runServe(chainDir, bootFile, faults, verbose);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "fpvm-rollup-host: error: %s\n", e.what());
     return 2;
