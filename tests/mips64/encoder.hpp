@@ -2,6 +2,12 @@
 // A tiny MIPS64 assembler for tests: instruction words built field by field (big-endian when
 // written to memory), named after the mnemonics the tests use.
 #include <cstdint>
+#include <functional>
+#include <map>
+#include <stdexcept>
+#include <string>
+#include <utility>
+#include <vector>
 
 namespace fpvm::mips64::test {
 
@@ -124,5 +130,41 @@ constexpr uint32_t scd(uint32_t rt, int32_t off, uint32_t base) { return mem(0x3
 constexpr uint32_t sd(uint32_t rt, int32_t off, uint32_t base) { return mem(0x3F, rt, off, base); }
 constexpr uint32_t ldl(uint32_t rt, int32_t off, uint32_t base) { return mem(0x1A, rt, off, base); }
 constexpr uint32_t ldr(uint32_t rt, int32_t off, uint32_t base) { return mem(0x1B, rt, off, base); }
+
+/// Two-pass assembly with labels: branches name their target, offsets are filled in at the end.
+class Asm {
+ public:
+  /// Appends an instruction word.
+  Asm& operator()(uint32_t word) {
+    words_.push_back(word);
+    return *this;
+  }
+  /// Defines `name` at the next instruction.
+  Asm& label(const std::string& name) {
+    labels_[name] = words_.size();
+    return *this;
+  }
+  /// Appends a branch built by `make(offset)`, the offset (in instructions, from the delay slot) to `target`.
+  Asm& branch(std::function<uint32_t(int32_t)> make, const std::string& target) {
+    fixups_.push_back({words_.size(), {target, std::move(make)}});
+    words_.push_back(0);
+    return *this;
+  }
+  /// The program.
+  std::vector<uint32_t> words() const {
+    std::vector<uint32_t> out = words_;
+    for (const auto& [index, fix] : fixups_) {
+      auto it = labels_.find(fix.first);
+      if (it == labels_.end()) throw std::runtime_error("undefined label " + fix.first);
+      out[index] = fix.second(static_cast<int32_t>(it->second) - static_cast<int32_t>(index + 1));
+    }
+    return out;
+  }
+
+ private:
+  std::vector<uint32_t> words_;
+  std::map<std::string, size_t> labels_;
+  std::vector<std::pair<size_t, std::pair<std::string, std::function<uint32_t(int32_t)>>>> fixups_;
+};
 
 }  // namespace fpvm::mips64::test

@@ -66,6 +66,9 @@ struct TestVm {
       addr += 4;
     }
   }
+  void code(uint64_t addr, const std::vector<uint32_t>& words) {
+    for (uint32_t w : words) code(addr, {w}), addr += 4;
+  }
   /// Writes `words` at the current thread's pc.
   void program(std::initializer_list<uint32_t> words) { code(thread().pc, words); }
   void poke(uint64_t addr, uint64_t value) { state.memory.storeWord(addr, value); }
