@@ -11,12 +11,12 @@ namespace fpvm::mips64 {
 inline constexpr uint8_t kStateVersion = 8;
 
 // --- address space (spec §2.3) ---------------------------------------------------------------------
-inline constexpr uint64_t kAddressMask = ~uint64_t(7);                  ///< aligns to a doubleword
-inline constexpr uint64_t kHeapStart = 0x0000'1000'0000'0000;           ///< initial heap
-inline constexpr uint64_t kProgramBreak = 0x0000'4000'0000'0000;        ///< what brk returns
-inline constexpr uint64_t kHeapEnd = 0x0000'6000'0000'0000;             ///< anonymous mmap limit
-inline constexpr uint64_t kHighMemoryStart = 0x0000'7FFF'FFFF'F000;     ///< initial sp
-inline constexpr uint64_t kMmapPageSize = 4096;                         ///< mmap length rounding
+inline constexpr uint64_t kAddressMask = ~uint64_t(7);               ///< aligns to a doubleword
+inline constexpr uint64_t kHeapStart = 0x0000'1000'0000'0000;        ///< initial heap
+inline constexpr uint64_t kProgramBreak = 0x0000'4000'0000'0000;     ///< what brk returns
+inline constexpr uint64_t kHeapEnd = 0x0000'6000'0000'0000;          ///< anonymous mmap limit
+inline constexpr uint64_t kHighMemoryStart = 0x0000'7FFF'FFFF'F000;  ///< initial sp
+inline constexpr uint64_t kMmapPageSize = 4096;                      ///< mmap length rounding
 
 // --- scheduler (spec §3) ---------------------------------------------------------------------------
 inline constexpr uint64_t kSchedQuantum = 100'000;  ///< instructions before a forced preemption

@@ -218,8 +218,8 @@ void Interpreter::execute(Thread& t, uint32_t insn) {
     case 0x03:  // JAL: the target keeps the upper bits of the delay slot's address
       jump(t, (t.nextPC & 0xFFFF'FFFF'F000'0000) | (uint64_t(insn & 0x03FF'FFFF) << 2), opcode == 0x03 ? kRegRA : 0);
       return;
-    case 0x08:  // ADDI (no overflow trap)
-    case 0x09: writeRegister(t, rt, signExtend(vs + simm, 32)); return;  // ADDIU
+    case 0x08:                                                                     // ADDI (no overflow trap)
+    case 0x09: writeRegister(t, rt, signExtend(vs + simm, 32)); return;            // ADDIU
     case 0x0A: writeRegister(t, rt, int64_t(vs) < int64_t(simm) ? 1 : 0); return;  // SLTI
     case 0x0B: writeRegister(t, rt, vs < simm ? 1 : 0); return;                    // SLTIU
     case 0x0C: writeRegister(t, rt, vs & imm); return;                             // ANDI
@@ -248,17 +248,17 @@ void Interpreter::executeSpecial(Thread& t, uint32_t insn) {
   const uint64_t vs = t.registers[rs], vt = t.registers[rt];
   const unsigned vsa = vs & 31;  // variable 32-bit shift amount
   switch (fun) {
-    case 0x00: writeRegister(t, rd, signExtend(lo32(vt << sa), 32)); return;          // SLL
-    case 0x02: writeRegister(t, rd, signExtend(lo32(vt) >> sa, 32)); return;          // SRL (and ROTR)
-    case 0x03: writeRegister(t, rd, signExtend(lo32(vt) >> sa, 32 - sa)); return;     // SRA
-    case 0x04: writeRegister(t, rd, signExtend(lo32(vt << vsa), 32)); return;         // SLLV
-    case 0x06: writeRegister(t, rd, signExtend(lo32(vt) >> vsa, 32)); return;         // SRLV (and ROTRV)
-    case 0x07: writeRegister(t, rd, signExtend(lo32(vt) >> vsa, 32 - vsa)); return;   // SRAV
-    case 0x08: jump(t, vs, 0); return;                                                // JR
-    case 0x09: jump(t, vs, rd); return;                                               // JALR
-    case 0x0A: writeRegister(t, vt == 0 ? rd : 0, vs); return;                        // MOVZ
-    case 0x0B: writeRegister(t, vt != 0 ? rd : 0, vs); return;                        // MOVN
-    case 0x0F: writeRegister(t, rd, vs); return;                                      // SYNC: formally rd = rs
+    case 0x00: writeRegister(t, rd, signExtend(lo32(vt << sa), 32)); return;         // SLL
+    case 0x02: writeRegister(t, rd, signExtend(lo32(vt) >> sa, 32)); return;         // SRL (and ROTR)
+    case 0x03: writeRegister(t, rd, signExtend(lo32(vt) >> sa, 32 - sa)); return;    // SRA
+    case 0x04: writeRegister(t, rd, signExtend(lo32(vt << vsa), 32)); return;        // SLLV
+    case 0x06: writeRegister(t, rd, signExtend(lo32(vt) >> vsa, 32)); return;        // SRLV (and ROTRV)
+    case 0x07: writeRegister(t, rd, signExtend(lo32(vt) >> vsa, 32 - vsa)); return;  // SRAV
+    case 0x08: jump(t, vs, 0); return;                                               // JR
+    case 0x09: jump(t, vs, rd); return;                                              // JALR
+    case 0x0A: writeRegister(t, vt == 0 ? rd : 0, vs); return;                       // MOVZ
+    case 0x0B: writeRegister(t, vt != 0 ? rd : 0, vs); return;                       // MOVN
+    case 0x0F: writeRegister(t, rd, vs); return;                                     // SYNC: formally rd = rs
     case 0x10:
     case 0x11:
     case 0x12:
@@ -274,27 +274,27 @@ void Interpreter::executeSpecial(Thread& t, uint32_t insn) {
     case 0x1D:
     case 0x1E:
     case 0x1F: executeHiLo(t, fun, vs, vt, rd); return;
-    case 0x20:                                                                        // ADD (no trap)
-    case 0x21: writeRegister(t, rd, signExtend(vs + vt, 32)); return;                 // ADDU
-    case 0x22:                                                                        // SUB (no trap)
-    case 0x23: writeRegister(t, rd, signExtend(vs - vt, 32)); return;                 // SUBU
-    case 0x24: writeRegister(t, rd, vs & vt); return;                                 // AND
-    case 0x25: writeRegister(t, rd, vs | vt); return;                                 // OR
-    case 0x26: writeRegister(t, rd, vs ^ vt); return;                                 // XOR
-    case 0x27: writeRegister(t, rd, ~(vs | vt)); return;                              // NOR
-    case 0x2A: writeRegister(t, rd, int64_t(vs) < int64_t(vt) ? 1 : 0); return;       // SLT
-    case 0x2B: writeRegister(t, rd, vs < vt ? 1 : 0); return;                         // SLTU
-    case 0x2C:                                                                        // DADD (no trap)
-    case 0x2D: writeRegister(t, rd, vs + vt); return;                                 // DADDU
-    case 0x2E:                                                                        // DSUB (no trap)
-    case 0x2F: writeRegister(t, rd, vs - vt); return;                                 // DSUBU
-    case 0x38: writeRegister(t, rd, vt << sa); return;                                // DSLL
-    case 0x3A: writeRegister(t, rd, vt >> sa); return;                                // DSRL
-    case 0x3B: writeRegister(t, rd, uint64_t(int64_t(vt) >> sa)); return;             // DSRA
-    case 0x3C: writeRegister(t, rd, vt << (sa + 32)); return;                         // DSLL32
-    case 0x3E: writeRegister(t, rd, vt >> (sa + 32)); return;                         // DSRL32
-    case 0x3F: writeRegister(t, rd, uint64_t(int64_t(vt) >> (sa + 32))); return;      // DSRA32
-    default: revert(Revert::InvalidInstruction);  // MOVCI, BREAK, traps, …
+    case 0x20:                                                                    // ADD (no trap)
+    case 0x21: writeRegister(t, rd, signExtend(vs + vt, 32)); return;             // ADDU
+    case 0x22:                                                                    // SUB (no trap)
+    case 0x23: writeRegister(t, rd, signExtend(vs - vt, 32)); return;             // SUBU
+    case 0x24: writeRegister(t, rd, vs & vt); return;                             // AND
+    case 0x25: writeRegister(t, rd, vs | vt); return;                             // OR
+    case 0x26: writeRegister(t, rd, vs ^ vt); return;                             // XOR
+    case 0x27: writeRegister(t, rd, ~(vs | vt)); return;                          // NOR
+    case 0x2A: writeRegister(t, rd, int64_t(vs) < int64_t(vt) ? 1 : 0); return;   // SLT
+    case 0x2B: writeRegister(t, rd, vs < vt ? 1 : 0); return;                     // SLTU
+    case 0x2C:                                                                    // DADD (no trap)
+    case 0x2D: writeRegister(t, rd, vs + vt); return;                             // DADDU
+    case 0x2E:                                                                    // DSUB (no trap)
+    case 0x2F: writeRegister(t, rd, vs - vt); return;                             // DSUBU
+    case 0x38: writeRegister(t, rd, vt << sa); return;                            // DSLL
+    case 0x3A: writeRegister(t, rd, vt >> sa); return;                            // DSRL
+    case 0x3B: writeRegister(t, rd, uint64_t(int64_t(vt) >> sa)); return;         // DSRA
+    case 0x3C: writeRegister(t, rd, vt << (sa + 32)); return;                     // DSLL32
+    case 0x3E: writeRegister(t, rd, vt >> (sa + 32)); return;                     // DSRL32
+    case 0x3F: writeRegister(t, rd, uint64_t(int64_t(vt) >> (sa + 32))); return;  // DSRA32
+    default: revert(Revert::InvalidInstruction);                                  // MOVCI, BREAK, traps, …
   }
 }
 
@@ -302,14 +302,14 @@ void Interpreter::executeHiLo(Thread& t, uint32_t fun, uint64_t vs, uint64_t vt,
   // rd receives the value for MFHI/MFLO/DSxxV and 0 for every other funct (spec §5.5).
   uint64_t val = 0;
   switch (fun) {
-    case 0x10: val = t.hi; break;  // MFHI
-    case 0x11: t.hi = vs; break;   // MTHI
-    case 0x12: val = t.lo; break;  // MFLO
-    case 0x13: t.lo = vs; break;   // MTLO
-    case 0x14: val = vt << (vs & 63); break;                         // DSLLV
-    case 0x16: val = vt >> (vs & 63); break;                         // DSRLV
-    case 0x17: val = uint64_t(int64_t(vt) >> (vs & 63)); break;      // DSRAV
-    case 0x18: {                                                     // MULT
+    case 0x10: val = t.hi; break;                                // MFHI
+    case 0x11: t.hi = vs; break;                                 // MTHI
+    case 0x12: val = t.lo; break;                                // MFLO
+    case 0x13: t.lo = vs; break;                                 // MTLO
+    case 0x14: val = vt << (vs & 63); break;                     // DSLLV
+    case 0x16: val = vt >> (vs & 63); break;                     // DSRLV
+    case 0x17: val = uint64_t(int64_t(vt) >> (vs & 63)); break;  // DSRAV
+    case 0x18: {                                                 // MULT
       const uint64_t p = uint64_t(int64_t(int32_t(uint32_t(vs))) * int64_t(int32_t(uint32_t(vt))));
       t.hi = signExtend(p >> 32, 32);
       t.lo = signExtend(p, 32);
@@ -378,12 +378,12 @@ void Interpreter::executeSpecial2(Thread& t, uint32_t insn) {
   const unsigned rs = (insn >> 21) & 31, rt = (insn >> 16) & 31, rd = (insn >> 11) & 31;
   const uint64_t vs = t.registers[rs], vt = t.registers[rt];
   switch (insn & 0x3F) {
-    case 0x02: writeRegister(t, rd, signExtend(lo32(vs) * lo32(vt), 32)); return;               // MUL
-    case 0x20: writeRegister(t, rd, uint64_t(std::countl_zero(uint32_t(vs)))); return;         // CLZ
-    case 0x21: writeRegister(t, rd, uint64_t(std::countl_one(uint32_t(vs)))); return;          // CLO
-    case 0x24: writeRegister(t, rd, uint64_t(std::countl_zero(vs))); return;                   // DCLZ
-    case 0x25: writeRegister(t, rd, uint64_t(std::countl_one(vs))); return;                    // DCLO
-    default: revert(Revert::InvalidInstruction);  // MADD, MSUB, …
+    case 0x02: writeRegister(t, rd, signExtend(lo32(vs) * lo32(vt), 32)); return;       // MUL
+    case 0x20: writeRegister(t, rd, uint64_t(std::countl_zero(uint32_t(vs)))); return;  // CLZ
+    case 0x21: writeRegister(t, rd, uint64_t(std::countl_one(uint32_t(vs)))); return;   // CLO
+    case 0x24: writeRegister(t, rd, uint64_t(std::countl_zero(vs))); return;            // DCLZ
+    case 0x25: writeRegister(t, rd, uint64_t(std::countl_one(vs))); return;             // DCLO
+    default: revert(Revert::InvalidInstruction);                                        // MADD, MSUB, …
   }
 }
 
@@ -400,9 +400,9 @@ void Interpreter::executeBranch(Thread& t, uint32_t insn) {
     case 0x07: taken = vs > 0; break;                              // BGTZ
     default:                                                       // REGIMM: the rt field selects
       switch (rt) {
-        case 0x00: taken = vs < 0; break;  // BLTZ
-        case 0x01: taken = vs >= 0; break; // BGEZ
-        case 0x10:                         // BLTZAL: links whether or not taken
+        case 0x00: taken = vs < 0; break;   // BLTZ
+        case 0x01: taken = vs >= 0; break;  // BGEZ
+        case 0x10:                          // BLTZAL: links whether or not taken
           taken = vs < 0;
           t.registers[kRegRA] = t.pc + 8;
           break;
@@ -434,14 +434,14 @@ void Interpreter::executeMemory(Thread& t, uint32_t insn) {
     t.nextPC += 4;
   };
   switch (opcode) {
-    case 0x20: load(signExtend(selectField(ea, m, 1), 8)); return;    // LB
-    case 0x21: load(signExtend(selectField(ea, m, 2), 16)); return;   // LH
-    case 0x23: load(signExtend(selectField(ea, m, 4), 32)); return;   // LW
-    case 0x24: load(selectField(ea, m, 1)); return;                   // LBU
-    case 0x25: load(selectField(ea, m, 2)); return;                   // LHU
+    case 0x20: load(signExtend(selectField(ea, m, 1), 8)); return;      // LB
+    case 0x21: load(signExtend(selectField(ea, m, 2), 16)); return;     // LH
+    case 0x23: load(signExtend(selectField(ea, m, 4), 32)); return;     // LW
+    case 0x24: load(selectField(ea, m, 1)); return;                     // LBU
+    case 0x25: load(selectField(ea, m, 2)); return;                     // LHU
     case 0x27: load((m >> (32 - 8 * (ea & 4))) & 0xFFFF'FFFF); return;  // LWU
-    case 0x37: load(m); return;                                       // LD
-    case 0x22: {                                                      // LWL
+    case 0x37: load(m); return;                                         // LD
+    case 0x22: {                                                        // LWL
       const uint64_t w = selectField(ea, m, 4);
       const uint64_t v = lo32(w << b3), mask = lo32(uint64_t(0xFFFF'FFFF) << b3);
       load(signExtend(lo32((vt & ~mask) | v), 32));
@@ -495,7 +495,7 @@ void Interpreter::executeRmw(Thread& t, uint32_t insn) {
   const uint32_t opcode = insn >> 26;
   const unsigned rs = (insn >> 21) & 31, rt = (insn >> 16) & 31;
   const uint64_t addr = t.registers[rs] + signExtend(insn & 0xFFFF, 16);  // full address, not masked
-  const bool wide = opcode == 0x34 || opcode == 0x3C;                      // LLD / SCD
+  const bool wide = opcode == 0x34 || opcode == 0x3C;                     // LLD / SCD
   const unsigned n = wide ? 8 : 4;
   const uint8_t status = wide ? kLLStatusActive64 : kLLStatusActive32;
   uint64_t result = 0;

@@ -18,10 +18,10 @@ namespace fpvm::mips64 {
 
 /// What a step did.
 enum class StepKind : uint8_t {
-  Exited,    ///< the VM had exited: nothing changed, the step counter included
-  Popped,    ///< the current thread had exited and was removed from its stack
-  Preempted, ///< the quantum was used up: the current thread moved to the other stack
-  Executed,  ///< an instruction was fetched and executed
+  Exited,     ///< the VM had exited: nothing changed, the step counter included
+  Popped,     ///< the current thread had exited and was removed from its stack
+  Preempted,  ///< the quantum was used up: the current thread moved to the other stack
+  Executed,   ///< an instruction was fetched and executed
 };
 
 /// A pre-image read (read on fd 5) done by a step.

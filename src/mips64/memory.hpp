@@ -13,13 +13,13 @@
 
 namespace fpvm::mips64 {
 
-inline constexpr unsigned kLeafBits = 5;                        ///< 32-byte leaves
+inline constexpr unsigned kLeafBits = 5;  ///< 32-byte leaves
 inline constexpr uint64_t kLeafSize = uint64_t(1) << kLeafBits;
-inline constexpr unsigned kPageBits = 12;                       ///< 4096-byte pages
+inline constexpr unsigned kPageBits = 12;  ///< 4096-byte pages
 inline constexpr uint64_t kPageSize = uint64_t(1) << kPageBits;
-inline constexpr unsigned kPageHeight = kPageBits - kLeafBits;  ///< a page is a subtree of height 7
-inline constexpr unsigned kLeavesPerPage = 1u << kPageHeight;   ///< 128
-inline constexpr unsigned kTreeDepth = 64 - kLeafBits;          ///< 59: height of the root
+inline constexpr unsigned kPageHeight = kPageBits - kLeafBits;     ///< a page is a subtree of height 7
+inline constexpr unsigned kLeavesPerPage = 1u << kPageHeight;      ///< 128
+inline constexpr unsigned kTreeDepth = 64 - kLeafBits;             ///< 59: height of the root
 inline constexpr size_t kMemoryProofSize = (kTreeDepth + 1) * 32;  ///< 1920: leaf + 59 siblings
 
 /// A memory proof: word 0 = the leaf, words 1..59 = the siblings from the bottom up.

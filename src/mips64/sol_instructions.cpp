@@ -403,12 +403,12 @@ void handleBranch(CpuScalars& cpu, Registers& registers, uint32_t opcode, uint32
   } else if (opcode == 1) {  // regimm
     const uint32_t rtv = ((insn >> 16) & 0x1F);
     if (rtv == 0) shouldBranch = int64_t(rs) < 0;  // bltz
-    if (rtv == 0x10) {                               // bltzal
+    if (rtv == 0x10) {                             // bltzal
       shouldBranch = int64_t(rs) < 0;
       registers[REG_RA] = cpu.pc + 8;  // always set regardless of branch taken
     }
     if (rtv == 1) shouldBranch = int64_t(rs) >= 0;  // bgez
-    if (rtv == 0x11) {                                // bgezal (i.e. bal mnemonic)
+    if (rtv == 0x11) {                              // bgezal (i.e. bal mnemonic)
       shouldBranch = int64_t(rs) >= 0;
       registers[REG_RA] = cpu.pc + 8;  // always set regardless of branch taken
     }

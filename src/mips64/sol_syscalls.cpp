@@ -9,7 +9,8 @@ constexpr uint64_t ADDRESS_MASK = 0xFFFFFFFFFFFFFFF8;  // MIPS64Arch.sol
 }  // namespace
 
 SyscallArgs getSyscallArgs(const ins::Registers& registers) {
-  return {registers[REG_SYSCALL_NUM], registers[REG_SYSCALL_PARAM1], registers[REG_SYSCALL_PARAM2], registers[REG_SYSCALL_PARAM3]};
+  return {registers[REG_SYSCALL_NUM], registers[REG_SYSCALL_PARAM1], registers[REG_SYSCALL_PARAM2],
+          registers[REG_SYSCALL_PARAM3]};
 }
 
 MmapResult handleSysMmap(uint64_t a0, uint64_t a1, uint64_t heap) {
@@ -52,15 +53,15 @@ SysReadResult handleSysRead(const Calldata& cd, SysReadParams args) {
     uint64_t datLen = part->length;
 
     // Transform data for writing to memory (the contract's Yul, word for word)
-    const uint64_t alignment = args.a1 & EXT_MASK;       // the read might not start at an aligned address
-    const uint64_t space = WORD_SIZE_BYTES - alignment;  // remaining space in memory word
-    if (space < datLen) datLen = space;                  // if less space than data, shorten data
-    if (args.a2 < datLen) datLen = args.a2;              // if requested to read less, read less
-    dat = dat.shr(256 - datLen * 8);                     // right-align data
+    const uint64_t alignment = args.a1 & EXT_MASK;              // the read might not start at an aligned address
+    const uint64_t space = WORD_SIZE_BYTES - alignment;         // remaining space in memory word
+    if (space < datLen) datLen = space;                         // if less space than data, shorten data
+    if (args.a2 < datLen) datLen = args.a2;                     // if requested to read less, read less
+    dat = dat.shr(256 - datLen * 8);                            // right-align data
     dat = dat.shl((WORD_SIZE_BYTES - datLen - alignment) * 8);  // position data to insert into memory word
     U256 mask = U256::fromU64(1).shl((WORD_SIZE_BYTES - alignment) * 8).minusOne();  // mask all bytes after start
     const U256 suffixMask = U256::fromU64(1).shl((WORD_SIZE_BYTES - alignment - datLen) * 8).minusOne();
-    mask = mask & ~suffixMask;  // reduce mask to just cover the data we insert
+    mask = mask & ~suffixMask;                                // reduce mask to just cover the data we insert
     const U256 mem = (U256::fromU64(memWord) & ~mask) | dat;  // clear masked part of memory, insert data
 
     // Write memory back
@@ -90,18 +91,18 @@ SysWriteResult handleSysWrite(const Calldata& cd, const SysWriteParams& args) {
   r.newPreimageOffset = args.preimageOffset;
 
   if (args.a0 == FD_STDOUT || args.a0 == FD_STDERR || args.a0 == FD_HINT_WRITE) {
-    r.v0 = args.a2;  // tell program we have written everything
+    r.v0 = args.a2;                           // tell program we have written everything
   } else if (args.a0 == FD_PREIMAGE_WRITE) {  // pre-image oracle
     const uint64_t memWord = memory::readMem(cd, args.memRoot, args.a1 & ADDRESS_MASK, args.proofOffset);
     U256 key = U256::fromBytes(args.preimageKey);
 
     // Construct pre-image key from memory (the contract's Yul)
     uint64_t a2 = args.a2;
-    const uint64_t alignment = args.a1 & EXT_MASK;       // the read might not start at an aligned address
-    const uint64_t space = WORD_SIZE_BYTES - alignment;  // remaining space in memory word
-    if (space < a2) a2 = space;                          // if less space than data, shorten data
-    key = key.shl(a2 * 8);                               // shift key, make space for new info
-    const U256 mask = U256::fromU64(1).shl(a2 * 8).minusOne();  // mask for extracting value from memory
+    const uint64_t alignment = args.a1 & EXT_MASK;                         // the read might not start at an aligned address
+    const uint64_t space = WORD_SIZE_BYTES - alignment;                    // remaining space in memory word
+    if (space < a2) a2 = space;                                            // if less space than data, shorten data
+    key = key.shl(a2 * 8);                                                 // shift key, make space for new info
+    const U256 mask = U256::fromU64(1).shl(a2 * 8).minusOne();             // mask for extracting value from memory
     const U256 mem = U256::fromU64(memWord).shr((space - a2) * 8) & mask;  // align value to right, mask it
     key = key | mem;                                                       // insert into key
 

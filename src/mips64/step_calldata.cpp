@@ -21,7 +21,7 @@ size_t padded(size_t n) { return (n + 31) / 32 * 32; }
 
 Bytes encodeStepCalldata(ByteView stateData, ByteView proofData, const Hash32& localContext) {
   Bytes out(kStepSelector.begin(), kStepSelector.end());
-  appendWord(out, 0x60);                                 // offset of _stateData
+  appendWord(out, 0x60);                                  // offset of _stateData
   appendWord(out, 0x60 + 32 + padded(stateData.size()));  // offset of _proof
   out.insert(out.end(), localContext.data(), localContext.data() + 32);
   appendWord(out, stateData.size());

@@ -217,9 +217,8 @@ class Mips64 {
 
     // Exec the rest of the step logic
     CpuScalars cpu = getCpuScalars(thread_);
-    sol::ins::CoreStepLogicParams coreStepArgs{cpu,    thread_.registers, state_.memRoot,
-                                               sol::memory::memoryProofOffset(MEM_PROOF_OFFSET, 1),
-                                               d.insn, d.opcode,          d.fun};
+    sol::ins::CoreStepLogicParams coreStepArgs{
+        cpu, thread_.registers, state_.memRoot, sol::memory::memoryProofOffset(MEM_PROOF_OFFSET, 1), d.insn, d.opcode, d.fun};
     const sol::ins::CoreStepResult r = sol::ins::execMipsCoreStepLogic(cd_, coreStepArgs);
     state_.memRoot = r.newMemRoot;
     setStateCpuScalars(thread_, cpu);

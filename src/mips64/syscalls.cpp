@@ -127,7 +127,7 @@ Interpreter::Disposition Interpreter::syscall(Thread& t) {
         if (a0 <= kFdPreimageWrite) v0 = 0;
         else v0 = kEBADF, v1 = kSysErrorSignal;
       } else if (a1 == kFGetfl) {
-        if (a0 == kFdStdin || a0 == kFdHintRead || a0 == kFdPreimageRead) v0 = 0;  // O_RDONLY
+        if (a0 == kFdStdin || a0 == kFdHintRead || a0 == kFdPreimageRead) v0 = 0;                             // O_RDONLY
         else if (a0 == kFdStdout || a0 == kFdStderr || a0 == kFdHintWrite || a0 == kFdPreimageWrite) v0 = 1;  // O_WRONLY
         else v0 = kEBADF, v1 = kSysErrorSignal;
       } else {

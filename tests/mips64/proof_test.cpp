@@ -188,6 +188,26 @@ TEST(Mips64Proof, MalformedStateAndCalldata) {
   EXPECT_EQ(v.postHash, p.post);
 }
 
+TEST(Mips64Proof, NonCanonicalBooleansAreReadAsTheContractReadsThem) {
+  // The contract does not check traverseRight or a thread's exited byte: non-zero means true and
+  // the byte is re-emitted as it was (spec §1.5). The interpreter never produces such states.
+  TestVm vm;
+  vm.program({nop()});
+  Thread t = vm.thread();
+  vm.state.leftThreadStack.pop();
+  vm.state.rightThreadStack.push(t);
+  vm.state.traverseRight = true;
+  const StepProof p = prove(vm);
+  Witness odd = p.stateData;
+  odd[witness_offset::kTraverseRight] = 2;
+  const VerifyResult v = verifyStep(odd, p.proofData, Hash32{}, nullptr);
+  ASSERT_TRUE(v.ok()) << revertName(v.revert);
+  EXPECT_EQ(v.postState[witness_offset::kTraverseRight], 2);
+  Witness expected = vm.state.witness();
+  expected[witness_offset::kTraverseRight] = 2;
+  EXPECT_EQ(v.postState, expected);
+}
+
 /// Witness byte ranges a step overwrites without reading (so their old value cannot matter):
 /// stepsSinceLastContextSwitch for steps that end in a context switch (pop, preemption, clone,
 /// yields: it only matters through the quantum check), the reservation fields for LL/LLD.
