@@ -56,6 +56,8 @@ struct TestVm {
   int checkedSteps = 0;
 
   explicit TestVm(uint64_t pc = kCodeBase) : state(State::createInitial(pc, kHeapStart)) {}
+  /// A machine starting from `initial` (e.g. a loaded ELF).
+  explicit TestVm(State initial) : state(std::move(initial)) {}
 
   /// Writes instruction words at `addr`, big-endian.
   void code(uint64_t addr, std::initializer_list<uint32_t> words) {
