@@ -27,6 +27,11 @@ std::optional<PreimagePart> PreimagePartStore::readPreimage(const Hash32& key, u
   if (it == preimages_.end()) return std::nullopt;
   const Bytes& data = it->second;
   const uint64_t length = data.size();
+  // Only the oracle's load functions create parts: local data (type 1, at most 32 bytes),
+  // keccak256 (2), sha256 (4), blob (5) and precompile (6) keys.
+  const uint8_t type = key[0];
+  if (type != 1 && type != 2 && type != 4 && type != 5 && type != 6) return std::nullopt;
+  if (type == 1 && length > 32) return std::nullopt;
   // Parts can only be loaded for partOffset < size + 8 (PartOffsetOOB otherwise).
   if (offset >= length + 8) return std::nullopt;
   // datLen = 32, or length + 8 - offset when the part reaches the end.

@@ -33,7 +33,8 @@ class PartOracle {
 Hash32 localizeKey(const Hash32& key, const Address& caller, const Hash32& localContext);
 
 /// An oracle holding whole pre-images with every in-range part loaded (offsets below len + 8),
-/// as op-challenger prepares it before calling step.
+/// as op-challenger prepares it before calling step. Like the contract, it serves only what its
+/// load functions can load: keys of type 1 (local, at most 32 bytes), 2, 4, 5 and 6.
 class PreimagePartStore final : public PartOracle {
  public:
   /// Stores `data` under `key` exactly as given (global keys, or a key already localised).

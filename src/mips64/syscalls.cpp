@@ -254,7 +254,14 @@ std::shared_ptr<const Bytes> Interpreter::preimage(const Hash32& key) {
 uint64_t Interpreter::readPreimage(uint64_t addr, uint64_t count) {
   const uint64_t aligned = addr & kAddressMask;
   const uint64_t m = loadData(aligned);
+  // Only keys of the types the oracle contract can load (local 1, keccak 2, sha256 4, blob 5,
+  // precompile 6) can ever be read on chain; any other key is an invalid step, whatever a host
+  // would answer (the host is not asked).
+  const uint8_t type = s_.preimageKey[0];
+  if (type != 1 && type != 2 && type != 4 && type != 5 && type != 6) detail::raise(Revert::PreimageMustExist);
   const std::shared_ptr<const Bytes> value = preimage(s_.preimageKey);
+  // loadLocalData accepts at most 32 bytes: a longer local pre-image can never be read on chain.
+  if (type == 1 && value->size() > 8 + 32) detail::raise(Revert::PreimageMustExist);
   const uint64_t offset = s_.preimageOffset;
   // A part at or past the end cannot be loaded into the on-chain oracle: an invalid step.
   if (offset >= value->size()) detail::raise(Revert::PreimageMustExist);

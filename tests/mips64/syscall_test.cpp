@@ -348,7 +348,31 @@ TEST(Mips64Syscall, MissingPreimageIsAHostFailure) {
   noOracle.program({syscall()});
   noOracle.reg(kRegV0) = sys::kRead;
   noOracle.reg(kRegA0) = kFdPreimageRead;
+  noOracle.state.preimageKey[0] = 2;
   EXPECT_THROW((void)bare.step(), Error);
+}
+
+TEST(Mips64Syscall, KeysTheOracleCannotLoadAreInvalidSteps) {
+  // The oracle contract only loads local (1), keccak (2), sha256 (4), blob (5) and precompile (6)
+  // parts, local data of at most 32 bytes: reading anything else reverts on chain.
+  for (uint8_t type : {0, 3, 7, 0xFF}) {
+    SyscallVm vm(sys::kRead, kFdPreimageRead, kBuf, 8);
+    vm.state.preimageKey[0] = type;
+    vm.state.preimageKey[31] = 1;
+    vm.oracle.preimages[vm.state.preimageKey] = Bytes{1, 2, 3};
+    vm.expectRevert(Revert::PreimageMustExist);
+    EXPECT_EQ(vm.oracle.requests, 0) << int(type) << ": the host is not asked";
+  }
+  SyscallVm vm(sys::kRead, kFdPreimageRead, kBuf, 8);
+  vm.state.preimageKey[0] = 1;
+  vm.state.preimageKey[31] = 9;
+  vm.oracle.preimages[vm.state.preimageKey] = Bytes(33, 7);
+  vm.expectRevert(Revert::PreimageMustExist);
+  SyscallVm ok(sys::kRead, kFdPreimageRead, kBuf, 8);
+  ok.state.preimageKey = vm.state.preimageKey;
+  ok.oracle.preimages[ok.state.preimageKey] = Bytes(32, 7);
+  EXPECT_EQ(ok.call(), Result(8, 0));
+  EXPECT_EQ(ok.peek(kBuf), 32u);
 }
 
 TEST(Mips64Syscall, ClockGettime) {
