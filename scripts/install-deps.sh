@@ -10,6 +10,8 @@ PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev nlohmann-json3-dev libcli11-dev libcrypto++-dev zlib1g-dev
   # guest toolchain and reference emulator
   gcc-riscv64-unknown-elf picolibc-riscv64-unknown-elf qemu-user
+  # MIPS64 guest programs for the Cannon MT64 machine (tests/mips64/guests)
+  gcc-mips64-linux-gnuabi64
   # Go guests (tests/go, examples/go-rollup)
   golang-go golang-golang-x-crypto-dev
   # validation server: Boost.Beast/Asio, hiredis, and a real redis-server for the tests
