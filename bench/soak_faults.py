@@ -203,10 +203,11 @@ def redis_worker():
             with lock:
                 submitted.append((added.group(2), r.returncode))
         if r.returncode != 0:
-            # Refused at submission while redis-server restarts: the client was told, nothing lost
-            # (an entry added despite a lost XADD reply is still checked for exactly one result).
-            refused = "XADD" in r.stderr or "XGROUP" in r.stderr or "cannot connect to Redis" in r.stderr
-            bump("redis_submit_refused" if refused else "redis_job_failures")
+            # Refused before its entry was added (redis-server restarting: refused connections,
+            # LOADING): the client was told and nothing was queued. A failure after the entry was
+            # added is a lost job. (An entry added despite a lost XADD reply would show up as a
+            # result nobody submitted.)
+            bump("redis_job_failures" if added else "redis_submit_refused")
             with lock:
                 errors.append("submit: " + r.stderr[-200:])
             time.sleep(0.2)
