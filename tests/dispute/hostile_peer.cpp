@@ -1,7 +1,5 @@
 #include "hostile_peer.hpp"
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -12,14 +10,10 @@
 #include <stdexcept>
 #include <vector>
 
+#include "loopback_socket.hpp"
+
 namespace fpvm::test::dispute {
 namespace {
-
-/// Waits up to 50 ms for `fd` to become readable.
-bool readable(int fd) {
-  pollfd p{fd, POLLIN, 0};
-  return ::poll(&p, 1, 50) > 0;
-}
 
 /// Takes one complete RESP command (an array of bulk strings) off the front of `buf`.
 std::optional<std::vector<std::string>> takeCommand(std::string& buf) {
@@ -55,19 +49,7 @@ std::string upper(std::string s) {
 }  // namespace
 
 HostilePeer::HostilePeer(Misbehaviour how, std::string body) : how_(how), body_(std::move(body)) {
-  listener_ = ::socket(AF_INET, SOCK_STREAM, 0);
-  if (listener_ < 0) throw std::runtime_error("HostilePeer: socket() failed");
-  int one = 1;
-  ::setsockopt(listener_, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  addr.sin_port = 0;
-  if (::bind(listener_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 || ::listen(listener_, 16) != 0)
-    throw std::runtime_error("HostilePeer: cannot listen on 127.0.0.1");
-  socklen_t len = sizeof addr;
-  ::getsockname(listener_, reinterpret_cast<sockaddr*>(&addr), &len);
-  port_ = ntohs(addr.sin_port);
+  listener_ = listenOnLoopback(port_, "HostilePeer");
   thread_ = std::thread([this] { serve(); });
 }
 

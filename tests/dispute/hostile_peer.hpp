@@ -42,6 +42,8 @@ class HostilePeer {
   uint16_t port() const { return port_; }
   /// "http://127.0.0.1:PORT".
   std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
+  /// "redis://127.0.0.1:PORT".
+  std::string redisUrl() const { return "redis://127.0.0.1:" + std::to_string(port_); }
   /// Bytes written to clients so far.
   uint64_t bytesSent() const { return sent_.load(); }
 

@@ -28,15 +28,13 @@ namespace srv = fpvm::test::srv;
 
 double since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
 
-std::string urlOf(const HostilePeer& p) { return "redis://127.0.0.1:" + std::to_string(p.port()); }
-
 // ---- the validation server's Redis consumer ----
 
 /// A consumer-only server (no HTTP) pointed at `peer`, with a short command timeout.
 server::ServerConfig consumerConfig(const HostilePeer& peer, std::chrono::milliseconds timeout, uint64_t maxReply) {
   server::ServerConfig c = srv::testConfig();
   c.rpc = false;
-  c.redisUrl = urlOf(peer);
+  c.redisUrl = peer.redisUrl();
   c.redisConsumers = 2;
   c.redisTimeout = timeout;
   c.redisMaxReply = maxReply;
@@ -56,7 +54,7 @@ void expectConsumerStartFails(const HostilePeer& peer, std::chrono::milliseconds
     ADD_FAILURE() << "the consumer started against a Redis that " << needle;
   } catch (const Error& e) {
     EXPECT_NE(std::string(e.what()).find(needle), std::string::npos) << e.what();
-    EXPECT_NE(std::string(e.what()).find(urlOf(peer)), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find(peer.redisUrl()), std::string::npos) << e.what();
   }
   EXPECT_LT(since(t), limit);
 }
@@ -119,7 +117,7 @@ segment::ValidateOptions segmentOptions(const std::atomic<bool>* cancel = nullpt
 
 redis::RedisSegmentOptions producerOptions(const HostilePeer& peer, std::chrono::milliseconds commandTimeout) {
   redis::RedisSegmentOptions o;
-  o.url = urlOf(peer);
+  o.url = peer.redisUrl();
   o.timeout = 60s;
   o.limits.commandTimeout = commandTimeout;
   o.limits.maxReplyBytes = 1 << 20;

@@ -28,12 +28,10 @@ namespace srv = fpvm::test::srv;
 
 double since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
 
-std::string urlOf(const HostilePeer& p) { return "redis://127.0.0.1:" + std::to_string(p.port()); }
-
 /// Runs one GET against `peer` and expects an fpvm::Error containing `needle` within `limit` s.
 void expectGetFails(const HostilePeer& peer, std::chrono::milliseconds timeout, uint64_t maxBytes, const std::string& needle,
                     double limit, const std::atomic<bool>* cancel = nullptr) {
-  redis::RedisClient c(urlOf(peer), timeout, maxBytes);
+  redis::RedisClient c(peer.redisUrl(), timeout, maxBytes);
   c.setCancel(cancel);
   const auto t = Clock::now();
   try {
@@ -41,7 +39,7 @@ void expectGetFails(const HostilePeer& peer, std::chrono::milliseconds timeout, 
     ADD_FAILURE() << "no error; expected one containing '" << needle << "'";
   } catch (const Error& e) {
     EXPECT_NE(std::string(e.what()).find(needle), std::string::npos) << e.what();
-    EXPECT_NE(std::string(e.what()).find("Redis GET to " + urlOf(peer)), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("Redis GET to " + peer.redisUrl()), std::string::npos) << e.what();
   }
   EXPECT_LT(since(t), limit);
 }
@@ -88,7 +86,7 @@ TEST(HostileRedis, SubmitStopsOnSigtermWith143) {
   srv::TempDir dir;
   const std::string in = R"({"id":1,"localKeys":{},"preimages":{}})";
   writeFileAtomic(dir.path() + "/in.json", ByteView(reinterpret_cast<const uint8_t*>(in.data()), in.size()));
-  const std::string fpvm = FPVM_TEST_FPVM, url = urlOf(peer), input = dir.path() + "/in.json",
+  const std::string fpvm = FPVM_TEST_FPVM, url = peer.redisUrl(), input = dir.path() + "/in.json",
                     prestate = "0x" + std::string(64, '3');
   const auto t = Clock::now();
   const pid_t pid = ::fork();

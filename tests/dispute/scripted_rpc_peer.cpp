@@ -1,7 +1,5 @@
 #include "scripted_rpc_peer.hpp"
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -10,15 +8,11 @@
 #include <stdexcept>
 
 #include "common/hex.hpp"
+#include "loopback_socket.hpp"
 #include "proof/proof_json.hpp"
 
 namespace fpvm::test::dispute {
 namespace {
-
-bool readable(int fd) {
-  pollfd p{fd, POLLIN, 0};
-  return ::poll(&p, 1, 50) > 0;
-}
 
 /// The Content-Length of an HTTP header block (0 when absent).
 size_t contentLength(const std::string& header) {
@@ -32,18 +26,7 @@ size_t contentLength(const std::string& header) {
 }  // namespace
 
 ScriptedRpcPeer::ScriptedRpcPeer(Handler handler) : handler_(std::move(handler)) {
-  listener_ = ::socket(AF_INET, SOCK_STREAM, 0);
-  if (listener_ < 0) throw std::runtime_error("ScriptedRpcPeer: socket() failed");
-  int one = 1;
-  ::setsockopt(listener_, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (::bind(listener_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 || ::listen(listener_, 16) != 0)
-    throw std::runtime_error("ScriptedRpcPeer: cannot listen on 127.0.0.1");
-  socklen_t len = sizeof addr;
-  ::getsockname(listener_, reinterpret_cast<sockaddr*>(&addr), &len);
-  port_ = ntohs(addr.sin_port);
+  listener_ = listenOnLoopback(port_, "ScriptedRpcPeer");
   thread_ = std::thread([this] { serve(); });
 }
 
