@@ -6,7 +6,9 @@
 #   fpvm_add_go_guest(NAME <name> DIR <package dir>
 #                     [GOPATH <dir>...]        extra GOPATH entries (e.g. ${FPVM_GO_SYSTEM_GOPATH})
 #                     [REQUIRES <import>...]   packages that must exist in those entries
-#                     [LDFLAGS <flags>])       passed as -ldflags (e.g. "-X main.scale=40")
+#                     [LDFLAGS <flags>]        passed as -ldflags (e.g. "-X main.scale=40")
+#                     [ARCH riscv64|mips64])   target machine (default riscv64; mips64 = big-endian
+#                                              n64 soft-float for the Cannon MT64 machine)
 #
 # builds ${CMAKE_BINARY_DIR}/guests/go/<name> with target go_guest_<name> (part of ALL unless
 # FPVM_GUESTS_IN_ALL is OFF; nothing is built when FPVM_GUESTS is OFF) and sets
@@ -52,11 +54,19 @@ if(FPVM_GO_FOUND)
 endif()
 
 function(fpvm_add_go_guest)
-  cmake_parse_arguments(PARSE_ARGV 0 arg "" "NAME;DIR;LDFLAGS" "GOPATH;REQUIRES")
+  cmake_parse_arguments(PARSE_ARGV 0 arg "" "NAME;DIR;LDFLAGS;ARCH" "GOPATH;REQUIRES")
   if(NOT arg_NAME OR NOT arg_DIR)
     message(FATAL_ERROR "fpvm_add_go_guest: NAME and DIR are required")
   endif()
   set(FPVM_GO_GUEST_${arg_NAME} "" PARENT_SCOPE)
+  if(NOT arg_ARCH OR arg_ARCH STREQUAL "riscv64")
+    set(target_env GOARCH=riscv64 GORISCV64=rva20u64)
+  elseif(arg_ARCH STREQUAL "mips64")
+    # Hard-float code would use COP1, which Cannon reverts on (docs/spec/cannon-mt64.md §14).
+    set(target_env GOARCH=mips64 GOMIPS64=softfloat)
+  else()
+    message(FATAL_ERROR "fpvm_add_go_guest: ARCH must be riscv64 or mips64, not ${arg_ARCH}")
+  endif()
   if(NOT FPVM_GO_FOUND)
     return()
   endif()
@@ -99,7 +109,7 @@ function(fpvm_add_go_guest)
     OUTPUT ${out}
     COMMAND ${CMAKE_COMMAND} -E make_directory ${go_root}/path ${go_root}/cache ${CMAKE_BINARY_DIR}/guests/go
     COMMAND ${CMAKE_COMMAND} -E env
-            GOOS=linux GOARCH=riscv64 GORISCV64=rva20u64 CGO_ENABLED=0
+            GOOS=linux ${target_env} CGO_ENABLED=0
             GO111MODULE=off GOFLAGS= GOENV=off GOWORK=off GOTOOLCHAIN=local GOPROXY=off GOTELEMETRY=off
             GOPATH=${gopath} GOCACHE=${go_root}/cache
             ${FPVM_GO_EXECUTABLE} build ${flags} -o ${out} ${import_path}

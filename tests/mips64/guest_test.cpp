@@ -5,10 +5,10 @@
 
 #include <cstdio>
 #include <string>
-#include <sys/wait.h>
 
 #include "common/file_io.hpp"
 #include "mips64/elf_loader.hpp"
+#include "qemu_mips64.hpp"
 #include "test_vm.hpp"
 
 namespace fpvm::mips64::test {
@@ -32,19 +32,6 @@ void runToExit(TestVm& vm, uint64_t maxSteps) {
   }
   ASSERT_TRUE(vm.state.exited) << "no exit after " << maxSteps << " steps";
   EXPECT_EQ(vm.checkedSteps, static_cast<int>(vm.state.step));
-}
-
-/// stdout and exit status of the program under qemu-mips64, or nullopt without qemu.
-std::optional<std::pair<std::string, int>> runUnderQemu(const std::string& elf) {
-  if (std::system("command -v qemu-mips64 >/dev/null 2>&1") != 0) return std::nullopt;
-  FILE* p = popen(("qemu-mips64 '" + elf + "'").c_str(), "r");
-  if (!p) return std::nullopt;
-  std::string out;
-  char buf[4096];
-  size_t n;
-  while ((n = fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
-  const int status = pclose(p);
-  return std::make_pair(out, WIFEXITED(status) ? WEXITSTATUS(status) : -1);
 }
 
 TEST(Mips64Guest, Hello) {
