@@ -90,16 +90,8 @@ class Interpreter {
   void preemptThread(const Thread& t);
   void pushThread(const Thread& t);
 
-  // Instructions (spec §5); `t` is the working copy of the current thread.
-  void execute(Thread& t, uint32_t insn);
-  void executeSpecial(Thread& t, uint32_t insn);
-  void executeSpecial2(Thread& t, uint32_t insn);
-  void executeBranch(Thread& t, uint32_t insn);
-  void executeMemory(Thread& t, uint32_t insn);
-  void executeRmw(Thread& t, uint32_t insn);
-  void executeHiLo(Thread& t, uint32_t fun, uint64_t vs, uint64_t vt, unsigned rd);
-  static void jump(Thread& t, uint64_t target, unsigned linkReg);
-  static void writeRegister(Thread& t, unsigned reg, uint64_t value);
+  // The instructions are in instruction_exec.hpp; this is their access to memory.
+  friend struct InterpreterPort;
 
   // Syscalls (spec §6), in syscalls.cpp.
   Disposition syscall(Thread& t);

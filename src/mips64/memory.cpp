@@ -102,6 +102,20 @@ void Memory::markDirty(Page& page, uint64_t pageIndex, unsigned offset, unsigned
   }
 }
 
+const uint8_t* Memory::pageData(uint64_t pageIndex) const {
+  const Page* p = findPage(pageIndex);
+  return p ? p->data : nullptr;
+}
+
+Memory::DirectPage Memory::pageForDirectWrite(uint64_t pageIndex) {
+  Page& p = pageForWrite(pageIndex);
+  if (!p.queued) {
+    p.queued = true;
+    dirtyPages_.push_back(pageIndex);
+  }
+  return {p.data, p.dirty};
+}
+
 uint64_t Memory::loadWord(uint64_t addr) const {
   if (addr & 7) throw Error("unaligned doubleword access at " + std::to_string(addr));
   const Page* p = findPage(addr >> kPageBits);

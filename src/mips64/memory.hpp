@@ -60,6 +60,20 @@ class Memory {
   /// Allocated page indices, ascending.
   std::vector<uint64_t> pageIndices() const;
 
+  /// For engines reading in place: the 4096 bytes of page `pageIndex`, or null when it is not
+  /// allocated (reads as zeros). Pages are never freed, so the pointer lives as long as this
+  /// object (not across a copy or move of it).
+  const uint8_t* pageData(uint64_t pageIndex) const;
+  /// A page an engine writes in place: its bytes and its dirty-leaf bitmap (bit i of word i / 64 =
+  /// leaf i of the page), which the writer must set for every leaf it changes.
+  struct DirectPage {
+    uint8_t* data;
+    uint64_t* dirtyLeaves;
+  };
+  /// Page `pageIndex` for writing in place (allocated when absent, as a doubleword store does),
+  /// already queued for re-hashing. Valid until the next root(), proof(), copy or move.
+  DirectPage pageForDirectWrite(uint64_t pageIndex);
+
   /// The Merkle root, re-hashing only what changed since the last root or proof.
   Hash32 root();
   /// The proof of the leaf containing `addr`, against the current root.

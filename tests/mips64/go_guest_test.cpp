@@ -2,7 +2,8 @@
 // soft-float with Debian's Go and run on the MT64 machine from load-elf to exit: the Go runtime
 // with its real threads (clone), futexes, the garbage collector on, goroutines, channels, maps,
 // math/big, sha256 and encoding/json. stdout and the exit code must equal the program's
-// expected.txt and what qemu-mips64 prints. The smallest program is checked on every step
+// expected.txt and what qemu-mips64 prints. The programs run on the fast engine; the smaller ones
+// also on the reference interpreter (same final state), and the smallest is checked on every step
 // against the stateless verifier.
 #include <gtest/gtest.h>
 
@@ -12,7 +13,9 @@
 #include <string>
 
 #include "common/file_io.hpp"
+#include "common/hex.hpp"
 #include "mips64/elf_loader.hpp"
+#include "mips64/fast_engine.hpp"
 #include "qemu_mips64.hpp"
 #include "test_vm.hpp"
 
@@ -71,6 +74,7 @@ TEST(Mips64Go, TinyEveryStepVerified) {
 struct GoProgram {
   const char* name;
   int exitCode;
+  bool alsoReference;  ///< run the reference interpreter too and compare the final states
 };
 
 /// Names the case in test listings (instead of a byte dump).
@@ -81,17 +85,33 @@ class Mips64GoProgram : public ::testing::TestWithParam<GoProgram> {};
 TEST_P(Mips64GoProgram, SameOutputAsQemu) {
   REQUIRE_GO_GUESTS();
   const GoProgram& p = GetParam();
-  TestVm vm(loadElf(readFile(goGuest(p.name))));
-  vm.crossCheck = false;
-  runToExit(vm, 2'000'000'000);
+  const State initial = loadElf(readFile(goGuest(p.name)));
+  TestVm vm{State(initial)};
+  FastEngine fast(vm.state, vm.interp);
+  const auto t0 = std::chrono::steady_clock::now();
+  const RunResult r = fast.run(4'000'000'000);
+  const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  ASSERT_EQ(r.stop, RunStop::Exited) << revertName(r.outcome.revert) << " at step " << vm.state.step;
+  std::printf("fast engine: %llu steps in %.2f s (%.0f M steps/s), %llu of them on the reference interpreter\n",
+              static_cast<unsigned long long>(vm.state.step), s, static_cast<double>(vm.state.step) / s / 1e6,
+              static_cast<unsigned long long>(fast.stats().referenceSteps));
   EXPECT_EQ(vm.state.exitCode, p.exitCode);
   EXPECT_EQ(vm.output.text[1], expectedOutput(p.name));
   compareWithQemu(goGuest(p.name), vm.output.text[1], vm.state.exitCode);
+  if (p.alsoReference) {
+    TestVm ref{State(initial)};
+    ref.crossCheck = false;
+    runToExit(ref, vm.state.step + 1);
+    EXPECT_EQ(ref.state.step, vm.state.step);
+    EXPECT_EQ(toHex(ref.state.hash()), toHex(vm.state.hash())) << "fast engine and reference end in different states";
+    EXPECT_EQ(ref.output.text, vm.output.text);
+  }
 }
 
 INSTANTIATE_TEST_SUITE_P(Programs, Mips64GoProgram,
-                         ::testing::Values(GoProgram{"goroutines", 5}, GoProgram{"collections", 3},
-                                           GoProgram{"jsonsort", 9}),
+                         ::testing::Values(GoProgram{"goroutines", 5, true}, GoProgram{"collections", 3, true},
+                                           GoProgram{"jsonsort", 9, true}, GoProgram{"bignum", 7, false},
+                                           GoProgram{"alloc", 11, false}),
                          [](const auto& info) { return std::string(info.param.name); });
 
 }  // namespace
