@@ -25,17 +25,17 @@ struct Hash32 {
   static constexpr size_t size() { return 32; }
 };
 
-/// Stores `v` big-endian into 8 bytes at `out`.
+/// Stores `v` big-endian into 8 bytes at `out` (one store and a byte swap on little-endian hosts:
+/// the MT64 machine's memory path).
 inline void putBE64(uint8_t* out, uint64_t v) {
-  for (int i = 7; i >= 0; --i) {
-    out[i] = static_cast<uint8_t>(v);
-    v >>= 8;
-  }
+  if constexpr (std::endian::native == std::endian::little) v = __builtin_bswap64(v);
+  std::memcpy(out, &v, 8);
 }
 /// Reads 8 big-endian bytes at `in`.
 inline uint64_t getBE64(const uint8_t* in) {
-  uint64_t v = 0;
-  for (int i = 0; i < 8; ++i) v = (v << 8) | in[i];
+  uint64_t v;
+  std::memcpy(&v, in, 8);
+  if constexpr (std::endian::native == std::endian::little) v = __builtin_bswap64(v);
   return v;
 }
 /// Stores `v` big-endian into 4 bytes at `out`.

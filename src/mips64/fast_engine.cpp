@@ -15,16 +15,21 @@ class FastPort {
  public:
   explicit FastPort(FastEngine& engine) : e_(engine), s_(engine.s_) {}
 
-  uint64_t load(uint64_t addr) {
-    const uint64_t page = addr >> kPageBits;
+  /// The bytes of page `page`, or null when it is absent (absent pages read as zeros and are not
+  /// cached: a later step may allocate them).
+  const uint8_t* pageForRead(uint64_t page) {
     FastEngine::TlbEntry& t = e_.tlb_[page & ((1u << FastEngine::kTlbBits) - 1)];
     if (t.page != page) {
-      // Absent pages read as zeros and are not cached (a later step may allocate them).
       const uint8_t* data = s_.memory.pageData(page);
-      if (!data) return 0;
+      if (!data) return nullptr;
       t = {page, data, {nullptr, nullptr}};
     }
-    return getBE64(t.read + (addr & (kPageSize - 1)));
+    return t.read;
+  }
+
+  uint64_t load(uint64_t addr) {
+    const uint8_t* data = pageForRead(addr >> kPageBits);
+    return data ? getBE64(data + (addr & (kPageSize - 1))) : 0;
   }
 
   void store(uint64_t addr, uint64_t value) {
@@ -50,7 +55,7 @@ class FastPort {
   State& s_;
 };
 
-uint64_t FastEngine::runThread(uint64_t budget) {
+[[gnu::flatten]] uint64_t FastEngine::runThread(uint64_t budget) {
   Thread& live = s_.currentThread();
   Thread t = live;  // a local copy: pc, nextPC and hot registers can stay in host registers
   FastPort port(*this);
@@ -62,7 +67,7 @@ uint64_t FastEngine::runThread(uint64_t budget) {
       const uint64_t pc = t.pc;
       if ((pc >> kPageBits) != codePage || (pc & 3) != 0) {
         if (pc & 3) break;  // InvalidPC: the reference interpreter reverts
-        code = s_.memory.pageData(pc >> kPageBits);
+        code = port.pageForRead(pc >> kPageBits);
         if (!code) break;  // fetching zeros from an unallocated page: rare, left to the reference
         codePage = pc >> kPageBits;
       }
