@@ -1,5 +1,5 @@
-/* Keccak-f[1600] and the Keccak-256 sponge. Lanes are little-endian 64-bit words, which is the
- * native byte order of RISC-V, so input bytes are XORed straight into the lane array. */
+/* Keccak-f[1600] and the Keccak-256 sponge. Lanes are little-endian 64-bit words: bytes go in and
+ * out through shifts, so the same code is right on RISC-V (little-endian) and MIPS64 (big-endian). */
 #include "keccak.h"
 
 static const uint64_t round_constants[24] = {
@@ -50,9 +50,14 @@ void keccak_init(keccak_ctx *c) {
   c->pos = 0;
 }
 
+/* Byte i of the state in Keccak's little-endian lane order, whatever the host's byte order. */
+static inline void xor_state_byte(keccak_ctx *c, size_t i, uint8_t b) {
+  c->lanes[i >> 3] ^= (uint64_t)b << (8 * (i & 7));
+}
+static inline uint8_t state_byte(const keccak_ctx *c, size_t i) { return (uint8_t)(c->lanes[i >> 3] >> (8 * (i & 7))); }
+
 void keccak_update(keccak_ctx *c, const void *data, size_t n) {
   const uint8_t *in = (const uint8_t *)data;
-  uint8_t *st = (uint8_t *)c->lanes;
   while (n > 0) {
     /* Whole aligned lanes at a time when possible. */
     if ((c->pos & 7) == 0 && n >= 8) {
@@ -63,7 +68,7 @@ void keccak_update(keccak_ctx *c, const void *data, size_t n) {
       in += 8;
       n -= 8;
     } else {
-      st[c->pos++] ^= *in++;
+      xor_state_byte(c, c->pos++, *in++);
       --n;
     }
     if (c->pos == KECCAK_RATE) {
@@ -74,11 +79,10 @@ void keccak_update(keccak_ctx *c, const void *data, size_t n) {
 }
 
 void keccak_final(keccak_ctx *c, uint8_t out[32]) {
-  uint8_t *st = (uint8_t *)c->lanes;
-  st[c->pos] ^= 0x01;
-  st[KECCAK_RATE - 1] ^= 0x80;
+  xor_state_byte(c, c->pos, 0x01);
+  xor_state_byte(c, KECCAK_RATE - 1, 0x80);
   keccak_f1600(c->lanes);
-  for (int i = 0; i < 32; ++i) out[i] = st[i];
+  for (unsigned i = 0; i < 32; ++i) out[i] = state_byte(c, i);
 }
 
 void keccak256(const void *data, size_t n, uint8_t out[32]) {
