@@ -1,0 +1,68 @@
+#include "core/any_machine.hpp"
+
+#include <string>
+
+#include "common/error.hpp"
+#include "common/file_io.hpp"
+#include "core/machine_adapters.hpp"
+#include "image/elf_file.hpp"
+#include "image/elf_loader.hpp"
+#include "image/state_file.hpp"
+#include "mips64/elf_loader.hpp"
+#include "mips64/preimage_parts.hpp"
+#include "mips64/step_verifier.hpp"
+#include "proof/step_verifier.hpp"
+#include "segment/segment_proof.hpp"
+#include "segment/segment_verifier.hpp"
+#include "vm/revert_codes.hpp"
+
+namespace fpvm::core {
+
+const char* isaName(Isa isa) { return isa == Isa::Mips64 ? "mips64" : "riscv64"; }
+
+std::unique_ptr<AnyMachine> machineFromElf(ByteView elf, const std::string& what) {
+  // e_ident: magic, class (byte 4), data encoding (byte 5: 1 = little, 2 = big); e_machine at 18.
+  if (elf.size() < 20 || elf[0] != 0x7F || elf[1] != 'E' || elf[2] != 'L' || elf[3] != 'F')
+    throw Error(what + ": not an ELF file");
+  const bool big = elf[5] == 2;
+  const unsigned machine = big ? (unsigned(elf[18]) << 8 | elf[19]) : (unsigned(elf[19]) << 8 | elf[18]);
+  switch (machine) {
+    case 243: return makeRiscvMachine(image::loadElf(image::parseElf(Bytes(elf.begin(), elf.end()), what)));
+    case 8: return makeMips64Machine(mips64::loadElf(elf));
+    default: throw Error(what + ": e_machine " + std::to_string(machine) + " is neither RISC-V (243) nor MIPS (8)");
+  }
+}
+
+std::unique_ptr<AnyMachine> machineFromStateFile(const std::string& path) { return makeRiscvMachine(image::readStateFile(path)); }
+
+VerifyOutcome verifyOneStep(const OneStepProof& proof) {
+  VerifyOutcome out;
+  if (proof.isa == Isa::Riscv64) {
+    std::optional<proof::SinglePreimageOracle> parts;
+    if (proof.oracleKey) parts.emplace(*proof.oracleKey, proof.oracleValue);
+    const proof::VerifyResult r = proof::verifyStep(proof.stateData, proof.proofData, parts ? &*parts : nullptr);
+    out.ok = r.ok();
+    out.post = r.postHash;
+    if (!r.ok()) out.revert = vm::revertName(r.revert);
+    return out;
+  }
+  mips64::PreimagePartStore parts;
+  if (proof.oracleKey) {
+    if (proof.oracleValue.size() < 8) throw Error("one-step proof: the oracle value is shorter than its 8-byte length prefix");
+    parts.addForStep(*proof.oracleKey, ByteView(proof.oracleValue).subspan(8), {}, Hash32{});
+  }
+  const mips64::VerifyResult r = mips64::verifyStep(proof.stateData, proof.proofData, Hash32{}, &parts, {});
+  out.ok = r.ok();
+  out.post = r.postHash;
+  if (!r.ok()) out.revert = mips64::revertName(r.revert);
+  return out;
+}
+
+SegmentOutcome verifySegmentProof(ByteView encoded, uint64_t maxSteps) {
+  segment::SegmentVerifyOptions options;
+  options.maxSteps = maxSteps;
+  const segment::SegmentVerifyResult r = segment::verifySegment(segment::decodeSegmentProof(encoded, "segment proof"), options);
+  return SegmentOutcome{r.preHash, r.postHash, r.fromStep, r.endStep, r.exited};
+}
+
+}  // namespace fpvm::core

@@ -1,0 +1,128 @@
+#pragma once
+/// One interface over both machines — RISC-V (Asterisc) and MIPS64 (Cannon MT64) — for code that
+/// must not care which instruction set runs: the C library (libfpvm) today, the drivers above
+/// `vm/` next (docs/decisions/0012, "Toward one Machine for both instruction sets"). Each
+/// machine keeps its own engines, proofs and state encodings; this layer only names them the
+/// same way.
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "common/bytes.hpp"
+#include "common/error.hpp"
+#include "vm/host_context.hpp"
+#include "vm/machine.hpp"
+#include "vm/preimage_oracle.hpp"
+
+namespace fpvm::core {
+
+/// The instruction set of a machine.
+enum class Isa : uint8_t {
+  Riscv64 = 1,  ///< Asterisc's RV64IMA machine (362-byte witness)
+  Mips64 = 2,   ///< Cannon's MT64 machine, state version 8 (188-byte witness)
+};
+
+/// "riscv64" or "mips64".
+const char* isaName(Isa isa);
+
+/// What a machine of one instruction set cannot do (yet): e.g. segment proofs of the MT64 machine.
+class Unsupported : public Error {
+ public:
+  using Error::Error;
+};
+
+/// A one-step proof of either machine: what a proof file holds and what the on-chain `step`
+/// call needs.
+struct OneStepProof {
+  Isa isa = Isa::Riscv64;
+  uint64_t step = 0;                ///< step of the pre-state
+  Hash32 pre;                       ///< pre-state hash
+  Hash32 post;                      ///< post-state hash
+  Bytes stateData;                  ///< the pre-state witness
+  Bytes proofData;                  ///< the memory proofs (and, for MT64, the thread witness)
+  std::optional<Hash32> oracleKey;  ///< raw key of a pre-image read by the step
+  Bytes oracleValue;                ///< BE u64 length ‖ pre-image, with oracleKey
+  uint64_t oracleOffset = 0;        ///< offset of that read
+};
+
+/// Why advance() or proveStep() returned.
+enum class Stop : uint8_t { Reached, Exited, Reverted, Cancelled, ShuttingDown, DeadlinePassed };
+
+/// What advance() and proveStep() report.
+struct [[nodiscard]] Outcome {
+  Stop stop = Stop::Reached;
+  /// For Stop::Reverted: step and pc of the invalid step and the verifier's name for the reason.
+  uint64_t revertStep = 0;
+  uint64_t revertPc = 0;
+  std::string revert;
+};
+
+/// A machine of either instruction set with its host side. Not thread-safe. Host failures (a
+/// missing pre-image, a failing oracle, the page limit) throw fpvm::Error; after one, and after a
+/// revert, the machine is broken() and refuses to move.
+class AnyMachine {
+ public:
+  virtual ~AnyMachine() = default;
+  virtual Isa isa() const = 0;
+
+  /// The oracle of the guest's pre-image and hint channels (not owned; null = none).
+  virtual void setOracle(vm::PreimageOracle* oracle) = 0;
+  /// Receiver of the guest's stdout/stderr writes (not owned; null = dropped).
+  virtual void setOutput(vm::GuestOutput* output) = 0;
+
+  /// Runs until step `target`, the exit, a revert or a budget stop, on `engine` (the MT64
+  /// machine has a fast engine and the reference interpreter; Proving runs its fast engine).
+  virtual Outcome advance(uint64_t target, vm::Engine engine, const vm::Budget& budget) = 0;
+  /// Executes one step (reference interpreter) with its one-step proof.
+  virtual Outcome proveStep(OneStepProof& out) = 0;
+
+  virtual uint64_t step() const = 0;
+  /// pc of the current thread.
+  virtual uint64_t pc() const = 0;
+  virtual bool exited() const = 0;
+  virtual uint8_t exitCode() const = 0;
+  virtual bool broken() const = 0;
+  /// The state witness (Merkleizes what changed).
+  virtual Bytes witness() = 0;
+  /// The state hash (status byte first).
+  virtual Hash32 stateHash() = 0;
+
+  /// Writes the state to `path` atomically, in the format its name asks for (the machine's own
+  /// state-file formats). Throws Error when the machine has no such format.
+  virtual void writeState(const std::string& path) = 0;
+  /// An independent copy of the state (no host side attached).
+  virtual std::unique_ptr<AnyMachine> clone() const = 0;
+
+  /// Steps to `toStep` (or the exit) on the reference interpreter and returns the encoded segment
+  /// proof of those steps (segment/segment_proof.hpp). Throws Error on a revert, Unsupported on
+  /// the MT64 machine.
+  virtual Bytes proveSegment(uint64_t toStep) = 0;
+};
+
+/// The machine an ELF describes: EM_RISCV (243) → RISC-V, EM_MIPS (8) → MT64. Throws Error naming
+/// the problem for anything else or a malformed file.
+std::unique_ptr<AnyMachine> machineFromElf(ByteView elf, const std::string& what);
+/// The machine a state file holds (RISC-V: the formats of image/state_file.hpp). Throws Error.
+std::unique_ptr<AnyMachine> machineFromStateFile(const std::string& path);
+
+/// What the stateless verifier says about a one-step proof.
+struct VerifyOutcome {
+  bool ok = false;     ///< the contract would return a post hash
+  Hash32 post;         ///< that hash
+  std::string revert;  ///< otherwise the revert reason
+};
+/// Verifies `proof` statelessly, as the machine's on-chain contract would (pre-image parts loaded
+/// from the proof's oracle fields; MT64 local keys with a zero local context and caller).
+VerifyOutcome verifyOneStep(const OneStepProof& proof);
+
+/// What a verified segment proof establishes.
+struct SegmentOutcome {
+  Hash32 preHash, postHash;
+  uint64_t fromStep = 0, endStep = 0;
+  bool exited = false;
+};
+/// Decodes and re-executes an encoded (RISC-V) segment proof claiming at most `maxSteps` steps.
+/// Throws Error naming the problem when it does not verify.
+SegmentOutcome verifySegmentProof(ByteView encoded, uint64_t maxSteps);
+
+}  // namespace fpvm::core

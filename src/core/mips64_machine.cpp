@@ -1,0 +1,149 @@
+// AnyMachine over the Cannon MT64 machine: its state, reference interpreter, fast engine and
+// prover, with the host's oracle and output behind the MT64 interfaces.
+#include <algorithm>
+#include <memory>
+
+#include "common/error.hpp"
+#include "core/any_machine.hpp"
+#include "core/machine_adapters.hpp"
+#include "mips64/fast_engine.hpp"
+#include "mips64/interpreter.hpp"
+#include "mips64/prover.hpp"
+
+namespace fpvm::core {
+
+namespace {
+
+/// The host's oracle and output seen through the MT64 interfaces.
+class HostBridge final : public mips64::PreimageOracle, public mips64::GuestOutput {
+ public:
+  vm::PreimageOracle* oracle = nullptr;
+  vm::GuestOutput* output = nullptr;
+  void hint(ByteView h) override {
+    if (oracle) oracle->hint(h);
+  }
+  Bytes getPreimage(const Hash32& key) override {
+    if (!oracle) throw Error("no pre-image oracle: the guest read pre-image " + toHexKey(key));
+    return oracle->getPreimage(key);
+  }
+  void write(uint64_t fd, ByteView data) override {
+    if (output) output->write(static_cast<unsigned>(fd), data);
+  }
+
+ private:
+  static std::string toHexKey(const Hash32& key) {
+    static const char* digits = "0123456789abcdef";
+    std::string s = "0x";
+    for (uint8_t b : key.b) s += {digits[b >> 4], digits[b & 15]};
+    return s;
+  }
+};
+
+class Mips64Machine final : public AnyMachine {
+ public:
+  explicit Mips64Machine(mips64::State state) : state_(std::move(state)) {}
+  Mips64Machine(const Mips64Machine&) = delete;  // the interpreter and engine refer to state_
+  Mips64Machine& operator=(const Mips64Machine&) = delete;
+
+  Isa isa() const override { return Isa::Mips64; }
+  void setOracle(vm::PreimageOracle* oracle) override { host_.oracle = oracle; }
+  void setOutput(vm::GuestOutput* output) override { host_.output = output; }
+
+  Outcome advance(uint64_t target, vm::Engine engine, const vm::Budget& budget) override {
+    requireUsable();
+    // Budget checks between chunks; the fast engine polls the cancel flag inside its runs too.
+    constexpr uint64_t kChunk = uint64_t(1) << 22;
+    while (!state_.exited && state_.step < target) {
+      if (const auto stop = budgetStop(budget)) return Outcome{*stop, 0, 0, {}};
+      const uint64_t chunkEnd = std::min(target, state_.step + kChunk);
+      try {
+        if (engine == vm::Engine::Reference) {
+          while (!state_.exited && state_.step < chunkEnd) {
+            const uint64_t pc = this->pc();
+            const mips64::StepOutcome o = interp_.step();
+            if (!o.ok()) return reverted(state_.step, pc, o.revert);
+          }
+        } else {
+          const mips64::RunResult r = fast_.run(chunkEnd, budget.cancel);
+          if (r.stop == mips64::RunStop::Reverted) return reverted(state_.step, this->pc(), r.outcome.revert);
+          if (r.stop == mips64::RunStop::Cancelled) return Outcome{Stop::Cancelled, 0, 0, {}};
+        }
+      } catch (...) {
+        broken_ = true;
+        throw;
+      }
+    }
+    return Outcome{state_.exited ? Stop::Exited : Stop::Reached, 0, 0, {}};
+  }
+
+  Outcome proveStep(OneStepProof& out) override {
+    requireUsable();
+    mips64::StepProof p;
+    const uint64_t pc = this->pc();
+    mips64::StepOutcome o;
+    try {
+      o = mips64::proveStep(interp_, p);
+    } catch (...) {
+      broken_ = true;
+      throw;
+    }
+    out = OneStepProof{};
+    out.isa = Isa::Mips64;
+    out.step = p.step;
+    out.pre = p.pre;
+    out.post = p.post;
+    out.stateData.assign(p.stateData.begin(), p.stateData.end());
+    out.proofData = std::move(p.proofData);
+    out.oracleKey = p.oracleKey;
+    out.oracleValue = std::move(p.oracleValue);
+    out.oracleOffset = p.oracleOffset;
+    if (!o.ok()) return reverted(p.step, pc, o.revert);
+    return Outcome{state_.exited ? Stop::Exited : Stop::Reached, 0, 0, {}};
+  }
+
+  uint64_t step() const override { return state_.step; }
+  uint64_t pc() const override {
+    if (!state_.activeStack().empty()) return state_.currentThread().pc;
+    return state_.otherStack().empty() ? 0 : state_.otherStack().top().pc;
+  }
+  bool exited() const override { return state_.exited; }
+  uint8_t exitCode() const override { return state_.exitCode; }
+  bool broken() const override { return broken_; }
+  Bytes witness() override {
+    const mips64::Witness w = state_.witness();
+    return Bytes(w.begin(), w.end());
+  }
+  Hash32 stateHash() override { return state_.hash(); }
+  void writeState(const std::string& path) override {
+    throw Unsupported("cannot write " + path + ": state files of the MIPS64 machine are not supported by this build yet");
+  }
+  std::unique_ptr<AnyMachine> clone() const override { return std::make_unique<Mips64Machine>(state_); }
+  Bytes proveSegment(uint64_t) override { throw Unsupported("segment proofs of the MIPS64 machine are not implemented yet"); }
+
+ private:
+  void requireUsable() const {
+    if (broken_) throw Error("the machine reverted or failed earlier and cannot move");
+  }
+  static std::optional<Stop> budgetStop(const vm::Budget& b) {
+    if (b.cancel && b.cancel->load(std::memory_order_relaxed)) return Stop::Cancelled;
+    if (b.shutdown && b.shutdown->load(std::memory_order_relaxed)) return Stop::ShuttingDown;
+    if (b.deadline && std::chrono::steady_clock::now() >= *b.deadline) return Stop::DeadlinePassed;
+    return std::nullopt;
+  }
+  Outcome reverted(uint64_t step, uint64_t pc, mips64::Revert r) {
+    broken_ = true;
+    return Outcome{Stop::Reverted, step, pc, mips64::revertName(r)};
+  }
+
+  mips64::State state_;
+  HostBridge host_;
+  mips64::Interpreter interp_{state_, &host_, &host_};
+  mips64::FastEngine fast_{state_, interp_};
+  bool broken_ = false;
+};
+
+}  // namespace
+
+std::unique_ptr<AnyMachine> makeMips64Machine(mips64::State state) { return std::make_unique<Mips64Machine>(std::move(state)); }
+
+}  // namespace fpvm::core

@@ -1,0 +1,88 @@
+// AnyMachine over the RISC-V vm::Machine.
+#include <memory>
+
+#include "common/error.hpp"
+#include "core/any_machine.hpp"
+#include "core/machine_adapters.hpp"
+#include "image/state_file.hpp"
+#include "segment/segment_proof.hpp"
+#include "segment/segment_prover.hpp"
+#include "vm/revert_codes.hpp"
+
+namespace fpvm::core {
+
+namespace {
+
+class RiscvMachine final : public AnyMachine {
+ public:
+  explicit RiscvMachine(vm::VmState state) : m_(std::move(state)) {}
+
+  Isa isa() const override { return Isa::Riscv64; }
+  void setOracle(vm::PreimageOracle* oracle) override { m_.setOracle(oracle); }
+  void setOutput(vm::GuestOutput* output) override { m_.setOutput(output); }
+
+  Outcome advance(uint64_t target, vm::Engine engine, const vm::Budget& budget) override {
+    vm::AdvanceOptions options;
+    options.budget = budget;
+    options.engine = engine;
+    return convert(m_.advance(target, options));
+  }
+
+  Outcome proveStep(OneStepProof& out) override {
+    vm::StepProof p;
+    const vm::Outcome o = m_.proveStep(p);
+    out = OneStepProof{};
+    out.isa = Isa::Riscv64;
+    out.step = p.step;
+    out.pre = p.pre;
+    out.post = p.post;
+    out.stateData.assign(p.stateData.begin(), p.stateData.end());
+    out.proofData = std::move(p.proofData);
+    out.oracleKey = p.oracleKey;
+    out.oracleValue = std::move(p.oracleValue);
+    out.oracleOffset = p.oracleOffset;
+    return convert(o);
+  }
+
+  uint64_t step() const override { return m_.step(); }
+  uint64_t pc() const override { return m_.pc(); }
+  bool exited() const override { return m_.exited(); }
+  uint8_t exitCode() const override { return m_.exitCode(); }
+  bool broken() const override { return m_.broken(); }
+  Bytes witness() override {
+    const vm::Witness w = m_.witness();
+    return Bytes(w.begin(), w.end());
+  }
+  Hash32 stateHash() override { return m_.stateHash(); }
+  void writeState(const std::string& path) override { image::writeStateFile(m_.state(), path); }
+  std::unique_ptr<AnyMachine> clone() const override { return std::make_unique<RiscvMachine>(m_.state()); }
+  Bytes proveSegment(uint64_t toStep) override { return segment::encodeSegmentProof(segment::proveSegment(m_, toStep)); }
+
+ private:
+  static Outcome convert(const vm::Outcome& o) {
+    Outcome out;
+    switch (o.reason) {
+      case vm::StopReason::Reached: out.stop = Stop::Reached; break;
+      case vm::StopReason::Exited: out.stop = Stop::Exited; break;
+      case vm::StopReason::Reverted:
+        out.stop = Stop::Reverted;
+        out.revertStep = o.revert.step;
+        out.revertPc = o.revert.pc;
+        out.revert = vm::revertName(o.revert.code);
+        break;
+      case vm::StopReason::PreimageRead: out.stop = Stop::Reached; break;  // never asked for here
+      case vm::StopReason::Cancelled: out.stop = Stop::Cancelled; break;
+      case vm::StopReason::ShuttingDown: out.stop = Stop::ShuttingDown; break;
+      case vm::StopReason::DeadlinePassed: out.stop = Stop::DeadlinePassed; break;
+    }
+    return out;
+  }
+
+  vm::Machine m_;
+};
+
+}  // namespace
+
+std::unique_ptr<AnyMachine> makeRiscvMachine(vm::VmState state) { return std::make_unique<RiscvMachine>(std::move(state)); }
+
+}  // namespace fpvm::core
