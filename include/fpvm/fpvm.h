@@ -89,6 +89,12 @@ FPVM_API void fpvm_bytes_free(fpvm_bytes* bytes);
 
 /** A machine from ELF bytes; the instruction set comes from e_machine (RISC-V or MIPS). */
 FPVM_API fpvm_status fpvm_machine_load_elf(const uint8_t* elf, size_t len, fpvm_machine** out);
+/** Flags of fpvm_machine_load_elf_flags. */
+#define FPVM_LOAD_BARE 1u /**< segments only: no initial stack or argument block, no Go runtime patches
+                               (the riscv-tests harness path; MT64: no initial stack) */
+
+/** fpvm_machine_load_elf with FPVM_LOAD_* flags (0 = as load-elf does it). */
+FPVM_API fpvm_status fpvm_machine_load_elf_flags(const uint8_t* elf, size_t len, uint32_t flags, fpvm_machine** out);
 /** A machine from an ELF file. */
 FPVM_API fpvm_status fpvm_machine_load_elf_file(const char* path, fpvm_machine** out);
 /** A machine from a state file (.bin, .bin.gz, .json, .json.gz as `fpvm run` writes them; RISC-V). */

@@ -178,11 +178,17 @@ void fpvm_bytes_free(fpvm_bytes* bytes) {
   bytes->len = 0;
 }
 
-fpvm_status fpvm_machine_load_elf(const uint8_t* elf, size_t len, fpvm_machine** out) {
+fpvm_status fpvm_machine_load_elf_flags(const uint8_t* elf, size_t len, uint32_t flags, fpvm_machine** out) {
   if (!out) return fail(FPVM_ERR_INVALID_ARGUMENT, "out is NULL");
   *out = nullptr;
   if (!elf && len != 0) return fail(FPVM_ERR_INVALID_ARGUMENT, "elf is NULL");
-  return guarded(FPVM_ERR_BAD_INPUT, [&] { return wrap(fpvm::core::machineFromElf(ByteView(elf, len), "ELF"), out); });
+  if (flags & ~uint32_t(FPVM_LOAD_BARE)) return fail(FPVM_ERR_INVALID_ARGUMENT, "unknown load flags " + std::to_string(flags));
+  return guarded(FPVM_ERR_BAD_INPUT,
+                 [&] { return wrap(fpvm::core::machineFromElf(ByteView(elf, len), "ELF", (flags & FPVM_LOAD_BARE) != 0), out); });
+}
+
+fpvm_status fpvm_machine_load_elf(const uint8_t* elf, size_t len, fpvm_machine** out) {
+  return fpvm_machine_load_elf_flags(elf, len, 0, out);
 }
 
 fpvm_status fpvm_machine_load_elf_file(const char* path, fpvm_machine** out) {

@@ -20,15 +20,17 @@ namespace fpvm::core {
 
 const char* isaName(Isa isa) { return isa == Isa::Mips64 ? "mips64" : "riscv64"; }
 
-std::unique_ptr<AnyMachine> machineFromElf(ByteView elf, const std::string& what) {
+std::unique_ptr<AnyMachine> machineFromElf(ByteView elf, const std::string& what, bool bare) {
   // e_ident: magic, class (byte 4), data encoding (byte 5: 1 = little, 2 = big); e_machine at 18.
   if (elf.size() < 20 || elf[0] != 0x7F || elf[1] != 'E' || elf[2] != 'L' || elf[3] != 'F')
     throw Error(what + ": not an ELF file");
   const bool big = elf[5] == 2;
   const unsigned machine = big ? (unsigned(elf[18]) << 8 | elf[19]) : (unsigned(elf[19]) << 8 | elf[18]);
   switch (machine) {
-    case 243: return makeRiscvMachine(image::loadElf(image::parseElf(Bytes(elf.begin(), elf.end()), what)));
-    case 8: return makeMips64Machine(mips64::loadElf(elf));
+    case 243:
+      return makeRiscvMachine(
+          image::loadElf(image::parseElf(Bytes(elf.begin(), elf.end()), what), image::LoadOptions{.patchAndStack = !bare}));
+    case 8: return makeMips64Machine(bare ? mips64::loadElfSegments(elf) : mips64::loadElf(elf));
     default: throw Error(what + ": e_machine " + std::to_string(machine) + " is neither RISC-V (243) nor MIPS (8)");
   }
 }

@@ -101,7 +101,8 @@ class AnyMachine {
 
 /// The machine an ELF describes: EM_RISCV (243) → RISC-V, EM_MIPS (8) → MT64. Throws Error naming
 /// the problem for anything else or a malformed file.
-std::unique_ptr<AnyMachine> machineFromElf(ByteView elf, const std::string& what);
+/// `bare` loads the segments only (no initial stack, no Go patches: the riscv-tests harness path).
+std::unique_ptr<AnyMachine> machineFromElf(ByteView elf, const std::string& what, bool bare = false);
 /// The machine a state file holds (RISC-V: the formats of image/state_file.hpp). Throws Error.
 std::unique_ptr<AnyMachine> machineFromStateFile(const std::string& path);
 
