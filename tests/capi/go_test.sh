@@ -25,7 +25,7 @@ PKG_CONFIG_PATH=$(dirname "$(find "$work/prefix" -name fpvm.pc | head -n1)")
 libdir=$(pkg-config --variable=libdir fpvm)
 mkdir -p "$work/gopath/src"
 ln -s "$src/bindings/go" "$work/gopath/src/fpvm.binding"
-export GOPATH=$work/gopath:/usr/share/gocode GO111MODULE=off GOFLAGS= GOPROXY=off GOTOOLCHAIN=local GOTELEMETRY=off
+export GOPATH=$work/gopath GO111MODULE=off GOFLAGS= GOPROXY=off GOTOOLCHAIN=local GOTELEMETRY=off
 export GOCACHE=$build/go/cache-binding CGO_ENABLED=1 LD_LIBRARY_PATH=$libdir
 "$host" generate --out "$work/chain" --blocks 4 --accounts 12 --txs-per-block 6 --seed 5 >/dev/null
 
