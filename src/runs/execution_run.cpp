@@ -11,6 +11,8 @@
 #include "common/hex.hpp"
 #include "common/logfmt.hpp"
 #include "rpc/rpc_error.hpp"
+#include "segment/segment_proof.hpp"
+#include "segment/segment_prover.hpp"
 
 namespace fpvm::runs {
 namespace {
@@ -344,6 +346,27 @@ vm::StepProof ExecutionRun::proofAt(uint64_t position) {
   }
   if (!outcome.completed()) throwIncomplete(outcome, *c.machine, ctx, true);
   return proof;
+}
+
+Bytes ExecutionRun::segmentProof(uint64_t from, uint64_t to) {
+  requireReady();
+  std::lock_guard<std::mutex> q(queryMutex_);
+  if (from >= final_.step)
+    throw rpc::RpcError(rpc::kInvalidParams, "from " + std::to_string(from) + " is not before the end of the trace (step " +
+                                                 std::to_string(final_.step) + ")");
+  to = std::min(to, final_.step);
+  if (to <= from) throw rpc::RpcError(rpc::kInvalidParams, "to must be after from");
+  if (to - from > kMaxSegmentProofSteps)
+    throw rpc::RpcError(rpc::kInvalidParams, "a segment proof covers at most " + std::to_string(kMaxSegmentProofSteps) +
+                                                 " steps, not " + std::to_string(to - from));
+  Deadline deadline(settings_.limits.maxExecutionTime);
+  Cursor& c = seek(from, deadline);
+  const RunContext ctx = queryContext(deadline);
+  try {
+    return segment::encodeSegmentProof(segment::proveSegment(*c.machine, to));
+  } catch (...) {
+    rethrowRunFailure(ctx);
+  }
 }
 
 void ExecutionRun::prepareRange(uint64_t start, uint64_t end) {

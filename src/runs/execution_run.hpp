@@ -42,6 +42,9 @@ struct StepInfo {
 
 /// The most hashes one getMachineHashesWithStepSize call returns (BoLD asks for up to 2^23+1).
 inline constexpr uint64_t kMaxHashesPerQuery = (uint64_t(1) << 24) + 1;
+/// The most steps one segment proof query covers (the proof is built on the reference
+/// interpreter with per-access bookkeeping: ~1-3 s for this many steps).
+inline constexpr uint64_t kMaxSegmentProofSteps = uint64_t(1) << 22;
 /// Bytes per hash in a JSON array: "0x…" (66) + quotes + comma.
 inline constexpr size_t kJsonBytesPerHash = 69;
 // Long per-step queries (step size ≤ 64, ≥ 2^17 hashes) are split over up to min(cores, 8)
@@ -80,6 +83,9 @@ class ExecutionRun {
   std::string machineHashes(uint64_t from, uint64_t stepSize, uint64_t maxIterations, size_t reserveExtra = 0);
   /// The one-step proof for position → position+1.
   vm::StepProof proofAt(uint64_t position);
+  /// The encoded segment proof (segment/segment_proof.hpp) of steps [from, to) — to is clamped to
+  /// the final step; at most kMaxSegmentProofSteps steps, and from must lie before the end.
+  Bytes segmentProof(uint64_t from, uint64_t to);
   /// Replaces the cached machines (except step 0) with cached-challenge-machines machines spread
   /// evenly over [start, end] (clamped to the trace).
   void prepareRange(uint64_t start, uint64_t end);

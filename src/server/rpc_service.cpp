@@ -8,6 +8,7 @@
 #include "common/logfmt.hpp"
 #include "proof/proof_json.hpp"
 #include "rpc/rpc_error.hpp"
+#include "segment/segment_proof.hpp"
 
 namespace fpvm::server {
 namespace {
@@ -228,6 +229,26 @@ void RpcService::registerMethods() {
     const uint64_t position = p.u64(1, "position");
     onRun(id, done,
           [position](runs::ExecutionRun& run) { return CallResult::ok(proof::encodeProofJson(run.proofAt(position))); });
+  }};
+
+  // Steps [from, to) of the run as one segment proof, for clients that hold only hashes:
+  // {"fromStep", "endStep", "preHash", "postHash", "proof": base64 of the encoding}.
+  methods_["validation_getSegmentProof"] = Method{[this](const rpc::Params& p, Json&, Done done) {
+    p.expectCount(3, "[id, fromStep, toStep]");
+    const uint64_t id = p.u64(0, "id");
+    const uint64_t from = p.u64(1, "fromStep");
+    const uint64_t to = p.u64(2, "toStep");
+    if (to <= from) throw rpc::RpcError(rpc::kInvalidParams, p.where(2, "toStep") + ": must be after fromStep");
+    onRun(id, done, [from, to](runs::ExecutionRun& run) {
+      const Bytes encoded = run.segmentProof(from, to);
+      const segment::SegmentProof proof = segment::decodeSegmentProof(encoded, "segment proof");
+      Json out = {{"fromStep", proof.fromStep()},
+                  {"endStep", proof.toStep},
+                  {"preHash", toHex(proof.preHash)},
+                  {"postHash", toHex(proof.postHash)},
+                  {"proof", toBase64(encoded)}};
+      return CallResult::ok(out.dump());
+    });
   }};
 
   methods_["validation_prepareRange"] = Method{[this](const rpc::Params& p, Json&, Done done) {

@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <future>
+#include <utility>
 #include <thread>
 
 #include "common/hex.hpp"
@@ -13,6 +14,8 @@
 #include "rpc/rpc_error.hpp"
 #include "server/run_manager.hpp"
 #include "runs/validation_input.hpp"
+#include "segment/segment_proof.hpp"
+#include "segment/segment_verifier.hpp"
 #include "server_test_support.hpp"
 
 namespace fpvm::test::srv {
@@ -135,6 +138,31 @@ TEST_P(ExecRunTest, ProofOfAKeccakPreimageRead) {
     verifyProof(proof, ref[p], ref[p + 1]);
   }
   EXPECT_EQ(keccakReads, 2);
+}
+
+TEST_P(ExecRunTest, SegmentProofsOfTheRunVerifyStatelessly) {
+  const Json input = counterInput(5000, 0);
+  const std::vector<Hash32> ref = referenceHashes(counterProgram(), input);
+  const uint64_t last = ref.size() - 1;
+  auto c = client();
+  const uint64_t id = createRun(*c, server_->prestate(0), input);
+  for (const auto& [from, to] : {std::pair<uint64_t, uint64_t>{0, 1}, {600, 1600}, {12000, 12001}, {last - 100, last + 50}}) {
+    const Json answer = c->call("validation_getSegmentProof", Json::array({id, from, to}));
+    const uint64_t end = std::min(to, last);
+    EXPECT_EQ(answer["fromStep"], from);
+    EXPECT_EQ(answer["endStep"], end);
+    EXPECT_EQ(answer["preHash"], toHex(ref[from]));
+    EXPECT_EQ(answer["postHash"], toHex(ref[end]));
+    // A client holding only hashes checks it without a machine.
+    const segment::SegmentVerifyResult v =
+        segment::verifySegment(segment::decodeSegmentProof(fromBase64(answer["proof"].get<std::string>()), "answer"));
+    EXPECT_EQ(v.preHash, ref[from]);
+    EXPECT_EQ(v.postHash, ref[end]);
+  }
+  EXPECT_THROW(c->call("validation_getSegmentProof", Json::array({id, 10, 10})), RpcError);
+  EXPECT_THROW(c->call("validation_getSegmentProof", Json::array({id, last, last + 5})), RpcError);
+  // toStep past the end is clamped to the exit: the whole trace as one segment.
+  EXPECT_EQ(c->call("validation_getSegmentProof", Json::array({id, 0, ~uint64_t(0)}))["endStep"], last);
 }
 
 TEST_P(ExecRunTest, PrepareRangeRespacesTheCache) {
