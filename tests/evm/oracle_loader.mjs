@@ -1,0 +1,103 @@
+// Prepares PreimageOracle.sol for one read(fd 5) step the way a challenger does: loadLocalData for
+// local keys (with the step's localContext), loadKeccak256PreimagePart, loadSha256PreimagePart and
+// loadPrecompilePreimagePart for global keys. A key no load function can produce from its data
+// (test keys that are not the hash of their data, blob keys without a KZG proof) has its part
+// written straight into the oracle's storage, exactly as a load would leave it, and is counted.
+import { keccak_256 } from '@noble/hashes/sha3.js';
+import { createAddressFromString } from '@ethereumjs/util';
+import { bytes, concat, hex, selector, word } from './abi.mjs';
+
+const LOAD_LOCAL = selector('loadLocalData(uint256,bytes32,bytes32,uint256,uint256)');
+const LOAD_KECCAK = selector('loadKeccak256PreimagePart(uint256,bytes)');
+const LOAD_SHA256 = selector('loadSha256PreimagePart(uint256,bytes)');
+const LOAD_PRECOMPILE = selector('loadPrecompilePreimagePart(uint256,address,uint64,bytes)');
+const PART_OK = selector('preimagePartOk(bytes32,uint256)');
+
+/** PreimageKeyLib.localize: H(key ‖ bytes32(caller) ‖ localContext) with byte 0 := 1. */
+export function localizeKey(key, caller, context) {
+  const k = keccak_256(concat(key, word(BigInt(hex(caller))), context));
+  k[0] = 1;
+  return k;
+}
+
+/** Storage slot of mapping[key] at `slot` (Solidity: keccak(key ‖ slot)). */
+function mappingSlot(key, slot) {
+  return keccak_256(concat(key, slot));
+}
+
+/** Loads parts into the oracle at `oracleAddress` through calls from `caller`. */
+export class OracleLoader {
+  constructor(evm, oracleAddress, caller, storageLayout) {
+    this.evm = evm;
+    this.oracle = oracleAddress;
+    this.caller = caller;
+    const slotOf = (label) => word(BigInt(storageLayout.storage.find((s) => s.label === label).slot));
+    this.slots = { lengths: slotOf('preimageLengths'), parts: slotOf('preimageParts'), ok: slotOf('preimagePartOk') };
+    this.counts = { local: 0, keccak256: 0, sha256: 0, precompile: 0, written: 0, unloadable: 0 };
+  }
+
+  async call(data) {
+    return this.evm.runCall({ caller: this.caller, to: this.oracle, data, gasLimit: 30_000_000n });
+  }
+
+  async partOk(key, offset) {
+    const r = await this.call(concat(PART_OK, key, word(BigInt(offset))));
+    return r.execResult.returnValue.length === 32 && r.execResult.returnValue[31] === 1;
+  }
+
+  /**
+   * Makes the part of raw `key` at `offset` (value = BE u64 length ‖ pre-image) readable by the
+   * step, as the contract will look it up (local keys localised with `context`).
+   */
+  async load(key, value, offset, context, source) {
+    const type = key[0];
+    const data = value.subarray(8);
+    const len = data.length;
+    const lookup = type === 1 ? localizeKey(key, this.caller.bytes, context) : key;
+    let kind = null;
+    if (type === 1 && len <= 32) {
+      const padded = new Uint8Array(32);
+      padded.set(data);
+      await this.call(concat(LOAD_LOCAL, key, context, padded, word(BigInt(len)), word(BigInt(offset))));
+      kind = 'local';
+    } else if (type === 2) {
+      await this.call(concat(LOAD_KECCAK, word(BigInt(offset)), word(64n), bytes(data)));
+      kind = 'keccak256';
+    } else if (type === 4) {
+      await this.call(concat(LOAD_SHA256, word(BigInt(offset)), word(64n), bytes(data)));
+      kind = 'sha256';
+    } else if (type === 6 && source && source.kind === 'precompile') {
+      const input = Uint8Array.from(Buffer.from(source.input.slice(2), 'hex'));
+      await this.call(concat(LOAD_PRECOMPILE, word(BigInt(offset)), word(BigInt(source.address)),
+        word(BigInt(source.gas)), word(128n), bytes(input)));
+      kind = 'precompile';
+    }
+    if (await this.partOk(lookup, offset)) {
+      this.counts[kind] += 1;
+      return;
+    }
+    // What fpvm's verifier serves (PreimagePartStore): types 1 (≤ 32 bytes), 2, 4, 5, 6 below len + 8.
+    const servable = [1, 2, 4, 5, 6].includes(type) && !(type === 1 && len > 32) && offset < len + 8;
+    if (!servable) {
+      this.counts.unloadable += 1;
+      return;
+    }
+    await this.writePart(lookup, value, offset);
+    this.counts.written += 1;
+  }
+
+  /** Writes preimageLengths[key], preimageParts[key][offset] and preimagePartOk[key][offset]. */
+  async writePart(key, value, offset) {
+    const sm = this.evm.stateManager;
+    const addr = this.oracle;
+    const part = new Uint8Array(32);
+    part.set(value.subarray(offset, offset + 32));
+    const off = word(BigInt(offset));
+    const len = value.length - 8;
+    await sm.putStorage(addr, mappingSlot(key, this.slots.lengths), word(BigInt(len)));
+    await sm.putStorage(addr, mappingSlot(off, mappingSlot(key, this.slots.parts)), part);
+    await sm.putStorage(addr, mappingSlot(off, mappingSlot(key, this.slots.ok)), word(1n));
+  }
+}
+
+export { createAddressFromString };
