@@ -3,7 +3,7 @@
 // 999999 runs, no via-IR. The output (bytecode, storage layout) is cached in a directory of the
 // build tree, keyed by a hash of the sources, the settings and the compiler version.
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import solc from 'solc';
 
@@ -70,7 +70,9 @@ export function compileContracts(root, cacheDir) {
     PreimageOracle: pick('src/cannon/PreimageOracle.sol', 'PreimageOracle'),
   };
   mkdirSync(cacheDir, { recursive: true });
-  writeFileSync(cacheFile, JSON.stringify(result));
+  const tmp = `${cacheFile}.${process.pid}.tmp`;  // atomic: two replays may compile at once
+  writeFileSync(tmp, JSON.stringify(result));
+  renameSync(tmp, cacheFile);
   console.log(`compiled MIPS64.sol and PreimageOracle.sol with solc ${solc.version()} in ${Date.now() - t0} ms`);
   return result;
 }

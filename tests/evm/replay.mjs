@@ -15,6 +15,7 @@ import { createEVM } from '@ethereumjs/evm';
 import { createAddressFromString } from '@ethereumjs/util';
 import { compileContracts } from './compile.mjs';
 import { OracleLoader } from './oracle_loader.mjs';
+import { installJumpdestCache } from './jumpdest_cache.mjs';
 import { concat, fromHex, hex, word } from './abi.mjs';
 
 const SKIP = 77;
@@ -50,14 +51,25 @@ async function main() {
     process.exit(SKIP);
   }
   const t0 = performance.now();
+  const cached = await installJumpdestCache();
   const compiled = compileContracts(args.contracts, args.cache);
   const common = new Common({ chain: Mainnet, hardfork: Hardfork.Cancun });
+  // The hardfork never changes here, so which EIPs are active can be memoised (the interpreter
+  // asks on every opcode).
+  const activated = new Map();
+  const isActivatedEIP = common.isActivatedEIP.bind(common);
+  common.isActivatedEIP = (eip) => {
+    let on = activated.get(eip);
+    if (on === undefined) activated.set(eip, (on = isActivatedEIP(eip)));
+    return on;
+  };
   const evm = await createEVM({ common });
   const oracle = await deploy(evm, compiled.PreimageOracle.bytecode, word(0n), word(0n));
   const mips = await deploy(evm, compiled.MIPS64.bytecode, word(BigInt(oracle.toString())), word(STATE_VERSION));
   const loader = new OracleLoader(evm, oracle, CALLER, compiled.PreimageOracle.storageLayout);
   console.log(`solc ${compiled.compiler}; MIPS64 ${compiled.MIPS64.runtimeSize} bytes at ${mips}, ` +
-              `PreimageOracle ${compiled.PreimageOracle.runtimeSize} bytes at ${oracle}`);
+              `PreimageOracle ${compiled.PreimageOracle.runtimeSize} bytes at ${oracle}` +
+              `${cached ? '' : ' (code analysis not cached: slower)'}`);
 
   const stats = { steps: 0, ok: 0, reverts: 0, tampered: 0, tamperReverts: 0, failures: 0, maxGas: 0n, gas: 0n };
   const reasons = new Map();
@@ -70,11 +82,13 @@ async function main() {
       const c = JSON.parse(line);
       tests.add(c.test);
       // Each step sees a fresh oracle: load, step, then roll the state back.
-      await evm.stateManager.checkpoint();
-      if (c.oracleKey && c.oracleValue)
+      const usesOracle = c.oracleKey !== undefined && c.oracleValue !== undefined;
+      if (usesOracle) {
+        await evm.stateManager.checkpoint();
         await loader.load(fromHex(c.oracleKey), fromHex(c.oracleValue), c.oracleOffset, fromHex(c.oracleContext), c.oracleSource);
+      }
       const r = await evm.runCall({ caller: CALLER, to: mips, data: fromHex(c.calldata), gasLimit: 30_000_000n });
-      await evm.stateManager.revert();
+      if (usesOracle) await evm.stateManager.revert();
       const e = r.execResult;
       const reverted = e.exceptionError !== undefined;
       const got = hex(e.returnValue);
