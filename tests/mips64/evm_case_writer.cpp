@@ -132,6 +132,25 @@ void EvmCaseWriter::writeTampered(const RecordedStep& s, const std::string& test
     emit(slot == 0 ? "memory proof 0" : slot == 1 ? "memory proof 1" : "memory proof 2", at, s.proof.stateData, proof,
          s.localContext);
   }
+  // Calldata the contract must refuse: a non-canonical offset, and calldata cut short inside
+  // the thread witness or a memory proof.
+  const Bytes honestCalldata = encodeStepCalldata(s.proof.stateData, s.proof.proofData, s.localContext);
+  auto emitCalldata = [&](const char* what, size_t at, const Bytes& calldata) {
+    const VerifyResult v = verifyStepCalldata(calldata, &parts, s.caller);
+    if (v.ok() && s.outcome.ok() && v.postHash == s.proof.post) return;
+    std::fprintf(out_, "%s,\"tamper\":\"%s %zu\",\"honest\":\"%s\",%s}\n", head(test, s, calldata).c_str(), what, at,
+                 honest.c_str(), expectation(v).c_str());
+  };
+  {
+    Bytes calldata = honestCalldata;
+    calldata[4 + 31] ^= 0x20;  // _stateData's offset 0x60 -> 0x40
+    emitCalldata("calldata offset word byte", 4 + 31, calldata);
+  }
+  {
+    const size_t cut = (step * 131 + written_ * 17) % (honestCalldata.size() - kProofCalldataOffset);
+    const Bytes calldata(honestCalldata.begin(), honestCalldata.begin() + static_cast<std::ptrdiff_t>(kProofCalldataOffset + cut));
+    emitCalldata("calldata cut to bytes", calldata.size(), calldata);
+  }
   if (s.outcome.preimageRead && s.preimageKeyRead[0] == 1) {  // a local key under another context
     Hash32 ctx = s.localContext;
     ctx[31] ^= 0x01;
