@@ -1,15 +1,16 @@
 // Prepares PreimageOracle.sol for one read(fd 5) step the way a challenger does: loadLocalData for
-// local keys (with the step's localContext), loadKeccak256PreimagePart, loadSha256PreimagePart and
-// loadPrecompilePreimagePart for global keys. A key no load function can produce from its data
-// (test keys that are not the hash of their data, blob keys without a KZG proof) has its part
-// written straight into the oracle's storage, exactly as a load would leave it, and is counted.
+// local keys (with the step's localContext), loadKeccak256PreimagePart, loadSha256PreimagePart,
+// loadBlobPreimagePart (with the KZG proof the test gives) and loadPrecompilePreimagePart for
+// global keys. A key no load function can produce from its data (test keys that are not the hash
+// of their data, blob keys without a proof) has its part written straight into the oracle's
+// storage, exactly as a load would leave it, and is counted as "written".
 import { keccak_256 } from '@noble/hashes/sha3.js';
-import { createAddressFromString } from '@ethereumjs/util';
-import { bytes, concat, hex, selector, word } from './abi.mjs';
+import { bytes, concat, fromHex, hex, selector, word } from './abi.mjs';
 
 const LOAD_LOCAL = selector('loadLocalData(uint256,bytes32,bytes32,uint256,uint256)');
 const LOAD_KECCAK = selector('loadKeccak256PreimagePart(uint256,bytes)');
 const LOAD_SHA256 = selector('loadSha256PreimagePart(uint256,bytes)');
+const LOAD_BLOB = selector('loadBlobPreimagePart(uint256,uint256,bytes,bytes,uint256)');
 const LOAD_PRECOMPILE = selector('loadPrecompilePreimagePart(uint256,address,uint64,bytes)');
 const PART_OK = selector('preimagePartOk(bytes32,uint256)');
 
@@ -33,7 +34,7 @@ export class OracleLoader {
     this.caller = caller;
     const slotOf = (label) => word(BigInt(storageLayout.storage.find((s) => s.label === label).slot));
     this.slots = { lengths: slotOf('preimageLengths'), parts: slotOf('preimageParts'), ok: slotOf('preimagePartOk') };
-    this.counts = { local: 0, keccak256: 0, sha256: 0, precompile: 0, written: 0, unloadable: 0 };
+    this.counts = { local: 0, keccak256: 0, sha256: 0, blob: 0, precompile: 0, written: 0, unloadable: 0 };
   }
 
   async call(data) {
@@ -66,8 +67,13 @@ export class OracleLoader {
     } else if (type === 4) {
       await this.call(concat(LOAD_SHA256, word(BigInt(offset)), word(64n), bytes(data)));
       kind = 'sha256';
+    } else if (type === 5 && source && source.kind === 'blob') {
+      const commitment = fromHex(source.commitment);
+      await this.call(concat(LOAD_BLOB, word(BigInt(source.z)), word(BigInt(source.y)), word(0xa0n),
+        word(BigInt(0xa0 + bytes(commitment).length)), word(BigInt(offset)), bytes(commitment), bytes(fromHex(source.proof))));
+      kind = 'blob';
     } else if (type === 6 && source && source.kind === 'precompile') {
-      const input = Uint8Array.from(Buffer.from(source.input.slice(2), 'hex'));
+      const input = fromHex(source.input);
       await this.call(concat(LOAD_PRECOMPILE, word(BigInt(offset)), word(BigInt(source.address)),
         word(BigInt(source.gas)), word(128n), bytes(input)));
       kind = 'precompile';
@@ -99,5 +105,3 @@ export class OracleLoader {
     await sm.putStorage(addr, mappingSlot(off, mappingSlot(key, this.slots.ok)), word(1n));
   }
 }
-
-export { createAddressFromString };

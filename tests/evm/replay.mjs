@@ -16,6 +16,7 @@ import { createAddressFromString } from '@ethereumjs/util';
 import { compileContracts } from './compile.mjs';
 import { OracleLoader } from './oracle_loader.mjs';
 import { installJumpdestCache } from './jumpdest_cache.mjs';
+import { pointEvaluationKzg } from './kzg.mjs';
 import { concat, fromHex, hex, word } from './abi.mjs';
 
 const SKIP = 77;
@@ -53,7 +54,7 @@ async function main() {
   const t0 = performance.now();
   const cached = await installJumpdestCache();
   const compiled = compileContracts(args.contracts, args.cache);
-  const common = new Common({ chain: Mainnet, hardfork: Hardfork.Cancun });
+  const common = new Common({ chain: Mainnet, hardfork: Hardfork.Cancun, customCrypto: { kzg: pointEvaluationKzg() } });
   // The hardfork never changes here, so which EIPs are active can be memoised (the interpreter
   // asks on every opcode).
   const activated = new Map();

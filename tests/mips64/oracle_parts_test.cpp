@@ -72,11 +72,21 @@ std::vector<KeyedPreimage> keyedPreimages() {
   out.push_back(precompile("precompile identity", 0x04, 100, in, in));
   const Hash32 digest = sha256(in);
   out.push_back(precompile("precompile sha256", 0x02, 200, in, Bytes(digest.data(), digest.data() + 32)));
-  // A blob field element: key H(commitment ‖ z), byte 0 := 5; 32 bytes. (The replay has no KZG
-  // point evaluation, so it writes this part into the oracle's storage instead of loading it.)
-  Bytes commitmentAndZ(48 + 32, 0xC0);
-  commitmentAndZ[79] = 3;
-  out.push_back({"blob", typed(keccak256(commitmentAndZ), 5), filled(32, 0x60), ""});
+  // A blob field element: key H(commitment ‖ z), byte 0 := 5, pre-image y = p(z). The blob's
+  // first four field elements are 1, 2, 3, 4, the rest zero; commitment, y and the proof were
+  // computed with micro-eth-signer 0.20.1's KZG over the Ethereum ceremony's setup, and the replay
+  // loads the part through loadBlobPreimagePart, which checks them with the point evaluation.
+  const Bytes commitment = fromHex(
+      "a56dfe1c1080ef007d1cbda81211954d059254ce981bea0679e16d7cccb51349305b5b4f20e634876f550b27c7291007");
+  const Bytes z = fromHex("0000000000000000000000000000000000000000000000000000000000000003");
+  const Bytes y = fromHex("68c0ce180d3103a05fd40b3f4186a1cd32548e66a5a9436561b6aafe3228fa84");
+  const std::string proof =
+      "0xa586b2c335d78987a9a5c66e822caba46aba48b724cd2c1b2ddfc9a51f625b600b08743ba0adb07e437d1cf9a66fa1a5";
+  Bytes commitmentAndZ = commitment;
+  commitmentAndZ.insert(commitmentAndZ.end(), z.begin(), z.end());
+  out.push_back({"blob", typed(keccak256(commitmentAndZ), 5), y,
+                 "{\"kind\":\"blob\",\"commitment\":\"" + toHex(commitment) + "\",\"z\":\"" + toHex(z) +
+                     "\",\"y\":\"" + toHex(y) + "\",\"proof\":\"" + proof + "\"}"});
   return out;
 }
 
