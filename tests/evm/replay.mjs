@@ -74,6 +74,7 @@ async function main() {
 
   const stats = { steps: 0, ok: 0, reverts: 0, tampered: 0, tamperReverts: 0, failures: 0, maxGas: 0n, gas: 0n };
   const reasons = new Map();
+  const tamperReasons = new Map();
   const tests = new Set();
   const t1 = performance.now();
   for (const file of args.files) {
@@ -107,7 +108,10 @@ async function main() {
       }
       if (c.tamper !== undefined) {
         ++stats.tampered;
-        if (reverted) ++stats.tamperReverts;
+        if (reverted) {
+          ++stats.tamperReverts;
+          bump(tamperReasons, c.reason);
+        }
         if (!reverted && c.honest && got === c.honest) problem = `tampered (${c.tamper}) yet the honest post hash returned`;
       } else {
         ++stats.steps;
@@ -130,6 +134,7 @@ async function main() {
               `setup ${((t1 - t0) / 1000).toFixed(1)} s)`);
   console.log(`gas per step: max ${stats.maxGas}, mean ${total ? stats.gas / BigInt(total) : 0n}`);
   console.log(`revert reasons: ${[...reasons].map(([k, v]) => `${k} ×${v}`).join(', ') || 'none'}`);
+  console.log(`tampered steps' reverts: ${[...tamperReasons].map(([k, v]) => `${k} ×${v}`).join(', ') || 'none'}`);
   console.log(`oracle parts: ${Object.entries(loader.counts).map(([k, v]) => `${k} ${v}`).join(', ')}`);
   if (stats.failures) {
     console.log(`FAILED: ${stats.failures} of ${total} steps disagree with MIPS64.sol`);

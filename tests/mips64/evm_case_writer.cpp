@@ -132,8 +132,8 @@ void EvmCaseWriter::writeTampered(const RecordedStep& s, const std::string& test
     emit(slot == 0 ? "memory proof 0" : slot == 1 ? "memory proof 1" : "memory proof 2", at, s.proof.stateData, proof,
          s.localContext);
   }
-  // Calldata the contract must refuse: a non-canonical offset, and calldata cut short inside
-  // the thread witness or a memory proof.
+  // Calldata the contract must refuse: a non-canonical offset, calldata cut short inside the
+  // thread witness or a memory proof, and a shorter proof encoded canonically.
   const Bytes honestCalldata = encodeStepCalldata(s.proof.stateData, s.proof.proofData, s.localContext);
   auto emitCalldata = [&](const char* what, size_t at, const Bytes& calldata) {
     const VerifyResult v = verifyStepCalldata(calldata, &parts, s.caller);
@@ -150,6 +150,11 @@ void EvmCaseWriter::writeTampered(const RecordedStep& s, const std::string& test
     const size_t cut = (step * 131 + written_ * 17) % (honestCalldata.size() - kProofCalldataOffset);
     const Bytes calldata(honestCalldata.begin(), honestCalldata.begin() + static_cast<std::ptrdiff_t>(kProofCalldataOffset + cut));
     emitCalldata("calldata cut to bytes", calldata.size(), calldata);
+  }
+  {  // canonical calldata of a proof cut short (the contract's own calldata-size checks)
+    const size_t cut = (step * 71 + written_ * 5) % s.proof.proofData.size();
+    const Bytes shorter(s.proof.proofData.begin(), s.proof.proofData.begin() + static_cast<std::ptrdiff_t>(cut));
+    emitCalldata("proof cut to bytes", cut, encodeStepCalldata(s.proof.stateData, shorter, s.localContext));
   }
   if (s.outcome.preimageRead && s.preimageKeyRead[0] == 1) {  // a local key under another context
     Hash32 ctx = s.localContext;
