@@ -97,6 +97,21 @@ void EvmCaseWriter::record(const RecordedStep& s) {
   ++written_;
 }
 
+void EvmCaseWriter::recordCall(ByteView calldata, const VerifyResult& v) {
+  std::fprintf(out_, "{\"test\":\"%s\",\"step\":-1,\"calldata\":\"%s\",%s}\n", currentTestName().c_str(),
+               toHex(calldata).c_str(), expectation(v).c_str());
+}
+
+VerifyResult verifyRecorded(ByteView calldata) {
+  const VerifyResult v = verifyStepCalldata(calldata, nullptr);
+  if (EvmCaseWriter* writer = EvmCaseWriter::instance()) writer->recordCall(calldata, v);
+  return v;
+}
+
+VerifyResult verifyRecorded(ByteView stateData, ByteView proofData, const Hash32& localContext) {
+  return verifyRecorded(encodeStepCalldata(stateData, proofData, localContext));
+}
+
 void EvmCaseWriter::writeTampered(const RecordedStep& s, const std::string& test) {
   const uint64_t step = s.proof.step;
   const std::string honest = s.outcome.ok() ? toHex(s.proof.post) : "";

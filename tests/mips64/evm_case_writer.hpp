@@ -9,6 +9,7 @@
 #include "mips64/interpreter.hpp"
 #include "mips64/preimage_parts.hpp"
 #include "mips64/prover.hpp"
+#include "mips64/step_verifier.hpp"
 
 namespace fpvm::mips64::test {
 
@@ -37,6 +38,8 @@ class EvmCaseWriter {
   static EvmCaseWriter* instance();
   /// Writes `s` (and its tampered variants) when the sampling keeps it.
   void record(const RecordedStep& s);
+  /// Writes a call made without an oracle and what fpvm's verifier made of it.
+  void recordCall(ByteView calldata, const VerifyResult& v);
 
   EvmCaseWriter(const EvmCaseWriter&) = delete;
   EvmCaseWriter& operator=(const EvmCaseWriter&) = delete;
@@ -51,5 +54,10 @@ class EvmCaseWriter {
   uint64_t tamperEvery_;
   uint64_t written_ = 0;
 };
+
+/// verifyStepCalldata with no oracle, the call also written for the replay (when enabled).
+VerifyResult verifyRecorded(ByteView calldata);
+/// verifyStep with no oracle and msg.sender 0, the call also written for the replay.
+VerifyResult verifyRecorded(ByteView stateData, ByteView proofData, const Hash32& localContext);
 
 }  // namespace fpvm::mips64::test
