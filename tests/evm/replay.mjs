@@ -72,7 +72,7 @@ async function main() {
               `PreimageOracle ${compiled.PreimageOracle.runtimeSize} bytes at ${oracle}` +
               `${cached ? '' : ' (code analysis not cached: slower)'}`);
 
-  const stats = { steps: 0, ok: 0, reverts: 0, tampered: 0, tamperReverts: 0, failures: 0, maxGas: 0n, gas: 0n };
+  const stats = { steps: 0, logs: 0, ok: 0, reverts: 0, tampered: 0, tamperReverts: 0, failures: 0, maxGas: 0n, gas: 0n };
   const reasons = new Map();
   const tamperReasons = new Map();
   const tests = new Set();
@@ -101,6 +101,13 @@ async function main() {
       if (c.post !== undefined) {
         if (reverted) problem = `contract reverted (${e.exceptionError.error}, data ${got.slice(0, 138)}), fpvm post ${c.post}`;
         else if (got !== c.post) problem = `contract returned ${got}, fpvm post ${c.post}`;
+        else if (c.postState !== undefined) {
+          // The one anonymous LOG0 carries the post-state witness.
+          const logs = e.logs ?? [];
+          const data = logs.length === 1 && logs[0][1].length === 0 ? hex(logs[0][2]) : `${logs.length} logs`;
+          if (data !== c.postState) problem = `LOG0 ${data.slice(0, 80)}…, fpvm post-state ${c.postState.slice(0, 80)}…`;
+          else ++stats.logs;
+        }
       } else if (!reverted || e.exceptionError.error !== 'revert') {
         problem = `contract ${reverted ? e.exceptionError.error : `returned ${got}`}, fpvm reverts ${c.reason}`;
       } else if (got !== c.revert) {
@@ -132,6 +139,7 @@ async function main() {
               `${stats.reverts} reverted) and ${stats.tampered} tampered steps (${stats.tamperReverts} reverted) ` +
               `in ${((t2 - t1) / 1000).toFixed(1)} s (${((t2 - t1) / Math.max(total, 1)).toFixed(2)} ms/step; ` +
               `setup ${((t1 - t0) / 1000).toFixed(1)} s)`);
+  console.log(`LOG0 post-state witnesses compared: ${stats.logs}`);
   console.log(`gas per step: max ${stats.maxGas}, mean ${total ? stats.gas / BigInt(total) : 0n}`);
   console.log(`revert reasons: ${[...reasons].map(([k, v]) => `${k} ×${v}`).join(', ') || 'none'}`);
   console.log(`tampered steps' reverts: ${[...tamperReasons].map(([k, v]) => `${k} ×${v}`).join(', ') || 'none'}`);

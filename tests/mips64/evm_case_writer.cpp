@@ -24,16 +24,20 @@ std::string currentTestName() {
   return info ? std::string(info->test_suite_name()) + "." + info->name() : "?";
 }
 
-/// The outcome as the contract reports it: "post" = returned hash, or "revert" = revert data.
+/// The outcome as the contract reports it: "post" = returned hash and "postState" = the LOG0
+/// data (the post-state witness), or "revert" = revert data.
 std::string expectation(const VerifyResult& v) {
-  if (v.ok()) return "\"post\":\"" + toHex(v.postHash) + "\"";
+  if (v.ok()) {
+    return "\"post\":\"" + toHex(v.postHash) + "\",\"postState\":\"" +
+           toHex(ByteView(v.postState.data(), v.postState.size())) + "\"";
+  }
   return "\"revert\":\"" + toHex(revertData(v.revert)) + "\",\"reason\":\"" + revertName(v.revert) + "\"";
 }
 
 /// The fields every line has: where it came from, the calldata and the oracle data it needs.
 std::string head(const std::string& test, const RecordedStep& s, ByteView calldata) {
-  std::string line = "{\"test\":\"" + test + "\",\"step\":" + std::to_string(s.proof.step) + ",\"calldata\":\"" +
-                     toHex(calldata) + "\"";
+  std::string line =
+      "{\"test\":\"" + test + "\",\"step\":" + std::to_string(s.proof.step) + ",\"calldata\":\"" + toHex(calldata) + "\"";
   if (s.outcome.preimageRead) {
     const PreimageRead& r = *s.outcome.preimageRead;
     line += ",\"oracleKey\":\"" + toHex(s.preimageKeyRead) + "\",\"oracleOffset\":" + std::to_string(r.offset) +
@@ -92,14 +96,15 @@ void EvmCaseWriter::record(const RecordedStep& s) {
   VerifyResult expected;
   expected.revert = o.revert;
   expected.postHash = s.proof.post;
+  expected.postState = s.postState;
   std::fprintf(out_, "%s,%s}\n", head(test, s, calldata).c_str(), expectation(expected).c_str());
   if (tamperEvery_ && written_ % tamperEvery_ == 0) writeTampered(s, test);
   ++written_;
 }
 
 void EvmCaseWriter::recordCall(ByteView calldata, const VerifyResult& v) {
-  std::fprintf(out_, "{\"test\":\"%s\",\"step\":-1,\"calldata\":\"%s\",%s}\n", currentTestName().c_str(),
-               toHex(calldata).c_str(), expectation(v).c_str());
+  std::fprintf(out_, "{\"test\":\"%s\",\"step\":-1,\"calldata\":\"%s\",%s}\n", currentTestName().c_str(), toHex(calldata).c_str(),
+               expectation(v).c_str());
 }
 
 VerifyResult verifyRecorded(ByteView calldata) {
@@ -125,8 +130,8 @@ void EvmCaseWriter::writeTampered(const RecordedStep& s, const std::string& test
     // A flip in a proof slot the step does not use changes nothing: not a tamper case.
     if (v.ok() && s.outcome.ok() && v.postHash == s.proof.post) return;
     const Bytes calldata = encodeStepCalldata(state, proof, ctx);
-    std::fprintf(out_, "%s,\"tamper\":\"%s byte %zu\",\"honest\":\"%s\",%s}\n", head(test, s, calldata).c_str(), what,
-                 at, honest.c_str(), expectation(v).c_str());
+    std::fprintf(out_, "%s,\"tamper\":\"%s byte %zu\",\"honest\":\"%s\",%s}\n", head(test, s, calldata).c_str(), what, at,
+                 honest.c_str(), expectation(v).c_str());
   };
   {  // one witness byte
     Witness state = s.proof.stateData;
@@ -144,8 +149,10 @@ void EvmCaseWriter::writeTampered(const RecordedStep& s, const std::string& test
     Bytes proof = s.proof.proofData;
     const size_t at = kThreadWitnessSize + slot * kMemoryProofSize + (step * 29 + written_ * 3 + slot) % kMemoryProofSize;
     proof[at] ^= 0x10;
-    emit(slot == 0 ? "memory proof 0" : slot == 1 ? "memory proof 1" : "memory proof 2", at, s.proof.stateData, proof,
-         s.localContext);
+    emit(slot == 0   ? "memory proof 0"
+         : slot == 1 ? "memory proof 1"
+                     : "memory proof 2",
+         at, s.proof.stateData, proof, s.localContext);
   }
   // Calldata the contract must refuse: a non-canonical offset, calldata cut short inside the
   // thread witness or a memory proof, and a shorter proof encoded canonically.
@@ -163,7 +170,8 @@ void EvmCaseWriter::writeTampered(const RecordedStep& s, const std::string& test
   }
   {
     const size_t cut = (step * 131 + written_ * 17) % (honestCalldata.size() - kProofCalldataOffset);
-    const Bytes calldata(honestCalldata.begin(), honestCalldata.begin() + static_cast<std::ptrdiff_t>(kProofCalldataOffset + cut));
+    const Bytes calldata(honestCalldata.begin(),
+                         honestCalldata.begin() + static_cast<std::ptrdiff_t>(kProofCalldataOffset + cut));
     emitCalldata("calldata cut to bytes", calldata.size(), calldata);
   }
   {  // canonical calldata of a proof cut short (the contract's own calldata-size checks)

@@ -26,6 +26,7 @@ struct RecordedStep {
   PartOracle& parts;              ///< the oracle as the contract would hold it (for tampered steps)
   const Hash32& preimageKeyRead;  ///< the key of a read(fd 5) step (the pre-state's key)
   const PreimageSources& sources;
+  const Witness& postState;  ///< the post-state witness (when the step did not revert)
 };
 
 /// The JSON-lines writer. Environment: FPVM_EVM_CASES = output file (appended to);

@@ -51,8 +51,8 @@ KeyedPreimage precompile(const char* name, uint8_t address, uint64_t gas, const 
   keyInput.insert(keyInput.end(), input.begin(), input.end());
   Bytes data{1};
   data.insert(data.end(), output.begin(), output.end());
-  const std::string source = "{\"kind\":\"precompile\",\"address\":\"" + std::to_string(address) +
-                             "\",\"gas\":\"" + std::to_string(gas) + "\",\"input\":\"" + toHex(input) + "\"}";
+  const std::string source = "{\"kind\":\"precompile\",\"address\":\"" + std::to_string(address) + "\",\"gas\":\"" +
+                             std::to_string(gas) + "\",\"input\":\"" + toHex(input) + "\"}";
   return {name, typed(keccak256(keyInput), 6), data, source};
 }
 
@@ -76,17 +76,16 @@ std::vector<KeyedPreimage> keyedPreimages() {
   // first four field elements are 1, 2, 3, 4, the rest zero; commitment, y and the proof were
   // computed with micro-eth-signer 0.20.1's KZG over the Ethereum ceremony's setup, and the replay
   // loads the part through loadBlobPreimagePart, which checks them with the point evaluation.
-  const Bytes commitment = fromHex(
-      "a56dfe1c1080ef007d1cbda81211954d059254ce981bea0679e16d7cccb51349305b5b4f20e634876f550b27c7291007");
+  const Bytes commitment =
+      fromHex("a56dfe1c1080ef007d1cbda81211954d059254ce981bea0679e16d7cccb51349305b5b4f20e634876f550b27c7291007");
   const Bytes z = fromHex("0000000000000000000000000000000000000000000000000000000000000003");
   const Bytes y = fromHex("68c0ce180d3103a05fd40b3f4186a1cd32548e66a5a9436561b6aafe3228fa84");
-  const std::string proof =
-      "0xa586b2c335d78987a9a5c66e822caba46aba48b724cd2c1b2ddfc9a51f625b600b08743ba0adb07e437d1cf9a66fa1a5";
+  const std::string proof = "0xa586b2c335d78987a9a5c66e822caba46aba48b724cd2c1b2ddfc9a51f625b600b08743ba0adb07e437d1cf9a66fa1a5";
   Bytes commitmentAndZ = commitment;
   commitmentAndZ.insert(commitmentAndZ.end(), z.begin(), z.end());
   out.push_back({"blob", typed(keccak256(commitmentAndZ), 5), y,
-                 "{\"kind\":\"blob\",\"commitment\":\"" + toHex(commitment) + "\",\"z\":\"" + toHex(z) +
-                     "\",\"y\":\"" + toHex(y) + "\",\"proof\":\"" + proof + "\"}"});
+                 "{\"kind\":\"blob\",\"commitment\":\"" + toHex(commitment) + "\",\"z\":\"" + toHex(z) + "\",\"y\":\"" +
+                     toHex(y) + "\",\"proof\":\"" + proof + "\"}"});
   return out;
 }
 

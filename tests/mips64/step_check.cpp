@@ -35,7 +35,7 @@ StepOutcome TestVm::step() {
     EXPECT_EQ(v.revert, o.revert) << "verifier: " << revertName(v.revert) << ", interpreter: " << revertName(o.revert);
   }
   if (EvmCaseWriter* writer = EvmCaseWriter::instance())
-    writer->record({proof, o, localContext(), kCaller, parts, keyBefore, oracle.sources});
+    writer->record({proof, o, localContext(), kCaller, parts, keyBefore, oracle.sources, v.postState});
   ++checkedSteps;
   return o;
 }
