@@ -2,9 +2,9 @@
 # The EVM replay as a ctest test: runs the mips64 tests with FPVM_EVM_CASES set, so that every
 # step they prove (sampled as below) is written out, then replays those steps against the real
 # MIPS64.sol with node (replay.mjs). Exit 77 (skipped) without the contracts, node or node_modules.
-#   replay_test.sh <mips64_tests binary> <work dir> <shared dir> <sample> <tamper every>
+#   replay_test.sh <mips64_tests binary> <work dir> <shared dir> <sample> <tamper every> [random scale]
 set -euo pipefail
-tests_bin=$1 work=$2 shared=$3 sample=$4 tamper=$5
+tests_bin=$1 work=$2 shared=$3 sample=$4 tamper=$5 scale=${6:-1}
 here=$(cd "$(dirname "$0")" && pwd)
 contracts="$shared/testdata/cannon-mt64/contracts"
 
@@ -21,8 +21,8 @@ mkdir -p "$work"
 cases="$work/cases-sample$sample.jsonl"
 rm -f "$cases"
 start=$(date +%s%N)
-if ! FPVM_EVM_CASES="$cases" FPVM_EVM_SAMPLE="$sample" FPVM_EVM_TAMPER="$tamper" "$tests_bin" --gtest_brief=1 \
-  >"$work/mips64_tests-sample$sample.log" 2>&1; then
+export FPVM_EVM_CASES="$cases" FPVM_EVM_SAMPLE="$sample" FPVM_EVM_TAMPER="$tamper" FPVM_MIPS64_RANDOM_SCALE="$scale"
+if ! "$tests_bin" --gtest_brief=1 >"$work/mips64_tests-sample$sample.log" 2>&1; then
   tail -n 40 "$work/mips64_tests-sample$sample.log"
   echo "FAILED: the mips64 tests failed while writing the cases"
   exit 1

@@ -12,6 +12,7 @@
 #include "mips64/prover.hpp"
 #include "mips64/step_calldata.hpp"
 #include "mips64/step_verifier.hpp"
+#include "random_scale.hpp"
 #include "test_vm.hpp"
 
 namespace fpvm::mips64::test {
@@ -432,7 +433,7 @@ uint32_t randomInsn(std::mt19937_64& rng) {
 TEST(Mips64Proof, RandomInstructionsAgreeWithTheVerifier) {
   std::mt19937_64 rng(16);
   int reverted = 0, executed = 0;
-  for (int i = 0; i < 3000; ++i) {
+  for (int i = 0, n = randomIterations(3000); i < n; ++i) {
     TestVm vm(0x10'0000 + 4 * (rng() % 1024));
     vm.program({randomInsn(rng)});
     // Registers hold small addresses near the data area, extreme values or random bits.

@@ -11,6 +11,7 @@
 #include "common/error.hpp"
 #include "common/keccak256.hpp"
 #include "encoder.hpp"
+#include "random_scale.hpp"
 #include "test_vm.hpp"
 
 namespace fpvm::mips64::test {
@@ -87,7 +88,7 @@ uint64_t randomArg(std::mt19937_64& rng) {
 TEST(Mips64RandomSyscalls, AgreeWithTheVerifier) {
   std::mt19937_64 rng(0x5ca11);
   int executed = 0, reverted = 0, hostFailures = 0;
-  for (int i = 0; i < 2000; ++i) {
+  for (int i = 0, n = randomIterations(2000); i < n; ++i) {
     TestVm vm(0x10'0000 + 4 * (rng() % 1024));
     vm.program({syscall()});
     vm.reg(kRegV0) = kNumbers[rng() % kNumbers.size()];

@@ -11,6 +11,7 @@
 
 #include "common/error.hpp"
 #include "encoder.hpp"
+#include "random_scale.hpp"
 #include "test_vm.hpp"
 
 namespace fpvm::mips64::test {
@@ -49,7 +50,7 @@ Thread randomThread(std::mt19937_64& rng, TestVm& vm, uint64_t id) {
 TEST(Mips64RandomThreads, AgreeWithTheVerifier) {
   std::mt19937_64 rng(0x7412);
   int steps = 0, reverted = 0, hostFailures = 0;
-  for (int i = 0; i < 700; ++i) {
+  for (int i = 0, n = randomIterations(700); i < n; ++i) {
     TestVm vm;
     vm.state.leftThreadStack = ThreadStack();
     vm.state.rightThreadStack = ThreadStack();
