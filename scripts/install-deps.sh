@@ -23,7 +23,6 @@ PACKAGES=(
   # scripts
   python3 python3-matplotlib
   # EVM replay of the MT64 proofs against MIPS64.sol (tests/evm: solc and @ethereumjs/evm from npm)
-  # (nodejs; NodeSource's build brings npm, Debian's needs the npm package as well)
   nodejs
 )
 
@@ -31,6 +30,9 @@ missing=()
 for p in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
+# Debian's nodejs comes without npm (package npm); NodeSource's nodejs brings its own and conflicts
+# with Debian's npm package, so it is installed only when no npm is found.
+command -v npm >/dev/null || missing+=(npm)
 # tests/evm's npm packages, pinned by its package-lock.json (installed once, after the Debian ones).
 npm_deps() {
   local dir

@@ -14,6 +14,8 @@ skip() {
 }
 [ -f "$contracts/src/cannon/MIPS64.sol" ] || skip "MIPS64.sol not found under $contracts (../shared/testdata/cannon-mt64)"
 command -v node >/dev/null || skip "node not found (Debian: apt-get install nodejs npm)"
+node_major=$(node -p 'process.versions.node.split(".")[0]')
+[ "$node_major" -ge 20 ] || skip "node $(node --version) is too old: @ethereumjs/evm 10 needs node >= 20"
 [ -d "$here/node_modules/@ethereumjs/evm" ] && [ -d "$here/node_modules/solc" ] ||
   skip "tests/evm/node_modules not found (run scripts/install-deps.sh, or npm ci in tests/evm)"
 
