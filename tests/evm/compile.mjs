@@ -1,6 +1,6 @@
 // Compiles MIPS64.sol and PreimageOracle.sol (read from the shared test data, never copied into the
 // repository) with solc 0.8.15 from npm, as contracts-bedrock builds them: optimizer on with
-// 999999 runs, no via-IR. The output (bytecode, storage layout) is cached in a directory of the
+// 999999 runs, no via-IR. The output (bytecode) is cached in a directory of the
 // build tree, keyed by a hash of the sources, the settings and the compiler version.
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
@@ -12,7 +12,7 @@ const SETTINGS = {
   optimizer: { enabled: true, runs: 999999 },
   evmVersion: 'london',
   metadata: { bytecodeHash: 'none' },
-  outputSelection: { '*': { '*': ['evm.bytecode.object', 'evm.deployedBytecode.object', 'storageLayout'] } },
+  outputSelection: { '*': { '*': ['evm.bytecode.object', 'evm.deployedBytecode.object'] } },
 };
 
 /** The entry points compiled; their imports are resolved by the callback below. */
@@ -36,7 +36,7 @@ function solFiles(dir) {
 }
 
 /**
- * Returns { MIPS64: {bytecode, storageLayout}, PreimageOracle: {...} } for the contracts under
+ * Returns { MIPS64: {bytecode, runtimeSize}, PreimageOracle: {...} } for the contracts under
  * `root`, compiling only when `cacheDir` holds no output for the same inputs.
  */
 export function compileContracts(root, cacheDir) {
@@ -61,8 +61,7 @@ export function compileContracts(root, cacheDir) {
   if (errors.length) throw new Error(`solc: ${errors.map((e) => e.formattedMessage).join('\n')}`);
   const pick = (file, name) => {
     const c = output.contracts[file][name];
-    return { bytecode: c.evm.bytecode.object, runtimeSize: c.evm.deployedBytecode.object.length / 2,
-             storageLayout: c.storageLayout };
+    return { bytecode: c.evm.bytecode.object, runtimeSize: c.evm.deployedBytecode.object.length / 2 };
   };
   const result = {
     compiler: solc.version(),

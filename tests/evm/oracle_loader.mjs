@@ -1,9 +1,9 @@
 // Prepares PreimageOracle.sol for one read(fd 5) step the way a challenger does: loadLocalData for
 // local keys (with the step's localContext), loadKeccak256PreimagePart, loadSha256PreimagePart,
 // loadBlobPreimagePart (with the KZG proof the test gives) and loadPrecompilePreimagePart for
-// global keys. A key no load function can produce from its data (test keys that are not the hash
-// of their data, blob keys without a proof) has its part written straight into the oracle's
-// storage, exactly as a load would leave it, and is counted as "written".
+// global keys. Nothing is written into the oracle's storage directly: a part no load function
+// produces (a key that is not the hash of its data, an offset past the end) stays unloaded, and
+// the contract reverts "pre-image must exist" — so fpvm must revert too.
 import { keccak_256 } from '@noble/hashes/sha3.js';
 import { bytes, concat, fromHex, hex, selector, word } from './abi.mjs';
 
@@ -21,20 +21,13 @@ export function localizeKey(key, caller, context) {
   return k;
 }
 
-/** Storage slot of mapping[key] at `slot` (Solidity: keccak(key ‖ slot)). */
-function mappingSlot(key, slot) {
-  return keccak_256(concat(key, slot));
-}
-
 /** Loads parts into the oracle at `oracleAddress` through calls from `caller`. */
 export class OracleLoader {
-  constructor(evm, oracleAddress, caller, storageLayout) {
+  constructor(evm, oracleAddress, caller) {
     this.evm = evm;
     this.oracle = oracleAddress;
     this.caller = caller;
-    const slotOf = (label) => word(BigInt(storageLayout.storage.find((s) => s.label === label).slot));
-    this.slots = { lengths: slotOf('preimageLengths'), parts: slotOf('preimageParts'), ok: slotOf('preimagePartOk') };
-    this.counts = { local: 0, keccak256: 0, sha256: 0, blob: 0, precompile: 0, written: 0, unloadable: 0 };
+    this.counts = { local: 0, keccak256: 0, sha256: 0, blob: 0, precompile: 0, unloadable: 0 };
   }
 
   async call(data) {
@@ -78,30 +71,7 @@ export class OracleLoader {
         word(BigInt(source.gas)), word(128n), bytes(input)));
       kind = 'precompile';
     }
-    if (await this.partOk(lookup, offset)) {
-      this.counts[kind] += 1;
-      return;
-    }
-    // What fpvm's verifier serves (PreimagePartStore): types 1 (≤ 32 bytes), 2, 4, 5, 6 below len + 8.
-    const servable = [1, 2, 4, 5, 6].includes(type) && !(type === 1 && len > 32) && offset < len + 8;
-    if (!servable) {
-      this.counts.unloadable += 1;
-      return;
-    }
-    await this.writePart(lookup, value, offset);
-    this.counts.written += 1;
-  }
-
-  /** Writes preimageLengths[key], preimageParts[key][offset] and preimagePartOk[key][offset]. */
-  async writePart(key, value, offset) {
-    const sm = this.evm.stateManager;
-    const addr = this.oracle;
-    const part = new Uint8Array(32);
-    part.set(value.subarray(offset, offset + 32));
-    const off = word(BigInt(offset));
-    const len = value.length - 8;
-    await sm.putStorage(addr, mappingSlot(key, this.slots.lengths), word(BigInt(len)));
-    await sm.putStorage(addr, mappingSlot(off, mappingSlot(key, this.slots.parts)), part);
-    await sm.putStorage(addr, mappingSlot(off, mappingSlot(key, this.slots.ok)), word(1n));
+    if (kind && (await this.partOk(lookup, offset))) this.counts[kind] += 1;
+    else this.counts.unloadable += 1;  // the step must then revert "pre-image must exist"
   }
 }

@@ -67,7 +67,7 @@ async function main() {
   const evm = await createEVM({ common });
   const oracle = await deploy(evm, compiled.PreimageOracle.bytecode, word(0n), word(0n));
   const mips = await deploy(evm, compiled.MIPS64.bytecode, word(BigInt(oracle.toString())), word(STATE_VERSION));
-  const loader = new OracleLoader(evm, oracle, CALLER, compiled.PreimageOracle.storageLayout);
+  const loader = new OracleLoader(evm, oracle, CALLER);
   console.log(`solc ${compiled.compiler}; MIPS64 ${compiled.MIPS64.runtimeSize} bytes at ${mips}, ` +
               `PreimageOracle ${compiled.PreimageOracle.runtimeSize} bytes at ${oracle}` +
               `${cached ? '' : ' (code analysis not cached: slower)'}`);
