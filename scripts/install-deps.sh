@@ -22,14 +22,32 @@ PACKAGES=(
   clang-format-14 clang-tidy-14
   # scripts
   python3 python3-matplotlib
+  # EVM replay of the MT64 proofs against MIPS64.sol (tests/evm: solc and @ethereumjs/evm from npm)
+  nodejs
 )
 
 missing=()
 for p in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
+# Debian's nodejs comes without npm (package npm); NodeSource's nodejs brings its own and conflicts
+# with Debian's npm package, so it is installed only when no npm is found.
+command -v npm >/dev/null || missing+=(npm)
+# tests/evm's npm packages, pinned by its package-lock.json (installed once, after the Debian ones).
+npm_deps() {
+  local dir
+  dir="$(dirname "$0")/../tests/evm"
+  [ -d "$dir/node_modules" ] && return 0
+  if ! command -v npm >/dev/null; then
+    echo "install-deps: npm not found (Debian: apt-get install npm); the evm tests will be skipped"
+    return 0
+  fi
+  echo "install-deps: npm ci in $dir"
+  (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+}
 if [ ${#missing[@]} -eq 0 ]; then
   echo "install-deps: all ${#PACKAGES[@]} packages present"
+  npm_deps
   exit 0
 fi
 SUDO=""
@@ -38,4 +56,5 @@ echo "install-deps: installing ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -qq
 $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+npm_deps
 echo "install-deps: done"

@@ -8,10 +8,12 @@
 #include "common/hex.hpp"
 #include "common/keccak256.hpp"
 #include "encoder.hpp"
+#include "evm_case_writer.hpp"
 #include "mips64/prover.hpp"
 #include "mips64/step_calldata.hpp"
 #include "mips64/step_verifier.hpp"
 #include "random_insn.hpp"
+#include "random_scale.hpp"
 #include "test_vm.hpp"
 
 namespace fpvm::mips64::test {
@@ -73,7 +75,7 @@ TEST(Mips64Proof, CalldataLayoutOfTheEmptyState) {
   EXPECT_EQ(getBE64(cd.data() + 324 + 24), 6090u);
   EXPECT_TRUE(std::equal(p.proofData.begin(), p.proofData.end(), cd.begin() + 356));
   EXPECT_EQ(cd.size() - (356 + 6090), 22u);  // zero padding
-  const VerifyResult v = verifyStepCalldata(cd, nullptr);
+  const VerifyResult v = verifyRecorded(cd);
   ASSERT_TRUE(v.ok()) << revertName(v.revert);
   EXPECT_EQ(v.postHash, p.post);
 }
@@ -100,7 +102,7 @@ TEST(Mips64Proof, UnusedSlotsAreZeroAndTrailingProofsMayBeOmitted) {
   EXPECT_TRUE(slotIsZero(alu, 2));
   // The contract reads only slot 0 here: the proof data may stop after it.
   const Bytes shortProof(alu.proofData.begin(), alu.proofData.begin() + 330 + 1920);
-  const VerifyResult v = verifyStep(alu.stateData, shortProof, Hash32{}, nullptr);
+  const VerifyResult v = verifyRecorded(alu.stateData, shortProof, Hash32{});
   ASSERT_TRUE(v.ok()) << revertName(v.revert);
   EXPECT_EQ(v.postHash, alu.post);
 
@@ -110,14 +112,14 @@ TEST(Mips64Proof, UnusedSlotsAreZeroAndTrailingProofsMayBeOmitted) {
   EXPECT_FALSE(slotIsZero(load, 1));
   EXPECT_TRUE(slotIsZero(load, 2));
   const Bytes noDataProof(load.proofData.begin(), load.proofData.begin() + 330 + 1920);
-  EXPECT_EQ(verifyStep(load.stateData, noDataProof, Hash32{}, nullptr).revert, Revert::InsufficientMemoryProofCalldata);
+  EXPECT_EQ(verifyRecorded(load.stateData, noDataProof, Hash32{}).revert, Revert::InsufficientMemoryProofCalldata);
   // Missing the last byte: the calldata padding makes the proof look complete, but its last word differs.
   const Bytes almost(load.proofData.begin(), load.proofData.begin() + 330 + 2 * 1920 - 1);
-  EXPECT_EQ(verifyStep(load.stateData, almost, Hash32{}, nullptr).revert, Revert::InvalidMemoryProof);
+  EXPECT_EQ(verifyRecorded(load.stateData, almost, Hash32{}).revert, Revert::InvalidMemoryProof);
   const Bytes noThread(load.proofData.begin(), load.proofData.begin() + 297);
-  EXPECT_EQ(verifyStep(load.stateData, noThread, Hash32{}, nullptr).revert, Revert::InsufficientThreadCalldata);
+  EXPECT_EQ(verifyRecorded(load.stateData, noThread, Hash32{}).revert, Revert::InsufficientThreadCalldata);
   const Bytes noInnerRoot(load.proofData.begin(), load.proofData.begin() + 320);
-  EXPECT_EQ(verifyStep(load.stateData, noInnerRoot, Hash32{}, nullptr).revert, Revert::InsufficientThreadCalldata);
+  EXPECT_EQ(verifyRecorded(load.stateData, noInnerRoot, Hash32{}).revert, Revert::InsufficientThreadCalldata);
 }
 
 TEST(Mips64Proof, ClockGettimeSecondProofIsAgainstTheUpdatedRoot) {
@@ -133,13 +135,13 @@ TEST(Mips64Proof, ClockGettimeSecondProofIsAgainstTheUpdatedRoot) {
   // Slot 2's leaf already holds the seconds written through slot 1.
   const size_t leaf2 = kThreadWitnessSize + 2 * kMemoryProofSize;
   EXPECT_EQ(getBE64(p.proofData.data() + leaf2 + 8), 3u);  // the seconds
-  const VerifyResult v = verifyStep(p.stateData, p.proofData, Hash32{}, nullptr);
+  const VerifyResult v = verifyRecorded(p.stateData, p.proofData, Hash32{});
   ASSERT_TRUE(v.ok()) << revertName(v.revert);
   // A second proof from the pre-step memory is rejected with the contract's own reason.
   Bytes stale = p.proofData;
   std::copy(p.proofData.begin() + kThreadWitnessSize + kMemoryProofSize, p.proofData.begin() + leaf2,
             stale.begin() + static_cast<std::ptrdiff_t>(leaf2));
-  EXPECT_EQ(verifyStep(p.stateData, stale, Hash32{}, nullptr).revert, Revert::InvalidSecondMemoryProof);
+  EXPECT_EQ(verifyRecorded(p.stateData, stale, Hash32{}).revert, Revert::InvalidSecondMemoryProof);
 }
 
 TEST(Mips64Proof, ExitedStateReturnsItsOwnHash) {
@@ -153,7 +155,7 @@ TEST(Mips64Proof, ExitedStateReturnsItsOwnHash) {
   EXPECT_EQ(p.post, p.pre);
   EXPECT_EQ(p.pre[0], 1);  // status Invalid
   // The contract reads neither thread witness nor memory proofs: empty proof data is enough.
-  const VerifyResult v = verifyStep(p.stateData, Bytes{}, Hash32{}, nullptr);
+  const VerifyResult v = verifyRecorded(p.stateData, Bytes{}, Hash32{});
   ASSERT_TRUE(v.ok()) << revertName(v.revert);
   EXPECT_EQ(v.postHash, p.pre);
   EXPECT_EQ(v.postState, p.stateData);
@@ -165,26 +167,26 @@ TEST(Mips64Proof, MalformedStateAndCalldata) {
   const StepProof p = prove(vm);
   Witness bad = p.stateData;
   bad[witness_offset::kExited] = 2;
-  EXPECT_EQ(verifyStep(bad, p.proofData, Hash32{}, nullptr).revert, Revert::InvalidExitedValue);
+  EXPECT_EQ(verifyRecorded(bad, p.proofData, Hash32{}).revert, Revert::InvalidExitedValue);
   Bytes cd = encodeStepCalldata(p.stateData, p.proofData, Hash32{});
-  ASSERT_TRUE(verifyStepCalldata(cd, nullptr).ok());
+  ASSERT_TRUE(verifyRecorded(cd).ok());
   Bytes wrongSelector = cd;
   wrongSelector[0] ^= 1;
-  EXPECT_EQ(verifyStepCalldata(wrongSelector, nullptr).revert, Revert::NonCanonicalCalldata);
+  EXPECT_EQ(verifyRecorded(wrongSelector).revert, Revert::NonCanonicalCalldata);
   Bytes movedState = cd;  // _stateData.offset must be 132
   movedState[4 + 31] = 0x80;
-  EXPECT_EQ(verifyStepCalldata(movedState, nullptr).revert, Revert::NonCanonicalCalldata);
+  EXPECT_EQ(verifyRecorded(movedState).revert, Revert::NonCanonicalCalldata);
   Bytes movedProof = cd;  // _proof.offset must be 356
   movedProof[36 + 31] = 0x60;
-  EXPECT_EQ(verifyStepCalldata(movedProof, nullptr).revert, Revert::NonCanonicalCalldata);
+  EXPECT_EQ(verifyRecorded(movedProof).revert, Revert::NonCanonicalCalldata);
   Bytes longProof = cd;  // a declared length past the end of calldata fails ABI decoding
   longProof[324 + 30] = 0xFF;
-  EXPECT_EQ(verifyStepCalldata(longProof, nullptr).revert, Revert::NonCanonicalCalldata);
-  EXPECT_EQ(verifyStepCalldata(Bytes(cd.begin(), cd.begin() + 90), nullptr).revert, Revert::NonCanonicalCalldata);
+  EXPECT_EQ(verifyRecorded(longProof).revert, Revert::NonCanonicalCalldata);
+  EXPECT_EQ(verifyRecorded(Bytes(cd.begin(), cd.begin() + 90)).revert, Revert::NonCanonicalCalldata);
   // The stateData length is not checked: a different declared length with the same offsets is accepted.
   Bytes shortState = cd;
   shortState[100 + 31] = 161;
-  const VerifyResult v = verifyStepCalldata(shortState, nullptr);
+  const VerifyResult v = verifyRecorded(shortState);
   ASSERT_TRUE(v.ok()) << revertName(v.revert);
   EXPECT_EQ(v.postHash, p.post);
 }
@@ -201,7 +203,7 @@ TEST(Mips64Proof, NonCanonicalBooleansAreReadAsTheContractReadsThem) {
   const StepProof p = prove(vm);
   Witness odd = p.stateData;
   odd[witness_offset::kTraverseRight] = 2;
-  const VerifyResult v = verifyStep(odd, p.proofData, Hash32{}, nullptr);
+  const VerifyResult v = verifyRecorded(odd, p.proofData, Hash32{});
   ASSERT_TRUE(v.ok()) << revertName(v.revert);
   EXPECT_EQ(v.postState[witness_offset::kTraverseRight], 2);
   Witness expected = vm.state.witness();
@@ -411,7 +413,7 @@ TEST(Mips64Proof, OraclePartsFollowReadPreimage) {
 TEST(Mips64Proof, RandomInstructionsAgreeWithTheVerifier) {
   std::mt19937_64 rng(16);
   int reverted = 0, executed = 0;
-  for (int i = 0; i < 3000; ++i) {
+  for (int i = 0, n = randomIterations(3000); i < n; ++i) {
     TestVm vm(0x10'0000 + 4 * (rng() % 1024));
     vm.program({randomInsn(rng)});
     // Registers hold small addresses near the data area, extreme values or random bits.

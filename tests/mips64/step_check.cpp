@@ -1,6 +1,8 @@
 // TestVm::step: the interpreter's step with its one-step proof, and the stateless verifier run on
 // that proof — it must return exactly the interpreter's post-state hash and witness, or revert
-// with the interpreter's reason.
+// with the interpreter's reason. With FPVM_EVM_CASES set, the step is also written out for the
+// EVM replay against MIPS64.sol (evm_case_writer.hpp).
+#include "evm_case_writer.hpp"
 #include "mips64/prover.hpp"
 #include "mips64/step_verifier.hpp"
 #include "test_vm.hpp"
@@ -19,6 +21,7 @@ Hash32 localContext() {
 StepOutcome TestVm::step() {
   if (!crossCheck) return interp.step();
   StepProof proof;
+  const Hash32 keyBefore = state.preimageKey;
   const StepOutcome o = proveStep(interp, proof);
   EXPECT_EQ(proof.proofData.size(), 6090u);
   PreimagePartStore parts;
@@ -31,6 +34,8 @@ StepOutcome TestVm::step() {
   } else {
     EXPECT_EQ(v.revert, o.revert) << "verifier: " << revertName(v.revert) << ", interpreter: " << revertName(o.revert);
   }
+  if (EvmCaseWriter* writer = EvmCaseWriter::instance())
+    writer->record({proof, o, localContext(), kCaller, parts, keyBefore, oracle.sources, v.postState});
   ++checkedSteps;
   return o;
 }

@@ -22,6 +22,9 @@ class MapOracle final : public PreimageOracle {
   std::map<Hash32, Bytes, bool (*)(const Hash32&, const Hash32&)> preimages{
       [](const Hash32& a, const Hash32& b) { return a.b < b.b; }};
   std::vector<Bytes> hints;
+  /// How the EVM replay loads a key whose type alone does not say (precompile keys), as JSON.
+  std::map<Hash32, std::string, bool (*)(const Hash32&, const Hash32&)> sources{
+      [](const Hash32& a, const Hash32& b) { return a.b < b.b; }};
   int requests = 0;
   void hint(ByteView h) override { hints.emplace_back(h.begin(), h.end()); }
   Bytes getPreimage(const Hash32& key) override {
