@@ -15,7 +15,7 @@ cd "$(dirname "$0")/../.."
 seconds=${1:-30}
 shift || true
 targets=("$@")
-[ ${#targets[@]} -eq 0 ] && targets=(elf state_binary state_json exec engines verifier jsonrpc)
+[ ${#targets[@]} -eq 0 ] && targets=(elf state_binary state_json exec engines verifier jsonrpc mips64_state)
 case "$seconds" in
   '' | *[!0-9]*) echo "usage: $0 [seconds per target] [target…]" >&2; exit 2 ;;
 esac
