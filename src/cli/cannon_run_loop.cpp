@@ -130,11 +130,10 @@ CannonRunOutcome runCannonLoop(Mt64Engine& engine, const CannonRunOptions& opt) 
       if (!st.activeStack().empty()) o->beforeStep(st);
     const bool prove = opt.proofAt.matches(step);
     StepOutcome o;
+    mips64::StepProof proof;
     try {
       if (prove) {
-        mips64::StepProof proof;
         o = engine.proveStep(proof);
-        if (o.ok() && opt.onProof) opt.onProof(proof);
       } else {
         o = engine.step();
       }
@@ -150,6 +149,7 @@ CannonRunOutcome runCannonLoop(Mt64Engine& engine, const CannonRunOptions& opt) 
       throw StepFailure(failurePrefix(prove, step, pc) + e.what(), false);
     }
     if (!o.ok()) throw StepFailure(failurePrefix(prove, step, pc) + mips64::revertName(o.revert), true);
+    if (prove && opt.onProof) opt.onProof(proof);  // a file error here is an error, not a step failure
     for (Mt64StepObserver* obs : opt.observers) obs->afterStep(st, o);
     if (o.preimageRead && preimageStops(opt.preimageStop, *o.preimageRead, step)) {
       out.stoppedAtPreimage = true;

@@ -390,6 +390,12 @@ TEST_F(CannonCli, ErrorsAndExitCodes) {
   expectError({"run", "--input", path("prestate.bin.gz"), "--meta", "", "--stop-at", "=x"}, "--stop-at");
   expectError({"run", "--input", path("prestate.bin.gz"), "--meta", "", "--stop-at-preimage-type", "foo"},
               "invalid preimage type \"foo\"");
+  expectError({"run", "--input", path("prestate.bin.gz"), "--meta", "", "--proof-at", "=3", "--proof-fmt", path("no/%d.json")},
+              "failed to write proof data");
+  expectError({"run", "--input", path("prestate.bin.gz"), "--meta", "", "--snapshot-at", "=3", "--snapshot-fmt", path("no/%d.bin")},
+              "failed to write state snapshot");
+  expectError({"run", "--input", path("prestate.bin.gz"), "--meta", "", "--output", path("no/out.bin")},
+              "failed to write state output");
   expectError({"run", "--input", path("prestate.bin.gz"), "--meta", "", "--pprof.cpu"}, "--pprof.cpu is not supported");
   expectError({"run", "--input", path("prestate.bin.gz"), "--meta", "", "--debug"}, "cannot enable debug mode without a metadata file");
   expectError({"run", "--input", path("prestate.bin.gz"), "--meta", path("missing.json")}, "failed to load metadata");
