@@ -109,8 +109,7 @@ void Mt64StackTracker::afterStep(const State& state, const StepOutcome& o) {
       const auto offset = static_cast<uint64_t>(static_cast<int64_t>(static_cast<int16_t>(insn & 0xFFFF)) * 4);
       push(t.threadId, t.pc, t.pc + 4 + offset);
     }
-  } else if (o.syscall && *o.syscall == mips64::sys::kClone && state.threadCount() > 0 &&
-             currentThreadId(state) != t.threadId) {
+  } else if (o.syscall && *o.syscall == mips64::sys::kClone && state.threadCount() > 0 && currentThreadId(state) != t.threadId) {
     push(currentThreadId(state), t.pc, t.nextPC);
   }
 }

@@ -53,8 +53,7 @@ std::string shortestDouble(double v) {
 
 /// The "processing" line: step, pc and insn (low 32 bits), ips since the loop started, pages,
 /// memory and the symbol at pc.
-void logProgress(State& st, const mips64::Metadata* meta, uint64_t startStep,
-                 std::chrono::steady_clock::time_point start) {
+void logProgress(State& st, const mips64::Metadata* meta, uint64_t startStep, std::chrono::steady_clock::time_point start) {
   const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   const uint64_t pc = st.activeStack().empty() ? 0 : st.currentThread().pc;
   const uint64_t word = st.memory.loadWord(pc & mips64::kAddressMask);
@@ -92,9 +91,8 @@ bool preimageStops(const CannonPreimageStop& stop, const mips64::PreimageRead& r
   }
   if (!stop.keyPrefix.empty() && std::equal(stop.keyPrefix.begin(), stop.keyPrefix.end(), read.key.data()) &&
       stop.offset == read.offset && step >= stop.minStep) {
-    logVm("Stopping at preimage read", {{"keyPrefix", hexBytes(stop.keyPrefix)},
-                                        {"offset", std::to_string(read.offset)},
-                                        {"step", std::to_string(step)}});
+    logVm("Stopping at preimage read",
+          {{"keyPrefix", hexBytes(stop.keyPrefix)}, {"offset", std::to_string(read.offset)}, {"step", std::to_string(step)}});
     return true;
   }
   const auto size = static_cast<int64_t>(read.value ? read.value->size() : 0);

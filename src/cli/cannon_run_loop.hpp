@@ -55,11 +55,11 @@ class Mt64StepObserver {
 
 /// Cannon's pre-image stop conditions (--stop-at-preimage, -type, -larger-than).
 struct CannonPreimageStop {
-  bool any = false;                         ///< --stop-at-preimage-type any
-  Bytes keyPrefix;                          ///< empty = no key condition
-  uint64_t offset = 0;                      ///< with keyPrefix: the read offset
-  uint64_t minStep = 0;                     ///< with keyPrefix: the step is at least this
-  int64_t largerThan = 0;                   ///< 0 = off; else stop when len(prefix ‖ pre-image) > this
+  bool any = false;        ///< --stop-at-preimage-type any
+  Bytes keyPrefix;         ///< empty = no key condition
+  uint64_t offset = 0;     ///< with keyPrefix: the read offset
+  uint64_t minStep = 0;    ///< with keyPrefix: the step is at least this
+  int64_t largerThan = 0;  ///< 0 = off; else stop when len(prefix ‖ pre-image) > this
 };
 
 /// How to run.

@@ -49,13 +49,15 @@ CannonPreimageStop parsePreimageStop(const FlagSet& flags, const std::string& at
         throw Error("invalid preimage offset: strconv.ParseUint: parsing \"" + text + "\": invalid syntax");
       errno = 0;
       out = std::strtoull(text.c_str(), nullptr, 10);
-      if (errno == ERANGE) throw Error("invalid preimage offset: strconv.ParseUint: parsing \"" + text + "\": value out of range");
+      if (errno == ERANGE)
+        throw Error("invalid preimage offset: strconv.ParseUint: parsing \"" + text + "\": value out of range");
     };
     if (parts.size() >= 2) decimal(parts[1], stop.offset);
     if (parts.size() == 3) decimal(parts[2], stop.minStep);
     return stop;
   }
-  static const std::pair<const char*, uint8_t> kTypes[] = {{"local", 1}, {"keccak", 2}, {"sha256", 4}, {"blob", 5}, {"precompile", 6}};
+  static const std::pair<const char*, uint8_t> kTypes[] = {
+      {"local", 1}, {"keccak", 2}, {"sha256", 4}, {"blob", 5}, {"precompile", 6}};
   if (type == "any") {
     stop.any = true;
   } else if (!type.empty()) {
@@ -102,7 +104,8 @@ int runCannonRun(const Args& args) {
   flags.add("snapshot-fmt", &snapshotFmt, "format for snapshot output file names (binary: .bin or .bin.gz)");
   flags.add("stop-at", &stopAt, "step pattern to stop at (before executing that step)");
   flags.add("stop-at-preimage", &stopAtPreimage, "stop at the first preimage request matching <key-prefix>@<offset>@<step>");
-  flags.add("stop-at-preimage-type", &stopAtPreimageType, "stop at the first preimage request of this type "
+  flags.add("stop-at-preimage-type", &stopAtPreimageType,
+            "stop at the first preimage request of this type "
             "(local, keccak, sha256, blob, precompile, any)");
   flags.addFunction(
       "stop-at-preimage-larger-than",

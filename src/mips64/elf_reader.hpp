@@ -16,7 +16,11 @@ class ElfReader {
  public:
   /// Checks the magic, the class and the data encoding.
   explicit ElfReader(ByteView data) : data_(data) {
-    if (data.size() < 16 || std::memcmp(data.data(), "\x7f" "ELF", 4) != 0) throw Error("not an ELF file");
+    if (data.size() < 16 || std::memcmp(data.data(),
+                                        "\x7f"
+                                        "ELF",
+                                        4) != 0)
+      throw Error("not an ELF file");
     if (data[4] != 1 && data[4] != 2) throw Error("ELF class " + std::to_string(data[4]) + " is not supported");
     if (data[5] != 1 && data[5] != 2) throw Error("ELF data encoding " + std::to_string(data[5]) + " is not supported");
     is64_ = data[4] == 2;

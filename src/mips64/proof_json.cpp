@@ -41,7 +41,8 @@ StepProof decodeProofJson(const std::string& text, const std::string& what) {
     if (pre.size() != 32 || post.size() != 32) throw Error(what + ": pre and post must be 32-byte hashes");
     std::copy(pre.begin(), pre.end(), p.pre.data());
     std::copy(post.begin(), post.end(), p.post.data());
-    if (state.size() != kWitnessSize) throw Error(what + ": state-data has " + std::to_string(state.size()) + " bytes, expected 188");
+    if (state.size() != kWitnessSize)
+      throw Error(what + ": state-data has " + std::to_string(state.size()) + " bytes, expected 188");
     std::copy(state.begin(), state.end(), p.stateData.begin());
     p.proofData = hexField("proof-data");
     if (doc.contains("oracle-key")) {
