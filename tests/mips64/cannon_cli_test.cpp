@@ -332,6 +332,7 @@ TEST_F(CannonCli, StopAtPreimage) {
            {"--stop-at-preimage-type", "any"},
            {"--stop-at-preimage-type", "local"},
            {"--stop-at-preimage", "0x01"},
+           {"--stop-at-preimage", "01@0@5"},
            {"--stop-at-preimage-larger-than", "12"}}) {
     std::vector<std::string> args = {"run", "--input", path("prestate.bin.gz"), "--output", path("stop.bin"), "--meta", ""};
     args.insert(args.end(), stop.begin(), stop.end());
@@ -342,10 +343,25 @@ TEST_F(CannonCli, StopAtPreimage) {
     const State st = readStateFile(path("stop.bin"));
     EXPECT_FALSE(st.exited) << stop[0];
   }
-  // larger-than 13: the 13-byte value never stops the run.
-  ASSERT_EQ(run({"run", "--input", path("prestate.bin.gz"), "--output", path("stop.bin"), "--meta", "",
-                 "--stop-at-preimage-larger-than", "13", "--", server}).code, 0);
-  EXPECT_TRUE(readStateFile(path("stop.bin")).exited);
+  // Conditions that never hold: the run goes to the end. larger-than 13 (the value is 13 bytes),
+  // another key type, an offset never read, a minimum step after the reads; the key condition
+  // wins over the type flag.
+  for (const std::vector<std::string>& stop : std::vector<std::vector<std::string>>{
+           {"--stop-at-preimage-larger-than", "13"},
+           {"--stop-at-preimage-type", "keccak"},
+           {"--stop-at-preimage", "0x01@3"},
+           {"--stop-at-preimage", "0x01@0@100000"},
+           {"--stop-at-preimage", "0x02", "--stop-at-preimage-type", "any"}}) {
+    std::vector<std::string> args = {"run", "--input", path("prestate.bin.gz"), "--output", path("stop.bin"), "--meta", ""};
+    args.insert(args.end(), stop.begin(), stop.end());
+    args.insert(args.end(), {"--", server});
+    const CliResult r = run(args);
+    ASSERT_EQ(r.code, 0) << r.err;
+    EXPECT_TRUE(readStateFile(path("stop.bin")).exited) << stop[1];
+  }
+  const CliResult bad = run({"run", "--input", path("prestate.bin.gz"), "--meta", "", "--stop-at-preimage", "01@2@3@4"});
+  EXPECT_EQ(bad.code, 1);
+  EXPECT_NE(bad.err.find("invalid stop-at-preimage"), std::string::npos) << bad.err;
 }
 
 TEST_F(CannonCli, ErrorsAndExitCodes) {
