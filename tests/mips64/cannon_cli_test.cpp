@@ -364,6 +364,25 @@ TEST_F(CannonCli, StopAtPreimage) {
   EXPECT_NE(bad.err.find("invalid stop-at-preimage"), std::string::npos) << bad.err;
 }
 
+TEST_F(CannonCli, GuestExitCodeIsNotAnError) {
+  // li v0, 5205 (exit_group); li a0, 3; syscall — three steps, exit code 3 (status Panic).
+  State s = State::createInitial(0x1000, 0x1000'0000'0000);
+  s.memory.storeWord(0x1000, 0x24021455'24040003);
+  s.memory.storeWord(0x1008, 0x0000000c'00000000);
+  writeStateFile(s, path("exit3.bin"));
+  const CliResult r = run({"run", "--input", path("exit3.bin"), "--output", path("out.bin"), "--meta", ""});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.err.find("exited=true code=3"), std::string::npos) << r.err;
+  const nlohmann::json w = witnessOf(path("out.bin"));
+  EXPECT_EQ(w["step"], 3);
+  EXPECT_EQ(w["exited"], true);
+  EXPECT_EQ(w["exitCode"], 3);
+  EXPECT_EQ(w["witnessHash"].get<std::string>().substr(0, 4), "0x02");  // VM status Panic
+  // Running an exited state again changes nothing.
+  ASSERT_EQ(run({"run", "--input", path("out.bin"), "--output", path("again.bin"), "--meta", ""}).code, 0);
+  EXPECT_EQ(readFile(path("again.bin")), readFile(path("out.bin")));
+}
+
 TEST_F(CannonCli, ErrorsAndExitCodes) {
   REQUIRE_GUESTS();
   loadGuest("hello");
