@@ -4,6 +4,8 @@
 #include <charconv>
 #include <chrono>
 #include <cinttypes>
+#include <cmath>
+#include <cstdlib>
 #include <cstdio>
 
 #include "mips64/arch.hpp"
@@ -45,10 +47,20 @@ std::string hex32(uint64_t v) {
   return buf;
 }
 
-std::string shortestDouble(double v) {
+/// Go's strconv.FormatFloat(v, 'g', -1, 64), as slog prints a float64: the shortest digits that
+/// round-trip, in %e form when the exponent is below -4 or at least 6 (e.g. 1.3321e+07).
+std::string goFloat(double v) {
+  if (std::isnan(v)) return "NaN";
+  if (std::isinf(v)) return v > 0 ? "+Inf" : "-Inf";
   char buf[64];
-  auto r = std::to_chars(buf, buf + sizeof buf, v);
-  return std::string(buf, r.ptr);
+  auto r = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::scientific);
+  const std::string sci(buf, r.ptr);
+  const int exp = std::atoi(sci.c_str() + sci.find('e') + 1);
+  if (v == 0 || (exp >= -4 && exp < 6)) {
+    r = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::fixed);
+    return std::string(buf, r.ptr);
+  }
+  return sci;
 }
 
 /// The "processing" line: step, pc and insn (low 32 bits), ips since the loop started, pages,
@@ -61,7 +73,7 @@ void logProgress(State& st, const mips64::Metadata* meta, uint64_t startStep, st
   logVm("processing", {{"step", std::to_string(st.step)},
                        {"pc", hex32(pc)},
                        {"insn", hex32(insn)},
-                       {"ips", shortestDouble(secs > 0 ? double(st.step - startStep) / secs : 0.0)},
+                       {"ips", goFloat(secs > 0 ? double(st.step - startStep) / secs : 0.0)},
                        {"pages", std::to_string(st.memory.pageCount())},
                        {"mem", memoryUsage(st.memory.pageCount() * mips64::kPageSize)},
                        {"name", meta ? meta->lookup(pc) : std::string("!unknown")}});
