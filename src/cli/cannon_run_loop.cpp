@@ -5,8 +5,8 @@
 #include <chrono>
 #include <cinttypes>
 #include <cmath>
-#include <cstdlib>
 #include <cstdio>
+#include <cstdlib>
 
 #include "mips64/arch.hpp"
 #include "preimage/pipe_io.hpp"

@@ -383,6 +383,23 @@ TEST_F(CannonCli, GuestExitCodeIsNotAnError) {
   EXPECT_EQ(readFile(path("again.bin")), readFile(path("out.bin")));
 }
 
+TEST_F(CannonCli, InterruptedRunExits130) {
+  // beq $0, $0, -1 with a nop in its delay slot: a loop that never ends.
+  State s = State::createInitial(0x1000, 0x1000'0000'0000);
+  s.memory.storeWord(0x1000, 0x1000ffff'00000000);
+  writeStateFile(s, path("loop.bin"));
+  for (const char* sig : {"INT", "TERM"}) {
+    const std::string script = "cd " + quote(dir_) + " && { " + quote(cannonBinary()) + " run --input loop.bin --output out.bin --meta '' " +
+                               ">int.out 2>int.err & pid=$!; sleep 0.5; kill -" + sig + " $pid; wait $pid; echo $? >int.rc; }";
+    ASSERT_EQ(std::system(script.c_str()), 0);
+    EXPECT_EQ(slurp(path("int.rc")), "130\n") << sig;
+    EXPECT_EQ(slurp(path("int.out")), "") << sig;  // no Asterisc-style "Exiting..." notice
+    const std::string err = slurp(path("int.err"));
+    EXPECT_EQ(err.substr(err.size() - std::min<size_t>(err.size(), 19)), "command interrupted") << err;
+    EXPECT_FALSE(fileExists(path("out.bin"))) << sig;
+  }
+}
+
 TEST_F(CannonCli, ErrorsAndExitCodes) {
   REQUIRE_GUESTS();
   loadGuest("hello");
