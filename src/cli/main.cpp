@@ -1,4 +1,5 @@
-// fpvm: a RISC-V fault-proof VM, command-line compatible with Asterisc (spec §8).
+// fpvm: a RISC-V fault-proof VM, command-line compatible with Asterisc (spec §8); started as
+// `cannon` (or as `fpvm cannon …`) it is Cannon's command line for the MT64 MIPS VM (decision 0014).
 #include <signal.h>
 #include <unistd.h>
 
@@ -146,9 +147,10 @@ int main(int argc, char** argv) {
   ::sigaction(SIGTERM, &sa, nullptr);
   std::signal(SIGPIPE, SIG_IGN);
   try {
-    std::vector<std::string> args(argv + 1, argv + argc);
-    if (invokedAsCannon(argc > 0 ? argv[0] : nullptr)) gExitingNotice = false;
-    const int rc = invokedAsCannon(argc > 0 ? argv[0] : nullptr) ? runCannon(args) : dispatch(args);
+    const std::vector<std::string> args(argv + 1, argv + argc);
+    const bool asCannon = invokedAsCannon(argc > 0 ? argv[0] : nullptr);
+    if (asCannon) gExitingNotice = false;
+    const int rc = asCannon ? runCannon(args) : dispatch(args);
     if (rc == kExitInterrupted || (rc == kExitTerminated && gSignal == SIGTERM)) std::cerr << "command interrupted";
     return rc;
   } catch (const fpvm::Error& e) {
