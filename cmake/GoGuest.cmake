@@ -1,9 +1,12 @@
 # Go guest programs for fpvm (spec §9): static linux/riscv64 executables built with the system's
 # Go toolchain, soft float, no cgo, RV64 base profile (no compressed or bit-manipulation
-# instructions), in GOPATH mode so that nothing is ever downloaded.
+# instructions), in GOPATH mode so that nothing is ever downloaded; or linux/mips64 executables
+# for the Cannon MT64 machine (ARCH mips64).
 #
 #   include(${CMAKE_SOURCE_DIR}/cmake/GoGuest.cmake)
 #   fpvm_add_go_guest(NAME <name> DIR <package dir>
+#                     [ARCH riscv64|mips64]    riscv64 (default), or mips64 for the Cannon MT64
+#                                              machine (big-endian, GOMIPS64=softfloat; spec §14)
 #                     [GOPATH <dir>...]        extra GOPATH entries (e.g. ${FPVM_GO_SYSTEM_GOPATH})
 #                     [REQUIRES <import>...]   packages that must exist in those entries
 #                     [LDFLAGS <flags>])       passed as -ldflags (e.g. "-X main.scale=40")
@@ -52,7 +55,14 @@ if(FPVM_GO_FOUND)
 endif()
 
 function(fpvm_add_go_guest)
-  cmake_parse_arguments(PARSE_ARGV 0 arg "" "NAME;DIR;LDFLAGS" "GOPATH;REQUIRES")
+  cmake_parse_arguments(PARSE_ARGV 0 arg "" "NAME;DIR;LDFLAGS;ARCH" "GOPATH;REQUIRES")
+  if(NOT arg_ARCH OR arg_ARCH STREQUAL "riscv64")
+    set(arch_env GOARCH=riscv64 GORISCV64=rva20u64)
+  elseif(arg_ARCH STREQUAL "mips64")
+    set(arch_env GOARCH=mips64 GOMIPS64=softfloat)
+  else()
+    message(FATAL_ERROR "fpvm_add_go_guest: ARCH must be riscv64 or mips64, not ${arg_ARCH}")
+  endif()
   if(NOT arg_NAME OR NOT arg_DIR)
     message(FATAL_ERROR "fpvm_add_go_guest: NAME and DIR are required")
   endif()
@@ -99,7 +109,7 @@ function(fpvm_add_go_guest)
     OUTPUT ${out}
     COMMAND ${CMAKE_COMMAND} -E make_directory ${go_root}/path ${go_root}/cache ${CMAKE_BINARY_DIR}/guests/go
     COMMAND ${CMAKE_COMMAND} -E env
-            GOOS=linux GOARCH=riscv64 GORISCV64=rva20u64 CGO_ENABLED=0
+            GOOS=linux ${arch_env} CGO_ENABLED=0
             GO111MODULE=off GOFLAGS= GOENV=off GOWORK=off GOTOOLCHAIN=local GOPROXY=off GOTELEMETRY=off
             GOPATH=${gopath} GOCACHE=${go_root}/cache
             ${FPVM_GO_EXECUTABLE} build ${flags} -o ${out} ${import_path}
