@@ -54,7 +54,7 @@ std::string goFloat(double v) {
   if (std::isinf(v)) return v > 0 ? "+Inf" : "-Inf";
   char buf[64];
   auto r = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::scientific);
-  const std::string sci(buf, r.ptr);
+  std::string sci(buf, r.ptr);
   const int exp = std::atoi(sci.c_str() + sci.find('e') + 1);
   if (v == 0 || (exp >= -4 && exp < 6)) {
     r = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::fixed);
