@@ -147,7 +147,9 @@ int runCannonRun(const Args& args) {
   const bool hasServer = !flags.serverCommand().empty() && !flags.serverCommand()[0].empty();
 
   // Starts the server (if any): a command that cannot be executed fails here, before any step.
-  preimage::HostOracle host(oracleFlags.config(hasServer ? flags.serverCommand() : Args{}));
+  preimage::HostOracleConfig hostConfig = oracleFlags.config(hasServer ? flags.serverCommand() : Args{});
+  hostConfig.serverLimits.environmentPrefix = {"NO_COLOR=1"};  // as Cannon starts op-program (spec §7.3)
+  preimage::HostOracle host(std::move(hostConfig));
   return withOracle(host, [&]() -> int {
     mips64::Metadata metadata;
     if (meta.empty()) {

@@ -400,6 +400,16 @@ TEST_F(CannonCli, InterruptedRunExits130) {
   }
 }
 
+TEST_F(CannonCli, ServerGetsNoColorAndItsArguments) {
+  REQUIRE_GUESTS();
+  loadGuest("hello");
+  // The server sees NO_COLOR=1 first in its environment and the arguments after "--" untouched.
+  const CliResult r = run({"run", "--input", path("prestate.bin.gz"), "--output", "", "--meta", "", "--", "sh", "-c",
+                           "printf '%s|%s' \"$NO_COLOR\" \"$1\" > env.txt", "sh", "--flag=a b"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(slurp(path("env.txt")), "1|--flag=a b");
+}
+
 TEST_F(CannonCli, ErrorsAndExitCodes) {
   REQUIRE_GUESTS();
   loadGuest("hello");
