@@ -1,9 +1,12 @@
 # Go guest programs for fpvm (spec §9): static linux/riscv64 executables built with the system's
 # Go toolchain, soft float, no cgo, RV64 base profile (no compressed or bit-manipulation
-# instructions), in GOPATH mode so that nothing is ever downloaded.
+# instructions), in GOPATH mode so that nothing is ever downloaded; or linux/mips64 executables
+# for the Cannon MT64 machine (ARCH mips64).
 #
 #   include(${CMAKE_SOURCE_DIR}/cmake/GoGuest.cmake)
 #   fpvm_add_go_guest(NAME <name> DIR <package dir>
+#                     [ARCH riscv64|mips64]    riscv64 (default), or mips64 for the Cannon MT64
+#                                              machine (big-endian, GOMIPS64=softfloat; spec §14)
 #                     [GOPATH <dir>...]        extra GOPATH entries (e.g. ${FPVM_GO_SYSTEM_GOPATH})
 #                     [REQUIRES <import>...]   packages that must exist in those entries
 #                     [LDFLAGS <flags>]        passed as -ldflags (e.g. "-X main.scale=40")

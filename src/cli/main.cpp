@@ -1,4 +1,5 @@
-// fpvm: a RISC-V fault-proof VM, command-line compatible with Asterisc (spec §8).
+// fpvm: a RISC-V fault-proof VM, command-line compatible with Asterisc (spec §8); started as
+// `cannon` (or as `fpvm cannon …`) it is Cannon's command line for the MT64 MIPS VM (decision 0014).
 #include <signal.h>
 #include <unistd.h>
 
@@ -9,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "cli/cannon_commands.hpp"
 #include "cli/commands.hpp"
 #include "cli/flag_set.hpp"
 #include "common/error.hpp"
@@ -20,12 +22,16 @@ std::atomic<int> gSignal{0};
 
 namespace {
 
+/// False when running as Cannon, which prints nothing on a signal.
+std::atomic<bool> gExitingNotice{true};
+
 /// What Asterisc prints on stdout for every SIGINT/SIGTERM it receives (`fmt.Println("\r\nExiting...")`).
 constexpr char kExitingLine[] = "\r\nExiting...\n";
 
 void onSignal(int sig) {
   fpvm::cli::gSignal = sig;
   fpvm::cli::gInterrupted = true;
+  if (!gExitingNotice.load()) return;
   // write(2) is async-signal-safe; a short or failed write of this notice changes nothing.
   const ssize_t n = ::write(STDOUT_FILENO, kExitingLine, sizeof kExitingLine - 1);
   (void)n;
@@ -45,6 +51,7 @@ const CommandInfo kCommands[] = {
     {"load-elf", fpvm::cli::runLoadElf, "load an ELF program into a prestate (--path, --out, --meta)"},
     {"run", fpvm::cli::runRun, "run a state (--input, --output, --stop-at, --proof-at, …) [-- server command…]"},
     {"witness", fpvm::cli::runWitness, "print the witness and state hash of a state (--input, --output)"},
+    {"cannon", fpvm::cli::runCannon, "Cannon's CLI for the MT64 MIPS VM: cannon load-elf|run|witness (also as a binary named cannon)"},
     {"verify-step", fpvm::cli::runVerifyStep, "check a one-step proof file statelessly (--proof)"},
     {"prove-segment", fpvm::cli::runProveSegment, "prove steps [A, B) as one segment proof (--input, --from, --to, --output)"},
     {"verify-segment", fpvm::cli::runVerifySegment, "re-execute a segment proof statelessly (--proof, --expect-post)"},
@@ -86,6 +93,13 @@ bool isHelpFlag(const std::string& arg, bool& on) {
   return true;
 }
 
+/// True when the program was started under the name "cannon" (e.g. through a symlink).
+bool invokedAsCannon(const char* argv0) {
+  const std::string name = argv0 ? argv0 : "";
+  const size_t slash = name.rfind('/');
+  return name.substr(slash == std::string::npos ? 0 : slash + 1) == "cannon";
+}
+
 /// Runs the command line; returns the exit code.
 int dispatch(const std::vector<std::string>& argv) {
   using namespace fpvm::cli;
@@ -114,6 +128,10 @@ int dispatch(const std::vector<std::string>& argv) {
   }
   const CommandInfo* c = findCommand(command);
   if (!c) throw fpvm::Error("unknown command \"" + command + "\" (run `fpvm help` for the list)");
+  if (c->run == runCannon) {
+    gExitingNotice = false;
+    return runCannon(help ? Args{"--help"} : args);
+  }
   return c->run(help ? Args{"--help"} : args);
 }
 
@@ -129,7 +147,10 @@ int main(int argc, char** argv) {
   ::sigaction(SIGTERM, &sa, nullptr);
   std::signal(SIGPIPE, SIG_IGN);
   try {
-    const int rc = dispatch(std::vector<std::string>(argv + 1, argv + argc));
+    const std::vector<std::string> args(argv + 1, argv + argc);
+    const bool asCannon = invokedAsCannon(argc > 0 ? argv[0] : nullptr);
+    if (asCannon) gExitingNotice = false;
+    const int rc = asCannon ? runCannon(args) : dispatch(args);
     if (rc == kExitInterrupted || (rc == kExitTerminated && gSignal == SIGTERM)) std::cerr << "command interrupted";
     return rc;
   } catch (const fpvm::Error& e) {

@@ -1,9 +1,12 @@
 #pragma once
-/// Minimal logfmt logger to stderr (`t=… lvl=info msg=… key=value …`), the format Asterisc uses.
+/// Minimal logfmt logger to stderr (`t=… lvl=info msg=… key=value …`), the format Asterisc uses,
+/// or the time-less `level=INFO msg=… key=value …` of Go's slog text handler, which Cannon uses
+/// when its stdout is not a terminal.
 #include <cstdint>
 #include <initializer_list>
 #include <string>
 #include <utility>
+#include <vector>
 
 namespace fpvm {
 
@@ -15,8 +18,18 @@ using LogField = std::pair<std::string, std::string>;
 
 /// Writes one line to stderr if `level` is at or above the global threshold.
 void logLine(LogLevel level, const std::string& msg, std::initializer_list<LogField> fields = {});
+/// The same with the fields in a vector.
+void logLine(LogLevel level, const std::string& msg, const std::vector<LogField>& fields);
 /// Sets the global threshold (default Info).
 void setLogLevel(LogLevel level);
+
+/// Line shapes.
+enum class LogStyle {
+  Logfmt,    ///< `t=<time> lvl=info msg=… k=v` (go-ethereum's logfmt handler; the default)
+  SlogText,  ///< `level=INFO msg=… k=v`, values quoted as Go's strconv.Quote when needed
+};
+/// Sets the global line shape.
+void setLogStyle(LogStyle style);
 
 inline void logInfo(const std::string& msg, std::initializer_list<LogField> f = {}) { logLine(LogLevel::Info, msg, f); }
 inline void logWarn(const std::string& msg, std::initializer_list<LogField> f = {}) { logLine(LogLevel::Warn, msg, f); }

@@ -78,7 +78,8 @@ std::string describeWaitStatus(int status) {
   return "ended with wait status " + std::to_string(status);
 }
 
-ChildProcess::ChildProcess(const std::vector<std::string>& argv, const std::vector<int>& fds) {
+ChildProcess::ChildProcess(const std::vector<std::string>& argv, const std::vector<int>& fds,
+                           const std::vector<std::string>& environmentPrefix) {
   if (argv.empty() || argv[0].empty()) throw Error("empty preimage server command");
   SpawnSetup s;
   // Each channel end becomes 3 + i by dup2 (which clears FD_CLOEXEC on the copy only); an end
@@ -116,7 +117,11 @@ ChildProcess::ChildProcess(const std::vector<std::string>& argv, const std::vect
   // us until exec), and blocks every signal across the clone, resetting handlers in the child
   // before unblocking: a SIGINT sent right after this returns reaches the new program or kills
   // the child, it never lands in a copy of our handler.
-  const int rc = ::posix_spawnp(&pid, args[0], &s.actions, &s.attr, args.data(), environ);
+  std::vector<char*> env;
+  for (const auto& e : environmentPrefix) env.push_back(const_cast<char*>(e.c_str()));
+  for (char** e = environ; e && *e; ++e) env.push_back(*e);
+  env.push_back(nullptr);
+  const int rc = ::posix_spawnp(&pid, args[0], &s.actions, &s.attr, args.data(), env.data());
   if (rc != 0) {
     std::string why = std::strerror(rc);
     if (rc == ENOENT && argv[0].find('/') == std::string::npos) why = "not found in PATH";

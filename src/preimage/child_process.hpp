@@ -17,8 +17,10 @@ class ChildProcess {
   /// inherited, `fds[i]` as its descriptor 3 + i, no other descriptor, default signal
   /// dispositions for SIGINT, SIGTERM and SIGPIPE and an empty signal mask. Throws Error naming
   /// the command when it cannot be executed (not found, not executable, bad format): the exec
-  /// result is known before this returns.
-  ChildProcess(const std::vector<std::string>& argv, const std::vector<int>& fds);
+  /// result is known before this returns. `environmentPrefix` ("NAME=value" entries) comes before
+  /// the inherited environment, so its entries win (getenv returns the first match).
+  ChildProcess(const std::vector<std::string>& argv, const std::vector<int>& fds,
+               const std::vector<std::string>& environmentPrefix = {});
   ~ChildProcess();
   ChildProcess(const ChildProcess&) = delete;
   ChildProcess& operator=(const ChildProcess&) = delete;

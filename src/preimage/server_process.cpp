@@ -8,6 +8,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <utility>
 
 #include "common/duration.hpp"
 #include "common/error.hpp"
@@ -45,7 +46,7 @@ std::string secondsText(milliseconds d) {
 
 }  // namespace
 
-ServerProcess::ServerProcess(const std::vector<std::string>& argv, ServerLimits limits) : limits_(limits) {
+ServerProcess::ServerProcess(const std::vector<std::string>& argv, ServerLimits limits) : limits_(std::move(limits)) {
   if (argv.empty()) throw Error("empty preimage server command");
   name_ = argv[0];
   int hint[2] = {-1, -1}, ack[2] = {-1, -1}, key[2] = {-1, -1}, value[2] = {-1, -1};
@@ -54,7 +55,7 @@ ServerProcess::ServerProcess(const std::vector<std::string>& argv, ServerLimits 
     makePipe(ack);
     makePipe(key);
     makePipe(value);
-    child_ = std::make_unique<ChildProcess>(argv, std::vector<int>{hint[0], ack[1], key[0], value[1]});
+    child_ = std::make_unique<ChildProcess>(argv, std::vector<int>{hint[0], ack[1], key[0], value[1]}, limits_.environmentPrefix);
   } catch (...) {
     for (int* p : {hint, ack, key, value}) {
       closeFd(p[0]);

@@ -34,6 +34,9 @@ struct ServerLimits {
   /// Raised by a signal handler: a waiting exchange ends with WaitInterrupted, and shutdown
   /// skips the grace period.
   const std::atomic<bool>* cancel = nullptr;
+  /// "NAME=value" entries put before the inherited environment of the server (Cannon starts its
+  /// server with NO_COLOR=1 first; Asterisc adds nothing).
+  std::vector<std::string> environmentPrefix;
 };
 
 /// The running server.

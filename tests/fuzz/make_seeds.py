@@ -195,3 +195,28 @@ out("exec", "control-system", bytes([0x85, 0]) + words(
     enc_b(6, 0, A0, 8), 0x0000100F, 0x00100073, 0x30200073, 0x223170C3))
 # A jump to a misaligned target (revert).
 out("exec", "misaligned-jump", bytes([1, 0]) + words(lui(T0, 0x10), addi(T0, T0, 30), enc_i(0x67, 0, 0, T0, 0)))
+
+
+# ---------------------------------------------------------------- Cannon MT64 states (version 8)
+def mt64_thread(tid, pc, exited=0, exit_code=0, regs=None):
+    regs = regs or {}
+    return (struct.pack(">QBBQQQQ", tid, exit_code, exited, pc, pc + 4, 0, 0)
+            + b"".join(struct.pack(">Q", regs.get(i, 0)) for i in range(32)))
+
+
+def mt64_state(pages, left, right, hint=b"", exited=0, traverse=0, version=8):
+    b = bytes([version]) + struct.pack(">Q", len(pages))
+    for idx, data in pages:
+        b += struct.pack(">Q", idx) + data
+    b += bytes([2]) + bytes(31) + struct.pack(">QQBQQBB", 8, 0x100000000000, 1, 0x1008, 1, 0, exited)
+    b += struct.pack(">QQBQ", 77, 3, traverse, len(left) + len(right) + 1)
+    b += struct.pack(">Q", len(left)) + b"".join(left) + struct.pack(">Q", len(right)) + b"".join(right)
+    return b + struct.pack(">I", len(hint)) + hint
+
+
+out("mips64_state", "empty-thread", mt64_state([], [mt64_thread(0, 0)], []))
+out("mips64_state", "two-pages-two-stacks-hint",
+    mt64_state([(0x7FFFFFFFF, bytes(PAGE)), (0x10, bytes(page_a))], [mt64_thread(0, 0x10000, regs={29: 0x7FFFFFFFF000})],
+               [mt64_thread(1, 0x10010, exited=1, exit_code=3)], hint=b"\0\0\0\x09abc", traverse=1))
+out("mips64_state", "exited-no-threads", mt64_state([], [], [], exited=1))
+out("mips64_state", "wrong-version", mt64_state([], [mt64_thread(0, 0)], [], version=7))
