@@ -115,6 +115,28 @@ bool preimageStops(const CannonPreimageStop& stop, const mips64::PreimageRead& r
   return false;
 }
 
+/// The first step at or after `from` that `p` matches (~0 for none).
+uint64_t nextMatch(const image::StepPattern& p, uint64_t from) {
+  switch (p.kind()) {
+    case image::StepPattern::Kind::Never: return ~uint64_t(0);
+    case image::StepPattern::Kind::Always: return from;
+    case image::StepPattern::Kind::Equal: return p.value() >= from ? p.value() : ~uint64_t(0);
+    case image::StepPattern::Kind::Every: {
+      const uint64_t n = p.value();
+      const uint64_t up = from % n == 0 ? from : from + (n - from % n);
+      return up < from ? ~uint64_t(0) : up;  // wrapped: no further match
+    }
+  }
+  return ~uint64_t(0);
+}
+
+/// Whether every step must go through the loop one by one: observers and pre-image stop
+/// conditions look at each step.
+bool needsEveryStep(const CannonRunOptions& opt) {
+  return !opt.observers.empty() || opt.preimageStop.any || !opt.preimageStop.keyPrefix.empty() ||
+         opt.preimageStop.largerThan != 0;
+}
+
 }  // namespace
 
 CannonRunOutcome runCannonLoop(Mt64Engine& engine, const CannonRunOptions& opt) {
@@ -136,9 +158,41 @@ CannonRunOutcome runCannonLoop(Mt64Engine& engine, const CannonRunOptions& opt) 
     }
     if (opt.onSnapshot && opt.snapshotAt.matches(step)) opt.onSnapshot(st);
     const uint64_t pc = st.activeStack().empty() ? 0 : st.currentThread().pc;
+    const bool prove = opt.proofAt.matches(step);
+    if (!prove && !needsEveryStep(opt)) {
+      // Nothing to do before the next step some pattern names: run there in one go (the engine
+      // polls the cancel flag), then continue with the per-step checks.
+      uint64_t next = step + 1;
+      next = std::min({nextMatch(opt.infoAt, next), nextMatch(opt.stopAt, next), nextMatch(opt.proofAt, next),
+                       opt.onSnapshot ? nextMatch(opt.snapshotAt, next) : ~uint64_t(0)});
+      std::optional<mips64::RunResult> r;
+      try {
+        r = engine.runTo(next, opt.cancel);
+      } catch (const preimage::WaitInterrupted&) {
+        throw;
+      } catch (const Error& e) {
+        if (opt.cancel && opt.cancel->load(std::memory_order_relaxed)) {
+          out.interrupted = true;
+          return out;
+        }
+        // The state is before the failing step.
+        const uint64_t failPc = st.activeStack().empty() ? 0 : st.currentThread().pc;
+        throw StepFailure(failurePrefix(false, st.step, failPc) + e.what(), false);
+      }
+      if (r) {
+        if (r->stop == mips64::RunStop::Reverted) {
+          const uint64_t failPc = st.activeStack().empty() ? 0 : st.currentThread().pc;
+          throw StepFailure(failurePrefix(false, st.step, failPc) + mips64::revertName(r->outcome.revert), true);
+        }
+        if (r->stop == mips64::RunStop::Cancelled) {
+          out.interrupted = true;
+          return out;
+        }
+        continue;
+      }
+    }
     for (Mt64StepObserver* o : opt.observers)
       if (!st.activeStack().empty()) o->beforeStep(st);
-    const bool prove = opt.proofAt.matches(step);
     StepOutcome o;
     mips64::StepProof proof;
     try {

@@ -3,6 +3,7 @@
 // --debug-info, with op-program's preimage server after `--`.
 #include <cerrno>
 #include <cstdlib>
+#include <memory>
 #include <optional>
 
 #include "cli/cannon_commands.hpp"
@@ -91,7 +92,7 @@ int runCannonRun(const Args& args) {
   FlagSet flags("cannon run", "run Cannon MT64 VM steps, writing proofs, snapshots and the final state");
   std::string input = "state.bin.gz", output = "out.bin.gz", proofAt, proofFmt = "proof-%d.json", snapshotAt,
               snapshotFmt = "state-%d.bin.gz", stopAt, stopAtPreimage, stopAtPreimageType, meta = "meta.json",
-              infoAt = "%1000000000", debugInfo, guestStdout, guestStderr;
+              infoAt = "%1000000000", debugInfo, guestStdout, guestStderr, engine = "fast";
   int64_t largerThan = 0;
   bool pprofCpu = false, debug = false;
   OracleFlags oracleFlags;
@@ -122,11 +123,13 @@ int runCannonRun(const Args& args) {
   flags.add("pprof.cpu", &pprofCpu, "Cannon's Go CPU profile: refused (profile fpvm with perf)");
   flags.add("debug", &debug, "track call stacks and print a traceback at the end (requires --meta)");
   flags.add("debug-info", &debugInfo, "path to write debug info to");
+  flags.add("engine", &engine, "fpvm: fast (the fast engine between the steps the patterns name) or reference");
   flags.add("guest-stdout", &guestStdout, "fpvm: write the guest's fd 1 bytes to this file (- = stdout) instead of logging");
   flags.add("guest-stderr", &guestStderr, "fpvm: write the guest's fd 2 bytes to this file (- = stderr) instead of logging");
   oracleFlags.add(flags);
   flags.takesServerCommand();
   if (!flags.parse(args)) return 0;
+  if (engine != "fast" && engine != "reference") throw Error("invalid --engine \"" + engine + "\" (fast or reference)");
 
   checkInputVersion(input);
   if (pprofCpu)
@@ -200,10 +203,12 @@ int runCannonRun(const Args& args) {
 
     CannonOracle oracle(host);
     CannonGuestOutput guestOutput(guestStdout, guestStderr);
-    ReferenceMt64Engine engine(state, &oracle, &guestOutput);
+    std::unique_ptr<Mt64Engine> stepper;
+    if (engine == "fast") stepper = std::make_unique<FastMt64Engine>(state, &oracle, &guestOutput);
+    else stepper = std::make_unique<ReferenceMt64Engine>(state, &oracle, &guestOutput);
     CannonRunOutcome outcome;
     try {
-      outcome = runCannonLoop(engine, options);
+      outcome = runCannonLoop(*stepper, options);
     } catch (const StepFailure& f) {
       // Cannon recovers a panic of the step function only when it runs a server (exit 1);
       // otherwise the Go runtime ends the process with status 2.

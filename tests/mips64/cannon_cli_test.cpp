@@ -227,6 +227,35 @@ TEST_F(CannonCli, ThreadsExitCodeProofsAndSnapshots) {
   EXPECT_GT(d["rmw_success_count"].get<uint64_t>(), 0u);  // the workers' LL/SC increments
 }
 
+TEST_F(CannonCli, FastAndReferenceEnginesWriteTheSameFiles) {
+  REQUIRE_GUESTS();
+  loadGuest("threads");
+  // The fast engine runs between the steps the patterns name; the reference steps every step.
+  // Proofs, snapshots and the final state must be byte-identical (after decompression).
+  for (const char* engine : {"fast", "reference"}) {
+    const std::string d = std::string(engine);
+    ASSERT_EQ(::mkdir(path(d).c_str(), 0755), 0);
+    const CliResult r = run({"run", "--input", path("prestate.bin.gz"), "--output", path(d + "/final.bin"), "--meta", "",
+                             "--proof-at", "%89", "--proof-fmt", path(d + "/%d.json"), "--snapshot-at", "%251",
+                             "--snapshot-fmt", path(d + "/%d.bin"), "--info-at", "%1000", "--engine", engine});
+    ASSERT_EQ(r.code, 0) << r.err;
+  }
+  const State final = readStateFile(path("fast/final.bin"));
+  EXPECT_EQ(readFile(path("fast/final.bin")), readFile(path("reference/final.bin")));
+  int files = 0;
+  for (uint64_t s = 0; s <= final.step; ++s) {
+    for (const std::string& name : {std::to_string(s) + ".json", std::to_string(s) + ".bin"}) {
+      const bool fast = fileExists(path("fast/" + name)), ref = fileExists(path("reference/" + name));
+      ASSERT_EQ(fast, ref) << name;
+      if (!fast) continue;
+      EXPECT_EQ(readFile(path("fast/" + name)), readFile(path("reference/" + name))) << name;
+      ++files;
+    }
+  }
+  EXPECT_GT(files, 20);
+  EXPECT_EQ(run({"run", "--input", path("prestate.bin.gz"), "--engine", "turbo"}).code, 1);
+}
+
 TEST_F(CannonCli, StopAtAndProofAtOneStep) {
   REQUIRE_GUESTS();
   loadGuest("hello");
