@@ -97,7 +97,8 @@ FPVM_API fpvm_status fpvm_machine_load_elf(const uint8_t* elf, size_t len, fpvm_
 FPVM_API fpvm_status fpvm_machine_load_elf_flags(const uint8_t* elf, size_t len, uint32_t flags, fpvm_machine** out);
 /** A machine from an ELF file. */
 FPVM_API fpvm_status fpvm_machine_load_elf_file(const char* path, fpvm_machine** out);
-/** A machine from a state file (.bin, .bin.gz, .json, .json.gz as `fpvm run` writes them; RISC-V). */
+/** A machine from a state file: RISC-V .bin, .bin.gz, .json, .json.gz as `fpvm run` writes them,
+ *  or MIPS64 .bin/.bin.gz as `cannon run` (and `fpvm cannon run`) writes them. */
 FPVM_API fpvm_status fpvm_machine_load_state_file(const char* path, fpvm_machine** out);
 /** An independent copy of the state (without oracle or output). */
 FPVM_API fpvm_status fpvm_machine_clone(const fpvm_machine* machine, fpvm_machine** out);
@@ -114,7 +115,8 @@ FPVM_API uint8_t fpvm_machine_exit_code(const fpvm_machine* machine);
 FPVM_API fpvm_status fpvm_machine_state_hash(fpvm_machine* machine, uint8_t out[32]);
 /** The state witness (362 bytes RISC-V, 188 bytes MIPS64): needs `cap` bytes; `*len` is always set. */
 FPVM_API fpvm_status fpvm_machine_witness(fpvm_machine* machine, uint8_t* buf, size_t cap, size_t* len);
-/** Writes the state atomically to `path` (format from the name, as `fpvm run --output`). */
+/** Writes the state atomically to `path` (format from the name, as `fpvm run --output`; MIPS64:
+ *  .bin or .bin.gz only, else FPVM_ERR_UNSUPPORTED). */
 FPVM_API fpvm_status fpvm_machine_write_state(fpvm_machine* machine, const char* path);
 
 /* ---- host side ---- */

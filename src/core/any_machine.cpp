@@ -8,8 +8,10 @@
 #include "image/elf_file.hpp"
 #include "image/elf_loader.hpp"
 #include "image/state_file.hpp"
+#include "mips64/arch.hpp"
 #include "mips64/elf_loader.hpp"
 #include "mips64/preimage_parts.hpp"
+#include "mips64/state_file.hpp"
 #include "mips64/step_verifier.hpp"
 #include "proof/step_verifier.hpp"
 #include "segment/segment_proof.hpp"
@@ -35,7 +37,13 @@ std::unique_ptr<AnyMachine> machineFromElf(ByteView elf, const std::string& what
   }
 }
 
-std::unique_ptr<AnyMachine> machineFromStateFile(const std::string& path) { return makeRiscvMachine(image::readStateFile(path)); }
+std::unique_ptr<AnyMachine> machineFromStateFile(const std::string& path) {
+  // Cannon's binary states start with their version byte (8); the RISC-V binary and JSON states
+  // never do (a big-endian page count, or '{').
+  if (mips64::isBinaryStateName(path) && mips64::detectStateVersion(path) == mips64::kStateVersion)
+    return makeMips64Machine(mips64::readStateFile(path));
+  return makeRiscvMachine(image::readStateFile(path));
+}
 
 VerifyOutcome verifyOneStep(const OneStepProof& proof) {
   VerifyOutcome out;

@@ -103,7 +103,8 @@ class AnyMachine {
 /// the problem for anything else or a malformed file.
 /// `bare` loads the segments only (no initial stack, no Go patches: the riscv-tests harness path).
 std::unique_ptr<AnyMachine> machineFromElf(ByteView elf, const std::string& what, bool bare = false);
-/// The machine a state file holds (RISC-V: the formats of image/state_file.hpp). Throws Error.
+/// The machine a state file holds: Cannon's binary MT64 state (version byte 8) or one of the
+/// RISC-V formats of image/state_file.hpp. Throws Error.
 std::unique_ptr<AnyMachine> machineFromStateFile(const std::string& path);
 
 /// What the stateless verifier says about a one-step proof.

@@ -9,6 +9,7 @@
 #include "mips64/fast_engine.hpp"
 #include "mips64/interpreter.hpp"
 #include "mips64/prover.hpp"
+#include "mips64/state_file.hpp"
 
 namespace fpvm::core {
 
@@ -115,7 +116,9 @@ class Mips64Machine final : public AnyMachine {
   }
   Hash32 stateHash() override { return state_.hash(); }
   void writeState(const std::string& path) override {
-    throw Unsupported("cannot write " + path + ": state files of the MIPS64 machine are not supported by this build yet");
+    if (!mips64::isBinaryStateName(path))
+      throw Unsupported("cannot write " + path + ": the MIPS64 machine's state files are binary (.bin or .bin.gz), as Cannon's");
+    mips64::writeStateFile(state_, path);
   }
   std::unique_ptr<AnyMachine> clone() const override { return std::make_unique<Mips64Machine>(state_); }
   Bytes proveSegment(uint64_t) override { throw Unsupported("segment proofs of the MIPS64 machine are not implemented yet"); }

@@ -142,7 +142,8 @@ func LoadELF(elf []byte, bare bool) (*Machine, error) {
 	return wrap(m), nil
 }
 
-// LoadStateFile makes a machine from a state file (.bin, .bin.gz, .json, .json.gz).
+// LoadStateFile makes a machine from a state file: RISC-V .bin, .bin.gz, .json, .json.gz, or
+// Cannon MT64 .bin/.bin.gz.
 func LoadStateFile(path string) (*Machine, error) {
 	cpath := C.CString(path)
 	defer C.free(unsafe.Pointer(cpath))
