@@ -2,9 +2,9 @@
 # The EVM replay as a ctest test: runs the mips64 tests with FPVM_EVM_CASES set, so that every
 # step they prove (sampled as below) is written out, then replays those steps against the real
 # MIPS64.sol with node (replay.mjs). Exit 77 (skipped) without the contracts, node or node_modules.
-#   replay_test.sh <mips64_tests binary> <work dir> <shared dir> <sample> <tamper every> [random scale]
+#   replay_test.sh <mips64_tests binary> <work dir> <shared dir> <sample> <tamper every> [random scale] [gtest filter]
 set -euo pipefail
-tests_bin=$1 work=$2 shared=$3 sample=$4 tamper=$5 scale=${6:-1}
+tests_bin=$1 work=$2 shared=$3 sample=$4 tamper=$5 scale=${6:-1} filter=${7:-*}
 here=$(cd "$(dirname "$0")" && pwd)
 contracts="$shared/testdata/cannon-mt64/contracts"
 
@@ -20,12 +20,13 @@ node_major=$(node -p 'process.versions.node.split(".")[0]')
   skip "tests/evm/node_modules not found (run scripts/install-deps.sh, or npm ci in tests/evm)"
 
 mkdir -p "$work"
-cases="$work/cases-sample$sample.jsonl"
+tag=$(basename "$tests_bin")-sample$sample
+cases="$work/cases-$tag.jsonl"
 rm -f "$cases"
 start=$(date +%s%N)
 export FPVM_EVM_CASES="$cases" FPVM_EVM_SAMPLE="$sample" FPVM_EVM_TAMPER="$tamper" FPVM_MIPS64_RANDOM_SCALE="$scale"
-if ! "$tests_bin" --gtest_brief=1 >"$work/mips64_tests-sample$sample.log" 2>&1; then
-  tail -n 40 "$work/mips64_tests-sample$sample.log"
+if ! "$tests_bin" --gtest_brief=1 --gtest_filter="$filter" >"$work/$tag.log" 2>&1; then
+  tail -n 40 "$work/$tag.log"
   echo "FAILED: the mips64 tests failed while writing the cases"
   exit 1
 fi
