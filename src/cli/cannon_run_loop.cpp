@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "common/hex.hpp"
 #include "mips64/arch.hpp"
 #include "preimage/pipe_io.hpp"
 
@@ -85,16 +86,6 @@ std::string failurePrefix(bool prove, uint64_t step, uint64_t pc) {
   return buf;
 }
 
-std::string hexBytes(ByteView b) {
-  static const char* digits = "0123456789abcdef";
-  std::string s;
-  for (uint8_t c : b) {
-    s += digits[c >> 4];
-    s += digits[c & 15];
-  }
-  return s;
-}
-
 /// Whether the pre-image read of this step ends the run (run.go's checks after each step).
 bool preimageStops(const CannonPreimageStop& stop, const mips64::PreimageRead& read, uint64_t step) {
   if (stop.any) {
@@ -104,7 +95,7 @@ bool preimageStops(const CannonPreimageStop& stop, const mips64::PreimageRead& r
   if (!stop.keyPrefix.empty() && std::equal(stop.keyPrefix.begin(), stop.keyPrefix.end(), read.key.data()) &&
       stop.offset == read.offset && step >= stop.minStep) {
     logVm("Stopping at preimage read",
-          {{"keyPrefix", hexBytes(stop.keyPrefix)}, {"offset", std::to_string(read.offset)}, {"step", std::to_string(step)}});
+          {{"keyPrefix", toHex(stop.keyPrefix, false)}, {"offset", std::to_string(read.offset)}, {"step", std::to_string(step)}});
     return true;
   }
   const auto size = static_cast<int64_t>(read.value ? read.value->size() : 0);

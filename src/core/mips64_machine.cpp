@@ -4,6 +4,7 @@
 #include <memory>
 
 #include "common/error.hpp"
+#include "common/hex.hpp"
 #include "core/any_machine.hpp"
 #include "core/machine_adapters.hpp"
 #include "mips64/fast_engine.hpp"
@@ -24,19 +25,11 @@ class HostBridge final : public mips64::PreimageOracle, public mips64::GuestOutp
     if (oracle) oracle->hint(h);
   }
   Bytes getPreimage(const Hash32& key) override {
-    if (!oracle) throw Error("no pre-image oracle: the guest read pre-image " + toHexKey(key));
+    if (!oracle) throw Error("no pre-image oracle: the guest read pre-image " + toHex(key));
     return oracle->getPreimage(key);
   }
   void write(uint64_t fd, ByteView data) override {
     if (output) output->write(static_cast<unsigned>(fd), data);
-  }
-
- private:
-  static std::string toHexKey(const Hash32& key) {
-    static const char* digits = "0123456789abcdef";
-    std::string s = "0x";
-    for (uint8_t b : key.b) s += {digits[b >> 4], digits[b & 15]};
-    return s;
   }
 };
 
@@ -88,17 +81,8 @@ class Mips64Machine final : public AnyMachine {
       broken_ = true;
       throw;
     }
-    out = OneStepProof{};
-    out.isa = Isa::Mips64;
-    out.step = p.step;
-    out.pre = p.pre;
-    out.post = p.post;
-    out.stateData.assign(p.stateData.begin(), p.stateData.end());
-    out.proofData = std::move(p.proofData);
-    out.oracleKey = p.oracleKey;
-    out.oracleValue = std::move(p.oracleValue);
-    out.oracleOffset = p.oracleOffset;
-    if (!o.ok()) return reverted(p.step, pc, o.revert);
+    out = toOneStepProof(Isa::Mips64, std::move(p));
+    if (!o.ok()) return reverted(out.step, pc, o.revert);
     return Outcome{state_.exited ? Stop::Exited : Stop::Reached, 0, 0, {}};
   }
 

@@ -31,16 +31,7 @@ class RiscvMachine final : public AnyMachine {
   Outcome proveStep(OneStepProof& out) override {
     vm::StepProof p;
     const vm::Outcome o = m_.proveStep(p);
-    out = OneStepProof{};
-    out.isa = Isa::Riscv64;
-    out.step = p.step;
-    out.pre = p.pre;
-    out.post = p.post;
-    out.stateData.assign(p.stateData.begin(), p.stateData.end());
-    out.proofData = std::move(p.proofData);
-    out.oracleKey = p.oracleKey;
-    out.oracleValue = std::move(p.oracleValue);
-    out.oracleOffset = p.oracleOffset;
+    out = toOneStepProof(Isa::Riscv64, std::move(p));
     return convert(o);
   }
 
