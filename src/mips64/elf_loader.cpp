@@ -1,5 +1,6 @@
 #include "mips64/elf_loader.hpp"
 
+#include <algorithm>
 #include <cstring>
 #include <string>
 
@@ -59,6 +60,18 @@ State loadElfSegments(ByteView elf) {
   const uint64_t phentsize = r.is64() ? r.u(54, 2) : r.u(42, 2);
   const uint64_t phnum = r.is64() ? r.u(56, 2) : r.u(44, 2);
   if (phnum > 0 && phentsize < (r.is64() ? 56u : 32u)) throw Error("ELF program header entries are too small");
+
+  // A bound Cannon does not have (it would try to allocate whatever the headers ask for): the
+  // segments' memory sizes may total at most kMaxLoadBytes (spec decision A12).
+  uint64_t total = 0;
+  for (uint64_t i = 0; i < phnum; ++i) {
+    const ProgramHeader p = programHeader(r, phoff + i * phentsize);
+    if (p.type == kPtMipsAbiflags) continue;
+    total = p.memsz > kMaxLoadBytes - std::min(total, kMaxLoadBytes) ? kMaxLoadBytes + 1 : total + p.memsz;
+    if (total > kMaxLoadBytes)
+      throw Error("ELF segments ask for more than " + std::to_string(kMaxLoadBytes >> 30) + " GiB of memory (program segment " +
+                  std::to_string(i) + ", mem size " + std::to_string(p.memsz) + ")");
+  }
 
   State s = State::createInitial(entry, kHeapStart);
   for (uint64_t i = 0; i < phnum; ++i) {

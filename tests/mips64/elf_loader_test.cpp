@@ -122,6 +122,22 @@ TEST(Mips64ElfLoader, RejectsWhatCannonRejects) {
   EXPECT_NO_THROW((void)loadElfSegments(buildElf(0, {{kPtLoad, kHeapStart - 8, filled(8, 1), 8}})));
 }
 
+TEST(Mips64ElfLoader, SegmentsOverFourGiBAreRefused) {
+  // Decision A12: Cannon would allocate every page; fpvm refuses before allocating anything.
+  try {
+    (void)loadElfSegments(buildElf(0, {{kPtLoad, 0x1000, {}, uint64_t(3) << 30}, {kPtLoad, 0x1'0000'0000, {}, uint64_t(2) << 30}}));
+    FAIL() << "a 5 GiB ELF was loaded";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("more than 4 GiB"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("program segment 1"), std::string::npos) << e.what();
+  }
+  // A huge memsz that would wrap the running total is refused too.
+  EXPECT_THROW((void)loadElfSegments(buildElf(0, {{kPtLoad, 0x1000, {}, ~uint64_t(0) - 4096}, {kPtLoad, 0x2000, {}, 8192}})),
+               Error);
+  // Up to the limit is fine (nothing is loaded here: memsz 0 segments are skipped).
+  EXPECT_NO_THROW((void)loadElfSegments(buildElf(0, {{kPtLoad, 0x1000, filled(8, 1), 8}})));
+}
+
 TEST(Mips64ElfLoader, ClassAndByteOrderAreNotChecked) {
   // Spec decision A5: any EM_MIPS file loads, e.g. a 32-bit little-endian one.
   const Bytes elf = buildElf(0x400100, {{kPtLoad, 0x400000, filled(16, 0x44), 32}}, false, false);
