@@ -24,17 +24,12 @@
 #include "mips64/proof_json.hpp"
 #include "mips64/state_file.hpp"
 #include "mips64/step_verifier.hpp"
+#include "guest_path.hpp"
 
 namespace fpvm::mips64 {
 namespace {
 
-#ifdef FPVM_MIPS64_GUEST_DIR
-std::string guestPath(const char* name) { return std::string(FPVM_MIPS64_GUEST_DIR) + "/" + name + ".elf"; }
-#define REQUIRE_GUESTS() (void)0
-#else
-std::string guestPath(const char*) { return {}; }
-#define REQUIRE_GUESTS() GTEST_SKIP() << "SKIPPED: mips64-linux-gnuabi64-gcc not found, no MIPS64 guest programs"
-#endif
+using test::guestPath;
 
 std::string cannonBinary() {
   const std::string fpvm = FPVM_TEST_FPVM;

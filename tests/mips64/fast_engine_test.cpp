@@ -11,6 +11,7 @@
 
 #include "common/file_io.hpp"
 #include "encoder.hpp"
+#include "guest_path.hpp"
 #include "mips64/elf_loader.hpp"
 #include "mips64/fast_engine.hpp"
 #include "random_insn.hpp"
@@ -198,7 +199,6 @@ TEST(Mips64FastEngine, HostFailureKeepsTheStateBeforeTheStep) {
 }
 
 #ifdef FPVM_MIPS64_GUEST_DIR
-std::string guestPath(const char* name) { return std::string(FPVM_MIPS64_GUEST_DIR) + "/" + name + ".elf"; }
 
 class Mips64FastEngineGuest : public ::testing::TestWithParam<const char*> {};
 

@@ -8,19 +8,12 @@
 
 #include "common/file_io.hpp"
 #include "mips64/elf_loader.hpp"
+#include "guest_path.hpp"
 #include "qemu_mips64.hpp"
 #include "test_vm.hpp"
 
 namespace fpvm::mips64::test {
 namespace {
-
-#ifdef FPVM_MIPS64_GUEST_DIR
-std::string guestPath(const char* name) { return std::string(FPVM_MIPS64_GUEST_DIR) + "/" + name + ".elf"; }
-#define REQUIRE_GUESTS() (void)0
-#else
-std::string guestPath(const char*) { return {}; }
-#define REQUIRE_GUESTS() GTEST_SKIP() << "SKIPPED: mips64-linux-gnuabi64-gcc not found, no MIPS64 guest programs"
-#endif
 
 /// Runs a guest to its exit (at most `maxSteps`), every step verified.
 void runToExit(TestVm& vm, uint64_t maxSteps) {
