@@ -4,6 +4,7 @@
 
 #include "common/error.hpp"
 #include "common/file_io.hpp"
+#include "common/gzip.hpp"
 #include "core/machine_adapters.hpp"
 #include "image/elf_file.hpp"
 #include "image/elf_loader.hpp"
@@ -40,8 +41,11 @@ std::unique_ptr<AnyMachine> machineFromElf(ByteView elf, const std::string& what
 std::unique_ptr<AnyMachine> machineFromStateFile(const std::string& path) {
   // Cannon's binary states start with their version byte (8); the RISC-V binary and JSON states
   // never do (a big-endian page count, or '{').
-  if (mips64::isBinaryStateName(path) && mips64::detectStateVersion(path) == mips64::kStateVersion)
-    return makeMips64Machine(mips64::readStateFile(path));
+  if (mips64::isBinaryStateName(path)) {
+    Bytes raw = readFile(path);
+    if (path.size() > 3 && path.compare(path.size() - 3, 3, ".gz") == 0) raw = gzipDecompress(raw, path.c_str());
+    if (!raw.empty() && raw[0] == mips64::kStateVersion) return makeMips64Machine(mips64::decodeState(raw, path));
+  }
   return makeRiscvMachine(image::readStateFile(path));
 }
 
