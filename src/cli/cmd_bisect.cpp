@@ -15,7 +15,7 @@
 #include "dispute/report_json.hpp"
 #include "dispute/rpc_party.hpp"
 #include "image/state_file.hpp"
-#include "proof/proof_json.hpp"
+#include "core/proof_json.hpp"
 #include "rpc/jwt.hpp"
 #include "runs/validation_input.hpp"
 #include "server/config.hpp"
@@ -85,7 +85,7 @@ std::unique_ptr<dispute::Party> makeParty(const char* name, const PartyFlags& f,
   }
   if (!fileExists(f.spec))
     throw Error(flag + " " + f.spec + ": neither http://HOST:PORT, ws://HOST:PORT nor an existing state file");
-  vm::VmState state = image::readStateFile(f.spec);
+  std::unique_ptr<core::AnyMachine> state = core::machineFromStateFile(f.spec);
   runs::RunSettings settings;
   settings.limits.maxExecutionTime = parseDuration(local.maxExecutionTime, "--max-execution-time");
   settings.limits.memoryLimit = parseByteSize(local.memoryLimit, "--memory-limit");
@@ -199,7 +199,7 @@ int runBisect(const Args& args) {
   // The proof first, then the report: a report on disk always comes with the proof it names.
   if (!proofOut.empty()) {
     if (report.winningProof) {
-      const std::string p = proof::encodeProofJson(*report.winningProof);
+      const std::string p = core::encodeProofJson(*report.winningProof);
       writeFileAtomic(proofOut, ByteView(reinterpret_cast<const uint8_t*>(p.data()), p.size()));
     } else {
       std::cerr << "bisect: --proof-out " << proofOut << " not written: no one-step proof decides this game ("

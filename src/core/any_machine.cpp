@@ -1,5 +1,6 @@
 #include "core/any_machine.hpp"
 
+#include <algorithm>
 #include <string>
 
 #include "common/error.hpp"
@@ -12,12 +13,15 @@
 #include "mips64/arch.hpp"
 #include "mips64/elf_loader.hpp"
 #include "mips64/preimage_parts.hpp"
+#include "mips64/state.hpp"
 #include "mips64/state_file.hpp"
+#include "mips64/step_calldata.hpp"
 #include "mips64/step_verifier.hpp"
 #include "proof/step_verifier.hpp"
 #include "segment/segment_proof.hpp"
 #include "segment/segment_verifier.hpp"
 #include "vm/revert_codes.hpp"
+#include "vm/vm_state.hpp"
 
 namespace fpvm::core {
 
@@ -31,9 +35,9 @@ std::unique_ptr<AnyMachine> machineFromElf(ByteView elf, const std::string& what
   const unsigned machine = big ? (unsigned(elf[18]) << 8 | elf[19]) : (unsigned(elf[19]) << 8 | elf[18]);
   switch (machine) {
     case 243:
-      return makeRiscvMachine(
+      return machineFromState(
           image::loadElf(image::parseElf(Bytes(elf.begin(), elf.end()), what), image::LoadOptions{.patchAndStack = !bare}));
-    case 8: return makeMips64Machine(bare ? mips64::loadElfSegments(elf) : mips64::loadElf(elf));
+    case 8: return machineFromState(bare ? mips64::loadElfSegments(elf) : mips64::loadElf(elf));
     default: throw Error(what + ": e_machine " + std::to_string(machine) + " is neither RISC-V (243) nor MIPS (8)");
   }
 }
@@ -44,22 +48,46 @@ std::unique_ptr<AnyMachine> machineFromStateFile(const std::string& path) {
   if (mips64::isBinaryStateName(path)) {
     Bytes raw = readFile(path);
     if (path.size() > 3 && path.compare(path.size() - 3, 3, ".gz") == 0) raw = gzipDecompress(raw, path.c_str());
-    if (!raw.empty() && raw[0] == mips64::kStateVersion) return makeMips64Machine(mips64::decodeState(raw, path));
+    if (!raw.empty() && raw[0] == mips64::kStateVersion) return machineFromState(mips64::decodeState(raw, path));
   }
-  return makeRiscvMachine(image::readStateFile(path));
+  return machineFromState(image::readStateFile(path));
 }
 
-VerifyOutcome verifyOneStep(const OneStepProof& proof) {
+Hash32 hashWitness(Isa isa, ByteView witness) {
+  if (isaOfWitnessSize(witness.size()) != isa)
+    throw Error(std::string("a ") + isaName(isa) + " state witness has " +
+                std::to_string(isa == Isa::Mips64 ? mips64::kWitnessSize : vm::kWitnessSize) + " bytes, not " +
+                std::to_string(witness.size()));
+  if (isa == Isa::Mips64) {
+    mips64::Witness w{};
+    std::copy(witness.begin(), witness.end(), w.begin());
+    return mips64::State::hashWitness(w);
+  }
+  return vm::VmState::hashWitness(vm::witnessFromBytes(witness));
+}
+
+std::optional<Isa> isaOfWitnessSize(size_t size) {
+  if (size == vm::kWitnessSize) return Isa::Riscv64;
+  if (size == mips64::kWitnessSize) return Isa::Mips64;
+  return std::nullopt;
+}
+
+VerifyOutcome verifyOneStep(const OneStepProof& proof, bool exactLength) {
   VerifyOutcome out;
   if (proof.isa == Isa::Riscv64) {
     std::optional<proof::SinglePreimageOracle> parts;
     if (proof.oracleKey) parts.emplace(*proof.oracleKey, proof.oracleValue);
-    const proof::VerifyResult r = proof::verifyStep(proof.stateData, proof.proofData, parts ? &*parts : nullptr);
+    proof::VerifyOptions options;
+    options.exactLength = exactLength;
+    const proof::VerifyResult r = proof::verifyStep(proof.stateData, proof.proofData, parts ? &*parts : nullptr, options);
     out.ok = r.ok();
     out.post = r.postHash;
     if (!r.ok()) out.revert = vm::revertName(r.revert);
     return out;
   }
+  if (exactLength && proof.proofData.size() != mips64::kProofDataSize)
+    throw Error("one-step proof: MIPS64 proof data has " + std::to_string(proof.proofData.size()) + " bytes, not Cannon's " +
+                std::to_string(mips64::kProofDataSize));
   mips64::PreimagePartStore parts;
   if (proof.oracleKey) {
     if (proof.oracleValue.size() < 8) throw Error("one-step proof: the oracle value is shorter than its 8-byte length prefix");

@@ -13,6 +13,12 @@
 #include "vm/host_context.hpp"
 #include "vm/machine.hpp"
 #include "vm/preimage_oracle.hpp"
+#include "vm/revert_message.hpp"
+#include "vm/witness_layout.hpp"
+
+namespace fpvm::mips64 {
+struct State;
+}
 
 namespace fpvm::core {
 
@@ -55,11 +61,14 @@ struct [[nodiscard]] Outcome {
   uint64_t revertStep = 0;
   uint64_t revertPc = 0;
   std::string revert;
+  /// True when the machine reached its target or exited.
+  bool completed() const { return stop == Stop::Reached || stop == Stop::Exited; }
 };
 
 /// A machine of either instruction set with its host side. Not thread-safe. Host failures (a
-/// missing pre-image, a failing oracle, the page limit) throw fpvm::Error; after one, and after a
-/// revert, the machine is broken() and refuses to move.
+/// missing pre-image, a failing oracle, the page limit, the host out of memory) throw
+/// vm::HostFailure naming the step, pc and kind; after one, and after a revert, the machine is
+/// broken() and refuses to move.
 class AnyMachine {
  public:
   virtual ~AnyMachine() = default;
@@ -75,6 +84,22 @@ class AnyMachine {
   virtual Outcome advance(uint64_t target, vm::Engine engine, const vm::Budget& budget) = 0;
   /// Executes one step (reference interpreter) with its one-step proof.
   virtual Outcome proveStep(OneStepProof& out) = 0;
+  /// Runs `count` steps on the reference interpreter and hands the state hash after each step to
+  /// `sink` in order, in chunks (vm::Machine::hashEachStep). Stops early on a revert or a budget
+  /// stop (checked between chunks); steps after an exit keep the final hash.
+  virtual Outcome hashEachStep(uint64_t count, const vm::Machine::HashSink& sink, const vm::Budget& budget) = 0;
+  /// The message for the revert this machine last returned: step, pc, instruction, the
+  /// verifier's reason, and with `symbols` the function. `proofGen` marks a step run for a proof.
+  virtual std::string describeRevert(const vm::Symbolizer* symbols, bool proofGen) const = 0;
+
+  /// Most pages of guest memory (0 = no limit); allocating past it is a HostFailure(MemoryLimit).
+  virtual void setPageLimit(size_t pages) = 0;
+  /// Pages of guest memory held.
+  virtual size_t pageCount() const = 0;
+  /// What a pre-image server must be told again when a run resumes from this state: RISC-V's last
+  /// complete hint (docs/decisions/0002-hint-replay-on-resume.md); empty for MT64, whose Cannon
+  /// does not replay hints (docs/spec/cannon-mt64.md §6.7).
+  virtual Bytes resumeHint() const = 0;
 
   virtual uint64_t step() const = 0;
   /// pc of the current thread.
@@ -82,6 +107,8 @@ class AnyMachine {
   virtual bool exited() const = 0;
   virtual uint8_t exitCode() const = 0;
   virtual bool broken() const = 0;
+  /// Valid, invalid, panic or unfinished, from exited() and exitCode().
+  vm::VmStatus status() const { return vm::statusOf(exited(), exitCode()); }
   /// The state witness (Merkleizes what changed).
   virtual Bytes witness() = 0;
   /// The state hash (status byte first).
@@ -99,6 +126,11 @@ class AnyMachine {
   virtual Bytes proveSegment(uint64_t toStep) = 0;
 };
 
+/// A RISC-V machine over `state` (for code that builds states itself: loaders, tests).
+std::unique_ptr<AnyMachine> machineFromState(vm::VmState state);
+/// An MT64 machine over `state`.
+std::unique_ptr<AnyMachine> machineFromState(mips64::State state);
+
 /// The machine an ELF describes: EM_RISCV (243) → RISC-V, EM_MIPS (8) → MT64. Throws Error naming
 /// the problem for anything else or a malformed file.
 /// `bare` loads the segments only (no initial stack, no Go patches: the riscv-tests harness path).
@@ -106,6 +138,11 @@ std::unique_ptr<AnyMachine> machineFromElf(ByteView elf, const std::string& what
 /// The machine a state file holds: Cannon's binary MT64 state (version byte 8) or one of the
 /// RISC-V formats of image/state_file.hpp. Throws Error.
 std::unique_ptr<AnyMachine> machineFromStateFile(const std::string& path);
+
+/// The state hash of a witness of `isa`'s size (362 or 188 bytes). Throws Error for another size.
+Hash32 hashWitness(Isa isa, ByteView witness);
+/// The instruction set whose witness has `size` bytes; nullopt for any other size.
+std::optional<Isa> isaOfWitnessSize(size_t size);
 
 /// What the stateless verifier says about a one-step proof.
 struct VerifyOutcome {
@@ -115,7 +152,9 @@ struct VerifyOutcome {
 };
 /// Verifies `proof` statelessly, as the machine's on-chain contract would (pre-image parts loaded
 /// from the proof's oracle fields; MT64 local keys with a zero local context and caller).
-VerifyOutcome verifyOneStep(const OneStepProof& proof);
+/// `exactLength` also rejects proof data that is not exactly what the machine's prover emits
+/// (RISC-V: the proofs the step uses; MT64: Cannon's 6090 bytes) — the contracts accept more.
+VerifyOutcome verifyOneStep(const OneStepProof& proof, bool exactLength = false);
 
 /// What a verified segment proof establishes.
 struct SegmentOutcome {

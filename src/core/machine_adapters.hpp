@@ -25,9 +25,4 @@ OneStepProof toOneStepProof(Isa isa, StepProof&& p) {
   return out;
 }
 
-/// A RISC-V machine over `state`.
-std::unique_ptr<AnyMachine> makeRiscvMachine(vm::VmState state);
-/// An MT64 machine over `state`.
-std::unique_ptr<AnyMachine> makeMips64Machine(mips64::State state);
-
 }  // namespace fpvm::core

@@ -2,6 +2,9 @@
 // prover, with the host's oracle and output behind the MT64 interfaces.
 #include <algorithm>
 #include <memory>
+#include <new>
+#include <optional>
+#include <vector>
 
 #include "common/error.hpp"
 #include "common/hex.hpp"
@@ -55,16 +58,15 @@ class Mips64Machine final : public AnyMachine {
           while (!state_.exited && state_.step < chunkEnd) {
             const uint64_t pc = this->pc();
             const mips64::StepOutcome o = interp_.step();
-            if (!o.ok()) return reverted(state_.step, pc, o.revert);
+            if (!o.ok()) return reverted(state_.step, pc, o);
           }
         } else {
           const mips64::RunResult r = fast_.run(chunkEnd, budget.cancel);
-          if (r.stop == mips64::RunStop::Reverted) return reverted(state_.step, this->pc(), r.outcome.revert);
+          if (r.stop == mips64::RunStop::Reverted) return reverted(state_.step, this->pc(), r.outcome);
           if (r.stop == mips64::RunStop::Cancelled) return Outcome{Stop::Cancelled, 0, 0, {}};
         }
       } catch (...) {
-        broken_ = true;
-        throw;
+        rethrowAsHostFailure();
       }
     }
     return Outcome{state_.exited ? Stop::Exited : Stop::Reached, 0, 0, {}};
@@ -78,13 +80,60 @@ class Mips64Machine final : public AnyMachine {
     try {
       o = mips64::proveStep(interp_, p);
     } catch (...) {
-      broken_ = true;
-      throw;
+      rethrowAsHostFailure();
     }
     out = toOneStepProof(Isa::Mips64, std::move(p));
-    if (!o.ok()) return reverted(out.step, pc, o.revert);
+    if (!o.ok()) return reverted(out.step, pc, o);
     return Outcome{state_.exited ? Stop::Exited : Stop::Reached, 0, 0, {}};
   }
+
+  Outcome hashEachStep(uint64_t count, const vm::Machine::HashSink& sink, const vm::Budget& budget) override {
+    requireUsable();
+    // The memory root re-hashes only the leaves a step dirtied and the thread stacks keep their
+    // inner roots, so a hash per step costs a few Keccak calls.
+    constexpr uint64_t kHashChunk = 4096;
+    std::vector<Hash32> hashes(std::min(kHashChunk, count));
+    for (uint64_t done = 0; done < count;) {
+      if (done > 0)
+        if (const auto stop = budgetStop(budget)) return Outcome{*stop, 0, 0, {}};
+      const uint64_t n = std::min(kHashChunk, count - done);
+      try {
+        for (uint64_t i = 0; i < n; ++i) {
+          if (!state_.exited) {
+            const uint64_t pc = this->pc();
+            const mips64::StepOutcome o = interp_.step();
+            if (!o.ok()) return reverted(state_.step, pc, o);
+          }
+          hashes[i] = state_.hash();
+        }
+      } catch (...) {
+        rethrowAsHostFailure();
+      }
+      sink(done, hashes.data(), n);
+      done += n;
+    }
+    return Outcome{state_.exited ? Stop::Exited : Stop::Reached, 0, 0, {}};
+  }
+
+  std::string describeRevert(const vm::Symbolizer* symbols, bool proofGen) const override {
+    if (!lastRevert_) return "no step reverted";
+    const LastRevert& r = *lastRevert_;
+    uint8_t insn[4];
+    state_.memory.readBytes(r.pc, insn, 4);  // a reverting step leaves the state unchanged
+    std::string msg = std::string("failed at ") + (proofGen ? "proof-gen " : "") + "step " + std::to_string(r.step) +
+                      " (PC: " + hex64(r.pc) + ", insn: " + toHex(ByteView(insn, 4)).substr(2) + "): " + mips64::revertName(r.revert);
+    if (r.syscall) msg += " (syscall " + std::to_string(*r.syscall) + ")";
+    if (symbols && !symbols->empty()) {
+      msg += " in " + symbols->lookup(r.pc);
+      // Syscall stubs are leaf code: the return address names the code that called them.
+      if (r.syscall && !state_.activeStack().empty()) msg += ", called from " + symbols->lookup(state_.currentThread().registers[31]);
+    }
+    return msg;
+  }
+
+  void setPageLimit(size_t pages) override { state_.memory.setPageLimit(pages); }
+  size_t pageCount() const override { return state_.memory.pageCount(); }
+  Bytes resumeHint() const override { return {}; }
 
   uint64_t step() const override { return state_.step; }
   uint64_t pc() const override {
@@ -108,8 +157,15 @@ class Mips64Machine final : public AnyMachine {
   Bytes proveSegment(uint64_t) override { throw Unsupported("segment proofs of the MIPS64 machine are not implemented yet"); }
 
  private:
+  /// What describeRevert needs of the last reverting step.
+  struct LastRevert {
+    uint64_t step = 0, pc = 0;
+    mips64::Revert revert = mips64::Revert::None;
+    std::optional<uint64_t> syscall;
+  };
+
   void requireUsable() const {
-    if (broken_) throw Error("the machine reverted or failed earlier and cannot move");
+    if (broken_) throw Error("internal error: a machine was moved after a revert or a host failure");
   }
   static std::optional<Stop> budgetStop(const vm::Budget& b) {
     if (b.cancel && b.cancel->load(std::memory_order_relaxed)) return Stop::Cancelled;
@@ -117,9 +173,27 @@ class Mips64Machine final : public AnyMachine {
     if (b.deadline && std::chrono::steady_clock::now() >= *b.deadline) return Stop::DeadlinePassed;
     return std::nullopt;
   }
-  Outcome reverted(uint64_t step, uint64_t pc, mips64::Revert r) {
+  Outcome reverted(uint64_t step, uint64_t pc, const mips64::StepOutcome& o) {
     broken_ = true;
-    return Outcome{Stop::Reverted, step, pc, mips64::revertName(r)};
+    lastRevert_ = LastRevert{step, pc, o.revert, o.syscall};
+    return Outcome{Stop::Reverted, step, pc, mips64::revertName(o.revert)};
+  }
+  /// Turns the exception in flight into a vm::HostFailure at the current step and marks the
+  /// machine broken (the state may be half-way through the step).
+  [[noreturn]] void rethrowAsHostFailure() {
+    broken_ = true;
+    const uint64_t step = state_.step, pc = this->pc();
+    try {
+      throw;
+    } catch (const vm::HostFailure&) {
+      throw;
+    } catch (const mips64::PageLimitError& e) {
+      throw vm::HostFailure(vm::HostFailureKind::MemoryLimit, step, pc, e.what());
+    } catch (const std::bad_alloc&) {
+      throw vm::HostFailure(vm::HostFailureKind::OutOfMemory, step, pc, "the host ran out of memory while running the guest");
+    } catch (const std::exception& e) {
+      throw vm::HostFailure(vm::HostFailureKind::Oracle, step, pc, e.what());
+    }
   }
 
   mips64::State state_;
@@ -127,10 +201,11 @@ class Mips64Machine final : public AnyMachine {
   mips64::Interpreter interp_{state_, &host_, &host_};
   mips64::FastEngine fast_{state_, interp_};
   bool broken_ = false;
+  std::optional<LastRevert> lastRevert_;
 };
 
 }  // namespace
 
-std::unique_ptr<AnyMachine> makeMips64Machine(mips64::State state) { return std::make_unique<Mips64Machine>(std::move(state)); }
+std::unique_ptr<AnyMachine> machineFromState(mips64::State state) { return std::make_unique<Mips64Machine>(std::move(state)); }
 
 }  // namespace fpvm::core

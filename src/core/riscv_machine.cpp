@@ -1,5 +1,6 @@
 // AnyMachine over the RISC-V vm::Machine.
 #include <memory>
+#include <optional>
 
 #include "common/error.hpp"
 #include "core/any_machine.hpp"
@@ -34,6 +35,17 @@ class RiscvMachine final : public AnyMachine {
     out = toOneStepProof(Isa::Riscv64, std::move(p));
     return convert(o);
   }
+  Outcome hashEachStep(uint64_t count, const vm::Machine::HashSink& sink, const vm::Budget& budget) override {
+    return convert(m_.hashEachStep(count, sink, budget));
+  }
+  std::string describeRevert(const vm::Symbolizer* symbols, bool proofGen) const override {
+    if (!lastRevert_) return "no step reverted";
+    return m_.describe(*lastRevert_, symbols, proofGen);
+  }
+
+  void setPageLimit(size_t pages) override { m_.setPageLimit(pages); }
+  size_t pageCount() const override { return m_.state().memory.pageCount(); }
+  Bytes resumeHint() const override { return m_.state().lastCompleteHint; }
 
   uint64_t step() const override { return m_.step(); }
   uint64_t pc() const override { return m_.pc(); }
@@ -45,12 +57,16 @@ class RiscvMachine final : public AnyMachine {
     return Bytes(w.begin(), w.end());
   }
   Hash32 stateHash() override { return m_.stateHash(); }
-  void writeState(const std::string& path) override { image::writeStateFile(m_.state(), path); }
+  void writeState(const std::string& path) override {
+    vm::VmState& state = m_.mutableState();
+    state.refreshStoredWitness();  // the JSON format carries the witness and hash
+    image::writeStateFile(state, path);
+  }
   std::unique_ptr<AnyMachine> clone() const override { return std::make_unique<RiscvMachine>(m_.state()); }
   Bytes proveSegment(uint64_t toStep) override { return segment::encodeSegmentProof(segment::proveSegment(m_, toStep)); }
 
  private:
-  static Outcome convert(const vm::Outcome& o) {
+  Outcome convert(const vm::Outcome& o) {
     Outcome out;
     switch (o.reason) {
       case vm::StopReason::Reached: out.stop = Stop::Reached; break;
@@ -60,6 +76,7 @@ class RiscvMachine final : public AnyMachine {
         out.revertStep = o.revert.step;
         out.revertPc = o.revert.pc;
         out.revert = vm::revertName(o.revert.code);
+        lastRevert_ = o.revert;
         break;
       case vm::StopReason::PreimageRead: out.stop = Stop::Reached; break;  // never asked for here
       case vm::StopReason::Cancelled: out.stop = Stop::Cancelled; break;
@@ -70,10 +87,11 @@ class RiscvMachine final : public AnyMachine {
   }
 
   vm::Machine m_;
+  std::optional<vm::Revert> lastRevert_;
 };
 
 }  // namespace
 
-std::unique_ptr<AnyMachine> makeRiscvMachine(vm::VmState state) { return std::make_unique<RiscvMachine>(std::move(state)); }
+std::unique_ptr<AnyMachine> machineFromState(vm::VmState state) { return std::make_unique<RiscvMachine>(std::move(state)); }
 
 }  // namespace fpvm::core

@@ -60,7 +60,7 @@ std::vector<Hash32> fetchPadded(Party& party, const char* name, uint64_t from, u
 
 /// Fetches and checks one party's proof; a party that cannot produce one has no valid proof.
 ProofCheck fetchAndCheck(Party& party, uint64_t step, const Hash32& agreed, const TrustedData* trusted,
-                         std::optional<vm::StepProof>& proof) {
+                         std::optional<core::OneStepProof>& proof) {
   try {
     proof = party.proofAt(step);
   } catch (const std::exception& e) {
@@ -290,7 +290,7 @@ BisectReport bisect(Party& a, Party& b, const BisectOptions& o) {
       ", B claims " + toHex(r.claimB));
   checkpoint("fetching the proofs of step " + std::to_string(origin));
   const auto proofStart = Clock::now();
-  std::optional<vm::StepProof> pa, pb;
+  std::optional<core::OneStepProof> pa, pb;
   ProofCheck ca, cb;
   onBoth(
       o.parallel, [&] { ca = fetchAndCheck(a, origin, agreed, o.trusted, pa); },

@@ -91,7 +91,7 @@ struct [[nodiscard]] BisectReport {
   Hash32 claimA, claimB;               ///< each party's hash at disputedStep + 1
   std::optional<Hash32> verifiedPost;  ///< the verifier's hash at disputedStep + 1
   std::optional<ProofCheck> proofA, proofB;
-  std::optional<vm::StepProof> winningProof;  ///< a proof that verifies to verifiedPost
+  std::optional<core::OneStepProof> winningProof;  ///< a proof that verifies to verifiedPost
   std::vector<LevelReport> levels;
   uint64_t roundTripsA = 0, roundTripsB = 0;
   double openSeconds = 0;   ///< creating the runs (executing the traces)

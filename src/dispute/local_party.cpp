@@ -6,16 +6,12 @@
 
 namespace fpvm::dispute {
 
-LocalParty::LocalParty(vm::VmState prestate, runs::ValidationInput input, runs::RunSettings settings, std::string name)
+LocalParty::LocalParty(std::unique_ptr<core::AnyMachine> prestate, runs::ValidationInput input, runs::RunSettings settings,
+                       std::string name)
     : input_(std::make_shared<const runs::ValidationInput>(std::move(input))),
       settings_(std::move(settings)),
       name_(std::move(name)) {
-  auto p = std::make_shared<runs::Prestate>();
-  p->hash = prestate.stateHash();
-  p->folder = name_;
-  p->path = name_;
-  p->state = std::move(prestate);
-  prestate_ = std::move(p);
+  prestate_ = runs::makePrestate(std::move(prestate), name_);
 }
 
 LocalParty::~LocalParty() { close(); }
@@ -48,7 +44,7 @@ std::vector<Hash32> LocalParty::machineHashes(uint64_t from, uint64_t stepSize, 
   }
 }
 
-vm::StepProof LocalParty::proofAt(uint64_t position) {
+core::OneStepProof LocalParty::proofAt(uint64_t position) {
   if (!run_) throw Error(describe() + ": not opened");
   try {
     return run_->proofAt(position);

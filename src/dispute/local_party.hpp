@@ -14,14 +14,15 @@ namespace fpvm::dispute {
 class LocalParty final : public Party {
  public:
   /// `name` is used in reports (e.g. the prestate file's path).
-  LocalParty(vm::VmState prestate, runs::ValidationInput input, runs::RunSettings settings, std::string name);
+  LocalParty(std::unique_ptr<core::AnyMachine> prestate, runs::ValidationInput input, runs::RunSettings settings,
+             std::string name);
   ~LocalParty() override;
 
   std::string describe() const override { return "local " + name_; }
   /// Executes the whole trace once (on this thread), keeping checkpoints.
   void open() override;
   std::vector<Hash32> machineHashes(uint64_t from, uint64_t stepSize, uint64_t maxIterations) override;
-  vm::StepProof proofAt(uint64_t position) override;
+  core::OneStepProof proofAt(uint64_t position) override;
   void close() noexcept override;
   uint64_t roundTrips() const override { return 0; }
 

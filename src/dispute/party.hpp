@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "common/bytes.hpp"
-#include "vm/proving_step.hpp"
+#include "core/any_machine.hpp"
 
 namespace fpvm::dispute {
 
@@ -24,7 +24,7 @@ class Party {
   /// once the machine has exited (the last one is then the exited machine's hash).
   virtual std::vector<Hash32> machineHashes(uint64_t from, uint64_t stepSize, uint64_t maxIterations) = 0;
   /// The one-step proof for `position` → `position`+1.
-  virtual vm::StepProof proofAt(uint64_t position) = 0;
+  virtual core::OneStepProof proofAt(uint64_t position) = 0;
   /// Releases the run; never throws.
   virtual void close() noexcept = 0;
   /// Network round trips made so far (0 for a party inside this process).

@@ -6,7 +6,7 @@
 
 #include "common/error.hpp"
 #include "common/hex.hpp"
-#include "proof/proof_json.hpp"
+#include "core/proof_json.hpp"
 #include "rpc/hash_array.hpp"
 
 namespace fpvm::dispute {
@@ -120,10 +120,10 @@ std::vector<Hash32> RpcParty::machineHashes(uint64_t from, uint64_t stepSize, ui
   }
 }
 
-vm::StepProof RpcParty::proofAt(uint64_t position) {
+core::OneStepProof RpcParty::proofAt(uint64_t position) {
   nlohmann::json r = call("validation_getProofAt", nlohmann::json::array({runId_, position}), kProofAnswerBytes);
   try {
-    return proof::decodeProofJson(r.dump(), describe() + " proof at step " + std::to_string(position));
+    return core::decodeProofJson(r.dump(), describe() + " proof at step " + std::to_string(position));
   } catch (const std::exception& e) {
     throw Error(describe() + ": validation_getProofAt returned a malformed proof: " + e.what());
   }

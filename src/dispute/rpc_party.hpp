@@ -39,7 +39,7 @@ class RpcParty final : public Party {
   std::string describe() const override;
   void open() override;
   std::vector<Hash32> machineHashes(uint64_t from, uint64_t stepSize, uint64_t maxIterations) override;
-  vm::StepProof proofAt(uint64_t position) override;
+  core::OneStepProof proofAt(uint64_t position) override;
   void close() noexcept override;
   uint64_t roundTrips() const override { return roundTrips_; }
 

@@ -1,13 +1,10 @@
 #include "dispute/step_judge.hpp"
 
-#include <cstdio>
 
 #include "common/error.hpp"
 #include "common/hex.hpp"
 #include "preimage/keys.hpp"
-#include "proof/step_verifier.hpp"
-#include "vm/revert_codes.hpp"
-#include "vm/vm_state.hpp"
+#include "core/any_machine.hpp"
 
 namespace fpvm::dispute {
 namespace {
@@ -18,7 +15,7 @@ std::string shortHex(ByteView data) {
 }
 
 /// Checks the preimage data of the proof; returns the problem, or "" when acceptable.
-std::string checkOracleData(const vm::StepProof& p, const TrustedData* trusted, bool& checked) {
+std::string checkOracleData(const core::OneStepProof& p, const TrustedData* trusted, bool& checked) {
   checked = false;
   const Hash32& key = *p.oracleKey;
   const Bytes& v = p.oracleValue;
@@ -56,10 +53,16 @@ std::string checkOracleData(const vm::StepProof& p, const TrustedData* trusted, 
 
 }  // namespace
 
-ProofCheck checkStepProof(const vm::StepProof& proof, const Hash32& agreedPre, const TrustedData* trusted) {
+ProofCheck checkStepProof(const core::OneStepProof& proof, const Hash32& agreedPre, const TrustedData* trusted) {
   ProofCheck c;
   c.oracleKey = proof.oracleKey;
-  const Hash32 pre = vm::VmState::hashWitness(proof.stateData);
+  Hash32 pre;
+  try {
+    pre = core::hashWitness(proof.isa, proof.stateData);
+  } catch (const Error& e) {
+    c.problem = std::string("its state data is malformed: ") + e.what();
+    return c;
+  }
   if (!(pre == agreedPre)) {
     c.problem = "its pre-state hashes to " + toHex(pre) + ", not to the agreed " + toHex(agreedPre);
     return c;
@@ -68,25 +71,19 @@ ProofCheck checkStepProof(const vm::StepProof& proof, const Hash32& agreedPre, c
     c.problem = checkOracleData(proof, trusted, c.oracleDataChecked);
     if (!c.problem.empty()) return c;
   }
-  std::unique_ptr<proof::PartOracle> oracle;
-  if (proof.oracleKey) oracle = std::make_unique<proof::SinglePreimageOracle>(*proof.oracleKey, proof.oracleValue);
-  proof::VerifyOptions opt;
-  opt.exactLength = true;
-  proof::VerifyResult r;
+  core::VerifyOutcome r;
   try {
-    r = proof::verifyStep(proof.stateData, proof.proofData, oracle.get(), opt);
+    r = core::verifyOneStep(proof, /*exactLength=*/true);
   } catch (const Error& e) {
     c.problem = std::string("the verifier rejects it: ") + e.what();
     return c;
   }
-  if (!r.ok()) {
-    char code[16];
-    std::snprintf(code, sizeof code, "0x%x", r.revert);
-    c.problem = std::string("the step reverts with ") + code + " (" + vm::revertName(r.revert) + ")";
+  if (!r.ok) {
+    c.problem = "the step reverts with " + r.revert;
     return c;
   }
   c.valid = true;
-  c.post = r.postHash;
+  c.post = r.post;
   return c;
 }
 

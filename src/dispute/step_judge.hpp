@@ -10,7 +10,7 @@
 
 #include "common/bytes.hpp"
 #include "runs/validation_input.hpp"
-#include "vm/proving_step.hpp"
+#include "core/any_machine.hpp"
 
 namespace fpvm::dispute {
 
@@ -33,7 +33,7 @@ struct [[nodiscard]] ProofCheck {
 };
 
 /// Verifies `proof` as the proof of the step after the agreed state `agreedPre`.
-ProofCheck checkStepProof(const vm::StepProof& proof, const Hash32& agreedPre, const TrustedData* trusted);
+ProofCheck checkStepProof(const core::OneStepProof& proof, const Hash32& agreedPre, const TrustedData* trusted);
 
 /// Whose claim about the state after the disputed step holds.
 enum class [[nodiscard]] Verdict{ClaimAHolds, ClaimBHolds, NeitherHolds, Undecided};

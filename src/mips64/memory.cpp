@@ -59,7 +59,7 @@ Memory::~Memory() = default;
 Memory::Memory(Memory&& other) noexcept = default;
 Memory& Memory::operator=(Memory&& other) noexcept = default;
 
-Memory::Memory(const Memory& other) : dirtyPages_(other.dirtyPages_), upper_(other.upper_) {
+Memory::Memory(const Memory& other) : pageLimit_(other.pageLimit_), dirtyPages_(other.dirtyPages_), upper_(other.upper_) {
   pages_.reserve(other.pages_.size());
   for (const auto& [index, page] : other.pages_) pages_.emplace(index, std::make_unique<Page>(*page));
 }
@@ -80,6 +80,9 @@ Memory::Page* Memory::findPage(uint64_t pageIndex) const {
 Memory::Page& Memory::pageForWrite(uint64_t pageIndex) {
   auto it = pages_.find(pageIndex);
   if (it != pages_.end()) return *it->second;
+  if (pageLimit_ != 0 && pages_.size() >= pageLimit_)
+    throw PageLimitError("memory limit exceeded: the guest needs more than " + std::to_string(pageLimit_) + " pages (" +
+                         std::to_string(pageLimit_ * kPageSize / (1024 * 1024)) + " MiB)");
   return *pages_.emplace(pageIndex, std::make_unique<Page>()).first->second;
 }
 

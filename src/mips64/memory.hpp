@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "common/bytes.hpp"
+#include "common/error.hpp"
 
 namespace fpvm::mips64 {
 
@@ -28,6 +29,12 @@ using MemoryProof = std::array<uint8_t, kMemoryProofSize>;
 /// Hash of an all-zero subtree of `height` (0..59): Z[0] = 32 zero bytes, Z[i] = H(Z[i-1] ‖ Z[i-1]).
 /// Z[59] is the root of empty memory.
 const Hash32& zeroHash(unsigned height);
+
+/// Allocating a page beyond Memory::setPageLimit.
+class PageLimitError : public Error {
+ public:
+  using Error::Error;
+};
 
 /// The machine's memory. Reading never allocates; every doubleword write allocates its page (as
 /// Cannon does, which makes the set of pages part of the state files, not of the commitment).
@@ -59,6 +66,9 @@ class Memory {
   size_t pageCount() const { return pages_.size(); }
   /// Allocated page indices, ascending.
   std::vector<uint64_t> pageIndices() const;
+  /// Most pages the memory may hold (0 = no limit): allocating one more throws PageLimitError
+  /// (the validation server's memory limit). Pages already held are kept.
+  void setPageLimit(size_t pages) { pageLimit_ = pages; }
 
   /// For engines reading in place: the 4096 bytes of page `pageIndex`, or null when it is not
   /// allocated (reads as zeros). Pages are never freed, so the pointer lives as long as this
@@ -91,6 +101,7 @@ class Memory {
   const Hash32& node(unsigned height, uint64_t index) const;
 
   std::unordered_map<uint64_t, std::unique_ptr<Page>> pages_;
+  size_t pageLimit_ = 0;
   std::vector<uint64_t> dirtyPages_;
   /// upper_[h] for h = 8..59: node hashes keyed by leaf index >> h; absent = Z[h].
   std::vector<std::unordered_map<uint64_t, Hash32>> upper_;

@@ -11,8 +11,6 @@
 #include "common/hex.hpp"
 #include "common/logfmt.hpp"
 #include "rpc/rpc_error.hpp"
-#include "segment/segment_proof.hpp"
-#include "segment/segment_prover.hpp"
 
 namespace fpvm::runs {
 namespace {
@@ -44,7 +42,7 @@ void writeHash(char* out, const Hash32& h) {
 /// A machine used for lookups, with its own oracle.
 struct ExecutionRun::Cursor {
   std::unique_ptr<InputOracle> oracle;
-  std::unique_ptr<vm::Machine> machine;
+  std::unique_ptr<core::AnyMachine> machine;
 };
 
 ExecutionRun::ExecutionRun(std::shared_ptr<const Prestate> prestate, std::shared_ptr<const ValidationInput> input,
@@ -53,22 +51,22 @@ ExecutionRun::ExecutionRun(std::shared_ptr<const Prestate> prestate, std::shared
 
 ExecutionRun::~ExecutionRun() = default;
 
-std::unique_ptr<ExecutionRun::Cursor> ExecutionRun::makeCursor(const vm::VmState& from) {
+std::unique_ptr<ExecutionRun::Cursor> ExecutionRun::makeCursor(const core::AnyMachine& from) {
   auto c = std::make_unique<Cursor>();
-  c->machine = std::make_unique<vm::Machine>(from);
+  c->machine = from.clone();
   c->machine->setPageLimit(pageLimitFor(settings_.limits.memoryLimit));
   c->oracle = std::make_unique<InputOracle>(input_, settings_.limits.preimageServer, settings_.limits.serverLimits);
   c->machine->setOracle(c->oracle.get());
-  if (!from.lastCompleteHint.empty() && c->oracle->hasServer()) c->oracle->hint(from.lastCompleteHint);
+  if (const Bytes hint = from.resumeHint(); !hint.empty() && c->oracle->hasServer()) c->oracle->hint(hint);
   return c;
 }
 
-ExecutionRun::Checkpoint ExecutionRun::snapshot(vm::Machine& machine) {
+ExecutionRun::Checkpoint ExecutionRun::snapshot(core::AnyMachine& machine) {
   Checkpoint cp;
   cp.witness = machine.witness();  // Merkleizes what changed since the last checkpoint
-  cp.hash = vm::VmState::hashWitness(cp.witness);
+  cp.hash = machine.stateHash();
   cp.step = machine.step();
-  cp.state = std::make_shared<const vm::VmState>(machine.state());
+  cp.machine = machine.clone();
   return cp;
 }
 
@@ -80,21 +78,18 @@ void ExecutionRun::build(const std::atomic<bool>* shutdown) {
   try {
     // Step 0 is the prestate itself (shared, never copied).
     Checkpoint zero;
-    zero.state = std::shared_ptr<const vm::VmState>(prestate_, &prestate_->state);
-    zero.step = prestate_->state.step;
+    zero.machine = prestate_->machine;
+    zero.step = prestate_->machine->step();
     zero.hash = prestate_->hash;
-    {
-      vm::VmState tmp = prestate_->state;  // witness() is not const; the prestate is Merkleized
-      zero.witness = tmp.witness();
-    }
+    zero.witness = prestate_->witness;
     std::vector<Checkpoint> checkpoints{zero};
-    c = makeCursor(prestate_->state);
-    vm::Machine& m = *c->machine;
+    c = makeCursor(*prestate_->machine);
+    core::AnyMachine& m = *c->machine;
     const RunContext ctx{deadline, settings_.limits.memoryLimit, &cancel_, shutdown, &prestate_->symbols};
     uint64_t spacing = settings_.initialSteps;
     uint64_t next = (m.step() / spacing + 1) * spacing;
     for (;;) {
-      advanceOrThrow(m, next, ctx, vm::Engine::Fast);
+      advanceOrThrow(m, next, ctx);
       if (m.exited()) break;
       checkpoints.push_back(snapshot(m));
       if (checkpoints.size() > settings_.cachedMachines) {
@@ -111,14 +106,16 @@ void ExecutionRun::build(const std::atomic<bool>* shutdown) {
     }
     Checkpoint fin;
     fin.witness = m.witness();
-    fin.hash = vm::VmState::hashWitness(fin.witness);
+    fin.hash = m.stateHash();
     fin.step = m.step();
     m.setPageLimit(0);
-    fin.state = std::make_shared<const vm::VmState>(m.releaseState());
-    c.reset();  // its state was moved out
+    m.setOracle(nullptr);  // the cursor's oracle goes; an exited machine's step reads nothing
+    std::unique_ptr<core::AnyMachine> finalMachine = std::move(c->machine);
+    c.reset();
     std::lock_guard<std::mutex> q(queryMutex_);
     checkpoints_ = std::move(checkpoints);
     final_ = std::move(fin);
+    finalMachine_ = std::move(finalMachine);
   } catch (const rpc::RpcError& e) {
     failure = "execution run failed during its build: " + std::string(e.what());
   } catch (const std::exception& e) {
@@ -202,7 +199,7 @@ RunContext ExecutionRun::queryContext(const Deadline& deadline) {
 }
 
 void ExecutionRun::advance(Cursor& c, uint64_t target, const Deadline& deadline, bool checkBudget) {
-  vm::Machine& m = *c.machine;
+  core::AnyMachine& m = *c.machine;
   if (m.exited() || m.step() >= target) return;
   const uint64_t before = m.step();
   // Short distances on the reference interpreter: no engine warm-up, and its per-leaf dirty
@@ -214,7 +211,7 @@ void ExecutionRun::advance(Cursor& c, uint64_t target, const Deadline& deadline,
 
 void ExecutionRun::place(std::unique_ptr<Cursor>& c, uint64_t step, const Deadline& deadline) {
   const Checkpoint& base = baseFor(step);
-  if (!c || c->machine->broken() || c->machine->step() > step || c->machine->step() < base.step) c = makeCursor(*base.state);
+  if (!c || c->machine->broken() || c->machine->step() > step || c->machine->step() < base.step) c = makeCursor(*base.machine);
   advance(*c, step, deadline);
 }
 
@@ -226,7 +223,7 @@ ExecutionRun::Cursor& ExecutionRun::seek(uint64_t step, const Deadline& deadline
 StepInfo ExecutionRun::stepAt(uint64_t position) {
   requireReady();
   std::lock_guard<std::mutex> q(queryMutex_);
-  if (position >= final_.step) return StepInfo{final_.hash, final_.step, final_.state->status()};
+  if (position >= final_.step) return StepInfo{final_.hash, final_.step, finalMachine_->status()};
   Deadline deadline(settings_.limits.maxExecutionTime);
   Cursor& c = seek(position, deadline);
   return StepInfo{c.machine->stateHash(), c.machine->step(), c.machine->status()};
@@ -251,9 +248,9 @@ void ExecutionRun::hashRange(std::unique_ptr<Cursor>& c, uint64_t from, uint64_t
 
 void ExecutionRun::hashEveryStep(Cursor& c, uint64_t first, uint64_t end, char* out, const Deadline& deadline,
                                  const std::function<std::string()>& range) {
-  vm::Machine& m = *c.machine;
+  core::AnyMachine& m = *c.machine;
   const RunContext ctx = queryContext(deadline);
-  vm::Outcome outcome;
+  core::Outcome outcome;
   try {
     outcome = m.hashEachStep(
         end - first,
@@ -323,28 +320,22 @@ std::string ExecutionRun::machineHashes(uint64_t from, uint64_t stepSize, uint64
   return out;
 }
 
-vm::StepProof ExecutionRun::proofAt(uint64_t position) {
+core::OneStepProof ExecutionRun::proofAt(uint64_t position) {
   requireReady();
   std::lock_guard<std::mutex> q(queryMutex_);
-  vm::StepProof proof;
-  if (position >= final_.step) {
-    // An exited machine's step changes nothing and needs no memory proof (spec §3.3).
-    proof.step = final_.step;
-    proof.stateData = final_.witness;
-    proof.pre = final_.hash;
-    proof.post = final_.hash;
-    return proof;
-  }
   Deadline deadline(settings_.limits.maxExecutionTime);
-  Cursor& c = seek(position, deadline);
   const RunContext ctx = queryContext(deadline);
-  vm::Outcome outcome;
+  // Past the end: the final machine's own step, which changes nothing (RISC-V: no memory proof,
+  // spec §3.3; MT64: Cannon's thread and instruction proofs, taken before the exit check).
+  core::AnyMachine& m = position >= final_.step ? *finalMachine_ : *seek(position, deadline).machine;
+  core::OneStepProof proof;
+  core::Outcome outcome;
   try {
-    outcome = c.machine->proveStep(proof);
+    outcome = m.proveStep(proof);
   } catch (...) {
     rethrowRunFailure(ctx);
   }
-  if (!outcome.completed()) throwIncomplete(outcome, *c.machine, ctx, true);
+  if (!outcome.completed()) throwIncomplete(outcome, m, ctx, true);
   return proof;
 }
 
@@ -363,7 +354,9 @@ Bytes ExecutionRun::segmentProof(uint64_t from, uint64_t to) {
   Cursor& c = seek(from, deadline);
   const RunContext ctx = queryContext(deadline);
   try {
-    return segment::encodeSegmentProof(segment::proveSegment(*c.machine, to));
+    return c.machine->proveSegment(to);
+  } catch (const core::Unsupported& e) {
+    throw rpc::RpcError(rpc::kInvalidParams, e.what());
   } catch (...) {
     rethrowRunFailure(ctx);
   }

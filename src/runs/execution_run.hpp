@@ -5,7 +5,8 @@
 /// every other one is dropped and the spacing doubles; the final machine is kept separately).
 /// Lookups start from the nearest checkpoint at or before the step, or from the machine the last
 /// lookup left when that lies between, and move with the fast engine; per-step hashing uses the
-/// reference interpreter with the memory's incremental Merkle root.
+/// reference interpreter with the memory's incremental Merkle root. Prestates of either machine
+/// (core::AnyMachine) run the same way.
 #include <atomic>
 #include <chrono>
 #include <functional>
@@ -15,12 +16,12 @@
 #include <string>
 #include <vector>
 
+#include "core/any_machine.hpp"
 #include "runs/input_oracle.hpp"
 #include "runs/prestate_store.hpp"
 #include "runs/validation_input.hpp"
 #include "runs/validator.hpp"
 #include "vm/machine.hpp"
-#include "vm/proving_step.hpp"
 
 namespace fpvm::runs {
 
@@ -81,8 +82,9 @@ class ExecutionRun {
   /// steps, ending early with the final machine's hash once it has exited. `reserveExtra` bytes of
   /// spare capacity are left in the string (for the JSON-RPC envelope).
   std::string machineHashes(uint64_t from, uint64_t stepSize, uint64_t maxIterations, size_t reserveExtra = 0);
-  /// The one-step proof for position → position+1.
-  vm::StepProof proofAt(uint64_t position);
+  /// The one-step proof for position → position+1 (an exited machine's step, which changes
+  /// nothing, past the end).
+  core::OneStepProof proofAt(uint64_t position);
   /// The encoded segment proof (segment/segment_proof.hpp) of steps [from, to) — to is clamped to
   /// the final step; at most kMaxSegmentProofSteps steps, and from must lie before the end.
   Bytes segmentProof(uint64_t from, uint64_t to);
@@ -106,10 +108,10 @@ class ExecutionRun {
 
  private:
   struct Checkpoint {
-    std::shared_ptr<const vm::VmState> state;
+    std::shared_ptr<const core::AnyMachine> machine;  ///< Merkleized: its clones hash cheaply
     uint64_t step = 0;
     Hash32 hash;
-    vm::Witness witness{};
+    Bytes witness;
   };
   struct Cursor;
 
@@ -130,8 +132,8 @@ class ExecutionRun {
                      const std::function<std::string()>& range);
   /// Moves `c` to `target`; `checkBudget` = false skips the deadline and cancel checks.
   void advance(Cursor& c, uint64_t target, const Deadline& deadline, bool checkBudget = true);
-  std::unique_ptr<Cursor> makeCursor(const vm::VmState& from);
-  Checkpoint snapshot(vm::Machine& machine);
+  std::unique_ptr<Cursor> makeCursor(const core::AnyMachine& from);
+  static Checkpoint snapshot(core::AnyMachine& machine);
   /// Bounds of a query's machine moves.
   RunContext queryContext(const Deadline& deadline);
 
@@ -149,6 +151,8 @@ class ExecutionRun {
   mutable std::mutex queryMutex_;  ///< checkpoints_ (after the build), cursor_
   std::vector<Checkpoint> checkpoints_;
   Checkpoint final_;
+  /// The machine of final_ (exited or at the run's end), for proofs past the end.
+  std::unique_ptr<core::AnyMachine> finalMachine_;
   std::unique_ptr<Cursor> cursor_;
   double buildSeconds_ = 0;
   std::atomic<uint64_t> queryStepsExecuted_{0};

@@ -9,7 +9,6 @@
 #include "common/file_io.hpp"
 #include "common/hex.hpp"
 #include "common/logfmt.hpp"
-#include "image/state_file.hpp"
 
 namespace fpvm::runs {
 namespace fs = std::filesystem;
@@ -71,8 +70,10 @@ PrestateStore PrestateStore::load(const std::string& dir) {
       auto p = std::make_shared<Prestate>();
       p->folder = name;
       p->path = findStateFile(folder);
-      p->state = image::readStateFile(p->path);
-      p->hash = p->state.stateHash();  // also Merkleizes all memory once
+      std::unique_ptr<core::AnyMachine> machine = core::machineFromStateFile(p->path);
+      p->witness = machine->witness();  // also Merkleizes all memory once
+      p->hash = machine->stateHash();
+      p->machine = std::move(machine);
       if (named && !(*named == p->hash)) {
         refuse("folder name does not match the hash of its state: the state " + p->path + " hashes to " + toHex(p->hash));
         continue;
@@ -90,9 +91,10 @@ PrestateStore PrestateStore::load(const std::string& dir) {
       }
       logInfo("prestate loaded", {{"folder", name},
                                   {"hash", toHex(p->hash)},
+                                  {"isa", core::isaName(p->isa())},
                                   {"file", p->path},
-                                  {"pages", std::to_string(p->state.memory.pageCount())},
-                                  {"step", std::to_string(p->state.step)}});
+                                  {"pages", std::to_string(p->machine->pageCount())},
+                                  {"step", std::to_string(p->machine->step())}});
     } catch (const std::exception& e) {
       refuse(e.what());
     }
@@ -101,11 +103,22 @@ PrestateStore PrestateStore::load(const std::string& dir) {
 }
 
 std::shared_ptr<const Prestate> PrestateStore::add(vm::VmState state, const std::string& folder) {
+  return add(core::machineFromState(std::move(state)), folder);
+}
+
+std::shared_ptr<Prestate> makePrestate(std::unique_ptr<core::AnyMachine> machine, const std::string& folder) {
   auto p = std::make_shared<Prestate>();
-  p->state = std::move(state);
-  p->hash = p->state.stateHash();
+  p->witness = machine->witness();
+  p->hash = machine->stateHash();
+  p->machine = std::move(machine);
   p->folder = folder.empty() ? toHex(p->hash) : folder;
-  std::shared_ptr<const Prestate> cp = p;
+  p->path = p->folder;
+  return p;
+}
+
+std::shared_ptr<const Prestate> PrestateStore::add(std::unique_ptr<core::AnyMachine> machine, const std::string& folder) {
+  std::shared_ptr<const Prestate> cp = makePrestate(std::move(machine), folder);
+  const Prestate* p = cp.get();
   byHash_[p->hash.b] = cp;
   if (folder == "latest") latest_ = cp;
   return cp;
@@ -132,16 +145,21 @@ std::vector<Hash32> PrestateStore::hashes() const {
   return out;
 }
 
-std::string writePrestateFolder(const std::string& dir, vm::VmState& state, const std::string& metaJson,
+std::string writePrestateFolder(const std::string& dir, core::AnyMachine& machine, const std::string& metaJson,
                                 const std::string& folder) {
-  const Hash32 hash = state.stateHash();
+  const Hash32 hash = machine.stateHash();
   fs::path path = fs::path(dir) / (folder.empty() ? toHex(hash) : folder);
   fs::create_directories(path);
-  state.refreshStoredWitness();
-  image::writeStateFile(state, (path / "prestate.bin.gz").string());
+  machine.writeState((path / "prestate.bin.gz").string());
   if (!metaJson.empty())
     writeFileAtomic((path / "meta.json").string(), ByteView(reinterpret_cast<const uint8_t*>(metaJson.data()), metaJson.size()));
   return path.string();
+}
+
+std::string writePrestateFolder(const std::string& dir, const vm::VmState& state, const std::string& metaJson,
+                                const std::string& folder) {
+  std::unique_ptr<core::AnyMachine> machine = core::machineFromState(state);
+  return writePrestateFolder(dir, *machine, metaJson, folder);
 }
 
 }  // namespace fpvm::runs

@@ -2,26 +2,33 @@
 /// Prestates the server can run (spec/validation-server.md "Prestates"): loaded once at start
 /// from one folder per prestate, named 0x<state hash> or `latest`, holding the state file
 /// (prestate.bin.gz, prestate.bin, prestate.json.gz, prestate.json, or the only state file
-/// there) and optionally meta.json (symbols for error messages).
+/// there) and optionally meta.json (symbols for error messages). A state file of either machine
+/// is accepted: RISC-V (Asterisc's formats) or Cannon MT64 (its binary state, version byte 8).
 #include <map>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "common/bytes.hpp"
+#include "core/any_machine.hpp"
 #include "image/symbols.hpp"
 #include "vm/vm_state.hpp"
 
 namespace fpvm::runs {
 
-/// One loaded prestate. `state` is Merkleized, so copies hash without rehashing everything.
+/// One loaded prestate. `machine` is Merkleized, so its clones hash without rehashing everything.
 struct Prestate {
   Hash32 hash;
   std::string folder;  ///< folder name (0x… or latest)
   std::string path;    ///< state file path
-  vm::VmState state;
+  std::shared_ptr<const core::AnyMachine> machine;
+  Bytes witness;  ///< the state witness (362 or 188 bytes)
   image::SymbolTable symbols;
+  core::Isa isa() const { return machine->isa(); }
 };
+
+/// A prestate over `machine` (Merkleizes it once), named `folder` (empty = 0x<hash>).
+std::shared_ptr<Prestate> makePrestate(std::unique_ptr<core::AnyMachine> machine, const std::string& folder = "");
 
 class PrestateStore {
  public:
@@ -30,6 +37,8 @@ class PrestateStore {
   /// listed in refused(); the store keeps the rest. Throws Error when `dir` is not a folder.
   static PrestateStore load(const std::string& dir);
   /// Adds a prestate (tests); returns it.
+  std::shared_ptr<const Prestate> add(std::unique_ptr<core::AnyMachine> machine, const std::string& folder);
+  /// Adds a RISC-V prestate (tests); returns it.
   std::shared_ptr<const Prestate> add(vm::VmState state, const std::string& folder);
 
   /// By "0x<hash>" (any case) or "latest"; nullptr when unknown.
@@ -48,8 +57,12 @@ class PrestateStore {
 };
 
 /// Writes a prestate folder `<dir>/0x<hash>` (or `<dir>/<folder>` when given) holding
-/// prestate.bin.gz (and meta.json when `metaJson` is not empty); returns the folder path.
-std::string writePrestateFolder(const std::string& dir, vm::VmState& state, const std::string& metaJson = "",
+/// prestate.bin.gz in the machine's own format (and meta.json when `metaJson` is not empty);
+/// returns the folder path.
+std::string writePrestateFolder(const std::string& dir, core::AnyMachine& machine, const std::string& metaJson = "",
+                                const std::string& folder = "");
+/// writePrestateFolder for a RISC-V state.
+std::string writePrestateFolder(const std::string& dir, const vm::VmState& state, const std::string& metaJson = "",
                                 const std::string& folder = "");
 
 }  // namespace fpvm::runs

@@ -54,15 +54,15 @@ void rethrowRunFailure(const RunContext& ctx) {
   }
 }
 
-void throwIncomplete(const vm::Outcome& outcome, const vm::Machine& machine, const RunContext& ctx, bool proofGen,
+void throwIncomplete(const core::Outcome& outcome, const core::AnyMachine& machine, const RunContext& ctx, bool proofGen,
                      const std::string& during) {
-  switch (outcome.reason) {
-    case vm::StopReason::Reverted:
-      throw rpc::RpcError(rpc::kExecutionFailed, "execution failed: " + machine.describe(outcome.revert, ctx.symbols, proofGen));
-    case vm::StopReason::ShuttingDown: throw rpc::RpcError(rpc::kShuttingDown, "server shutting down: run stopped");
-    case vm::StopReason::Cancelled:
+  switch (outcome.stop) {
+    case core::Stop::Reverted:
+      throw rpc::RpcError(rpc::kExecutionFailed, "execution failed: " + machine.describeRevert(ctx.symbols, proofGen));
+    case core::Stop::ShuttingDown: throw rpc::RpcError(rpc::kShuttingDown, "server shutting down: run stopped");
+    case core::Stop::Cancelled:
       throw rpc::RpcError(rpc::kCancelled, during.empty() ? "run cancelled" : "execution run was closed during the query");
-    case vm::StopReason::DeadlinePassed:
+    case core::Stop::DeadlinePassed:
       if (!during.empty())
         throw rpc::RpcError(rpc::kTimeLimit, "max-execution-time exceeded " + during + " (max-execution-time is " +
                                                  formatDuration(ctx.deadline.limit()) + ")");
@@ -70,21 +70,16 @@ void throwIncomplete(const vm::Outcome& outcome, const vm::Machine& machine, con
                                                std::to_string(ctx.deadline.elapsed()) + " s at step " +
                                                std::to_string(machine.step()) + " (max-execution-time is " +
                                                formatDuration(ctx.deadline.limit()) + ")");
-    case vm::StopReason::PreimageRead:
-    case vm::StopReason::Reached:
-    case vm::StopReason::Exited: break;
+    case core::Stop::Reached:
+    case core::Stop::Exited: break;
   }
   throw rpc::RpcError(rpc::kInternalError, "internal error: a completed run was reported as a failure");
 }
 
-void advanceOrThrow(vm::Machine& machine, uint64_t target, const RunContext& ctx, std::optional<vm::Engine> engine,
-                    bool checkBudget) {
-  vm::AdvanceOptions options;
-  if (checkBudget) options.budget = ctx.budget();
-  options.engine = engine;
-  vm::Outcome outcome;
+void advanceOrThrow(core::AnyMachine& machine, uint64_t target, const RunContext& ctx, vm::Engine engine, bool checkBudget) {
+  core::Outcome outcome;
   try {
-    outcome = machine.advance(target, options);
+    outcome = machine.advance(target, engine, checkBudget ? ctx.budget() : vm::Budget{});
   } catch (...) {
     rethrowRunFailure(ctx);
   }
@@ -94,21 +89,21 @@ void advanceOrThrow(vm::Machine& machine, uint64_t target, const RunContext& ctx
 ValidationResult validate(const Prestate& prestate, std::shared_ptr<const ValidationInput> input, const RunLimits& limits,
                           const std::atomic<bool>* shutdown) {
   Deadline deadline(limits.maxExecutionTime);
-  vm::Machine machine(prestate.state);
-  machine.setPageLimit(pageLimitFor(limits.memoryLimit));
+  std::unique_ptr<core::AnyMachine> machine = prestate.machine->clone();
+  machine->setPageLimit(pageLimitFor(limits.memoryLimit));
   InputOracle oracle(std::move(input), limits.preimageServer, limits.serverLimits);
-  machine.setOracle(&oracle);
+  machine->setOracle(&oracle);
   // Replaying the last complete hint lets a hint-driven preimage server serve a prestate taken
   // in the middle of a read (docs/decisions/0002-hint-replay-on-resume.md).
-  if (!machine.state().lastCompleteHint.empty() && oracle.hasServer()) oracle.hint(machine.state().lastCompleteHint);
+  if (const Bytes hint = machine->resumeHint(); !hint.empty() && oracle.hasServer()) oracle.hint(hint);
   const RunContext ctx{deadline, limits.memoryLimit, nullptr, shutdown, &prestate.symbols};
-  advanceOrThrow(machine, ~uint64_t(0), ctx);
-  machine.setPageLimit(0);  // hashing allocates nothing, but never fail after the run
+  advanceOrThrow(*machine, ~uint64_t(0), ctx);
+  machine->setPageLimit(0);  // hashing allocates nothing, but never fail after the run
   ValidationResult r;
-  r.status = machine.status();
-  r.exitCode = machine.exitCode();
-  r.steps = machine.step();
-  r.stateHash = machine.stateHash();
+  r.status = machine->status();
+  r.exitCode = machine->exitCode();
+  r.steps = machine->step();
+  r.stateHash = machine->stateHash();
   r.elapsed = deadline.elapsed();
   return r;
 }

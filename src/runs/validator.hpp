@@ -1,6 +1,7 @@
 #pragma once
-/// Validation (spec/validation-server.md "Roles"): runs a prestate with an input to the end on
-/// the fast engine, under the server's time and memory limits, and reports the result.
+/// Validation (spec/validation-server.md "Roles"): runs a prestate (of either machine) with an
+/// input to the end on the fast engine, under the server's time and memory limits, and reports
+/// the result.
 #include <atomic>
 #include <chrono>
 #include <memory>
@@ -14,6 +15,7 @@
 #include "preimage/server_process.hpp"
 #include "runs/prestate_store.hpp"
 #include "runs/validation_input.hpp"
+#include "core/any_machine.hpp"
 #include "vm/machine.hpp"
 
 namespace fpvm::runs {
@@ -72,14 +74,14 @@ struct RunContext {
 /// must be set by the caller), kExecutionFailed (revert or host error, with step and pc),
 /// kCancelled, kShuttingDown.
 /// `checkBudget` = false ignores ctx's deadline and flags (for short moves between checks).
-void advanceOrThrow(vm::Machine& machine, uint64_t target, const RunContext& ctx, std::optional<vm::Engine> engine = {},
+void advanceOrThrow(core::AnyMachine& machine, uint64_t target, const RunContext& ctx, vm::Engine engine = vm::Engine::Fast,
                     bool checkBudget = true);
 
 /// Throws the RpcError for an outcome that did not complete (a revert or a budget stop).
 /// `during` names the work in time-limit messages (e.g. "while hashing steps 5..9"); empty = the
 /// step reached.
-[[noreturn]] void throwIncomplete(const vm::Outcome& outcome, const vm::Machine& machine, const RunContext& ctx, bool proofGen,
-                                  const std::string& during = {});
+[[noreturn]] void throwIncomplete(const core::Outcome& outcome, const core::AnyMachine& machine, const RunContext& ctx,
+                                  bool proofGen, const std::string& during = {});
 
 /// Turns a HostFailure (or another exception thrown while stepping) into the RpcError a caller
 /// gets.

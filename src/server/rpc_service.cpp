@@ -6,7 +6,7 @@
 #include "common/error.hpp"
 #include "common/hex.hpp"
 #include "common/logfmt.hpp"
-#include "proof/proof_json.hpp"
+#include "core/proof_json.hpp"
 #include "rpc/rpc_error.hpp"
 #include "segment/segment_proof.hpp"
 
@@ -228,7 +228,7 @@ void RpcService::registerMethods() {
     const uint64_t id = p.u64(0, "id");
     const uint64_t position = p.u64(1, "position");
     onRun(id, done,
-          [position](runs::ExecutionRun& run) { return CallResult::ok(proof::encodeProofJson(run.proofAt(position))); });
+          [position](runs::ExecutionRun& run) { return CallResult::ok(core::encodeProofJson(run.proofAt(position))); });
   }};
 
   // Steps [from, to) of the run as one segment proof, for clients that hold only hashes:

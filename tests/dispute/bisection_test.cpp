@@ -86,7 +86,7 @@ TEST(Bisection, PartyServingAWrongKeccakPreimageLoses) {
   badInput.preimages[preimage::keccak256Key(good)] = bad;
   runs::computeInputDigest(badInput);
   auto a = localParty(program, inA, "A", 1000);
-  auto b = std::make_unique<fpvm::dispute::LocalParty>(program, badInput, testRunSettings(1000), "B");
+  auto b = std::make_unique<fpvm::dispute::LocalParty>(core::machineFromState(program), badInput, testRunSettings(1000), "B");
   BisectReport r = fpvm::dispute::bisect(*a, *b, smallLevels());
   EXPECT_EQ(r.outcome, Outcome::Decided) << r.reason;
   EXPECT_EQ(r.verdict, Verdict::ClaimAHolds) << r.reason;

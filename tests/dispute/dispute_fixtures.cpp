@@ -86,7 +86,7 @@ runs::RunSettings testRunSettings(uint64_t initialSteps) {
 
 std::unique_ptr<fpvm::dispute::LocalParty> localParty(const vm::VmState& program, const Json& input, const std::string& name,
                                                       uint64_t initialSteps) {
-  return std::make_unique<fpvm::dispute::LocalParty>(program, runs::parseValidationInput(input, name + " input"),
+  return std::make_unique<fpvm::dispute::LocalParty>(core::machineFromState(program), runs::parseValidationInput(input, name + " input"),
                                                       testRunSettings(initialSteps), name);
 }
 

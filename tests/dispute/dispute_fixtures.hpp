@@ -45,7 +45,7 @@ class LyingParty final : public fpvm::dispute::Party {
   std::string describe() const override { return "lying " + inner_->describe(); }
   void open() override { inner_->open(); }
   std::vector<Hash32> machineHashes(uint64_t from, uint64_t stepSize, uint64_t maxIterations) override;
-  vm::StepProof proofAt(uint64_t position) override { return inner_->proofAt(position); }
+  core::OneStepProof proofAt(uint64_t position) override { return inner_->proofAt(position); }
   void close() noexcept override { inner_->close(); }
   uint64_t roundTrips() const override { return inner_->roundTrips(); }
 

@@ -9,7 +9,7 @@
 
 #include "common/hex.hpp"
 #include "loopback_socket.hpp"
-#include "proof/proof_json.hpp"
+#include "core/proof_json.hpp"
 
 namespace fpvm::test::dispute {
 namespace {
@@ -91,7 +91,7 @@ ScriptedRpcPeer::Handler servePartyHandler(std::shared_ptr<fpvm::dispute::Party>
       for (const Hash32& h : party->machineHashes(params.at(1), params.at(2), params.at(3))) hashes.push_back(toHex(h));
       return hashes;
     }
-    if (method == "validation_getProofAt") return nlohmann::json::parse(proof::encodeProofJson(party->proofAt(params.at(1))));
+    if (method == "validation_getProofAt") return nlohmann::json::parse(core::encodeProofJson(party->proofAt(params.at(1))));
     if (method == "validation_closeExec") {
       party->close();
       return true;

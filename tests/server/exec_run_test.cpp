@@ -8,6 +8,8 @@
 #include <thread>
 
 #include "common/hex.hpp"
+#include "core/any_machine.hpp"
+#include "core/proof_json.hpp"
 #include "proof/proof_json.hpp"
 #include "proof/step_verifier.hpp"
 #include "runs/execution_run.hpp"
@@ -32,7 +34,8 @@ uint64_t createRun(rpc::RpcClient& c, const std::string& prestate, const Json& i
 /// Checks a proof answer statelessly: the verifier's post hash must equal the proof's post and
 /// the hash of the next step.
 void verifyProof(const Json& proofJson, const Hash32& pre, const Hash32& post) {
-  vm::StepProof p = proof::decodeProofJson(proofJson.dump(), "proof");
+  const core::OneStepProof p = core::decodeProofJson(proofJson.dump(), "proof");
+  ASSERT_EQ(p.isa, core::Isa::Riscv64);
   EXPECT_EQ(p.pre, pre);
   EXPECT_EQ(p.post, post);
   std::unique_ptr<proof::PartOracle> oracle;
@@ -191,12 +194,7 @@ runs::RunSettings settings(unsigned machines, uint64_t initial) {
   return s;
 }
 
-std::shared_ptr<runs::Prestate> prestateOf(vm::VmState st) {
-  auto p = std::make_shared<runs::Prestate>();
-  p->state = std::move(st);
-  p->hash = p->state.stateHash();
-  return p;
-}
+std::shared_ptr<runs::Prestate> prestateOf(vm::VmState st) { return runs::makePrestate(core::machineFromState(std::move(st))); }
 
 TEST(MachineCache, NitroSpacingDoublesWhenFull) {
   auto pre = prestateOf(counterProgram());
