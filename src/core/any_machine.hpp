@@ -96,9 +96,9 @@ class AnyMachine {
   virtual void setPageLimit(size_t pages) = 0;
   /// Pages of guest memory held.
   virtual size_t pageCount() const = 0;
-  /// What a pre-image server must be told again when a run resumes from this state: RISC-V's last
-  /// complete hint (docs/decisions/0002-hint-replay-on-resume.md); empty for MT64, whose Cannon
-  /// does not replay hints (docs/spec/cannon-mt64.md §6.7).
+  /// What a pre-image server must be told again when a run resumes from this state: the last
+  /// complete hint (docs/decisions/0002-hint-replay-on-resume.md). RISC-V keeps it in its state
+  /// (and state files); MT64 only in the machine and its clones (Cannon's state has no such field).
   virtual Bytes resumeHint() const = 0;
 
   virtual uint64_t step() const = 0;

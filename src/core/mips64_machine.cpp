@@ -24,7 +24,10 @@ class HostBridge final : public mips64::PreimageOracle, public mips64::GuestOutp
  public:
   vm::PreimageOracle* oracle = nullptr;
   vm::GuestOutput* output = nullptr;
+  /// The last complete hint the guest wrote since this machine was made (off-chain only).
+  Bytes lastCompleteHint;
   void hint(ByteView h) override {
+    lastCompleteHint.assign(h.begin(), h.end());
     if (oracle) oracle->hint(h);
   }
   Bytes getPreimage(const Hash32& key) override {
@@ -133,7 +136,11 @@ class Mips64Machine final : public AnyMachine {
 
   void setPageLimit(size_t pages) override { state_.memory.setPageLimit(pages); }
   size_t pageCount() const override { return state_.memory.pageCount(); }
-  Bytes resumeHint() const override { return {}; }
+  /// Cannon keeps no complete hint in its state (its LastHint is the unfinished remainder and is
+  /// not replayed, docs/spec/cannon-mt64.md §6.7), so a machine read from a state file has none;
+  /// clones of a machine that ran carry the hint it last wrote, which lets execution runs resume
+  /// from checkpoints with a hint-driven pre-image server (decision 0002), as on RISC-V.
+  Bytes resumeHint() const override { return host_.lastCompleteHint; }
 
   uint64_t step() const override { return state_.step; }
   uint64_t pc() const override {
@@ -153,7 +160,11 @@ class Mips64Machine final : public AnyMachine {
       throw Unsupported("cannot write " + path + ": the MIPS64 machine's state files are binary (.bin or .bin.gz), as Cannon's");
     mips64::writeStateFile(state_, path);
   }
-  std::unique_ptr<AnyMachine> clone() const override { return std::make_unique<Mips64Machine>(state_); }
+  std::unique_ptr<AnyMachine> clone() const override {
+    auto copy = std::make_unique<Mips64Machine>(state_);
+    copy->host_.lastCompleteHint = host_.lastCompleteHint;
+    return copy;
+  }
   Bytes proveSegment(uint64_t) override { throw Unsupported("segment proofs of the MIPS64 machine are not implemented yet"); }
 
  private:

@@ -81,6 +81,9 @@ class FastPort {
   } catch (const detail::RevertSignal&) {
     // The instruction changed nothing (instruction_exec.hpp raises before any change); the
     // reference interpreter executes it next and reports the revert.
+  } catch (const PageLimitError&) {
+    // A store's page could not be allocated, before the store changed anything: the reference
+    // interpreter executes it next and fails the same way, with the step counted exactly.
   }
   live = t;
   return done;

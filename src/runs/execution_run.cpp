@@ -54,7 +54,7 @@ ExecutionRun::~ExecutionRun() = default;
 std::unique_ptr<ExecutionRun::Cursor> ExecutionRun::makeCursor(const core::AnyMachine& from) {
   auto c = std::make_unique<Cursor>();
   c->machine = from.clone();
-  c->machine->setPageLimit(pageLimitFor(settings_.limits.memoryLimit));
+  applyMemoryLimit(*c->machine, settings_.limits.memoryLimit);
   c->oracle = std::make_unique<InputOracle>(input_, settings_.limits.preimageServer, settings_.limits.serverLimits);
   c->machine->setOracle(c->oracle.get());
   if (const Bytes hint = from.resumeHint(); !hint.empty() && c->oracle->hasServer()) c->oracle->hint(hint);

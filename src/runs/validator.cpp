@@ -27,6 +27,17 @@ size_t pageLimitFor(uint64_t memoryLimit) {
   return pages == 0 ? 1 : static_cast<size_t>(pages);
 }
 
+void applyMemoryLimit(core::AnyMachine& machine, uint64_t memoryLimit) {
+  const size_t limit = pageLimitFor(memoryLimit);
+  if (limit != 0 && machine.pageCount() > limit)
+    throw rpc::RpcError(rpc::kMemoryLimit, "memory limit exceeded: the prestate already holds " +
+                                               std::to_string(machine.pageCount()) + " pages (" +
+                                               vm::humanBytes(uint64_t(machine.pageCount()) * merkle::kPageSize) +
+                                               "); memory-limit is " + std::to_string(memoryLimit) + " bytes (" +
+                                               vm::humanBytes(memoryLimit) + ")");
+  machine.setPageLimit(limit);
+}
+
 vm::Budget RunContext::budget() const {
   vm::Budget b;
   b.cancel = cancel;
@@ -90,7 +101,7 @@ ValidationResult validate(const Prestate& prestate, std::shared_ptr<const Valida
                           const std::atomic<bool>* shutdown) {
   Deadline deadline(limits.maxExecutionTime);
   std::unique_ptr<core::AnyMachine> machine = prestate.machine->clone();
-  machine->setPageLimit(pageLimitFor(limits.memoryLimit));
+  applyMemoryLimit(*machine, limits.memoryLimit);
   InputOracle oracle(std::move(input), limits.preimageServer, limits.serverLimits);
   machine->setOracle(&oracle);
   // Replaying the last complete hint lets a hint-driven preimage server serve a prestate taken

@@ -90,6 +90,11 @@ void advanceOrThrow(core::AnyMachine& machine, uint64_t target, const RunContext
 /// Page limit for a byte limit (0 = none).
 size_t pageLimitFor(uint64_t memoryLimit);
 
+/// Puts `machine` under `memoryLimit` bytes of guest memory (0 = none). A machine that already
+/// holds more is refused at once with RpcError(kMemoryLimit): its guest is over the limit before
+/// its first step.
+void applyMemoryLimit(core::AnyMachine& machine, uint64_t memoryLimit);
+
 /// Runs one validation. Throws RpcError as advanceFast does.
 ValidationResult validate(const Prestate& prestate, std::shared_ptr<const ValidationInput> input, const RunLimits& limits,
                           const std::atomic<bool>* shutdown);

@@ -175,6 +175,24 @@ std::vector<Hash32> referenceHashes(const vm::VmState& programState, const Json&
   return out;
 }
 
+std::vector<Hash32> referenceHashes(const core::AnyMachine& program, const Json& input, uint64_t from, uint64_t count) {
+  std::unique_ptr<core::AnyMachine> m = program.clone();
+  RefOracle oracle;
+  oracle.in = runs::parseValidationInput(input, "input");
+  m->setOracle(&oracle);
+  auto move = [&](uint64_t target, vm::Engine engine) {
+    const core::Outcome o = m->advance(target, engine, {});
+    if (!o.completed()) throw Error("reference run stopped at step " + std::to_string(m->step()) + ": " + o.revert);
+  };
+  move(from, vm::Engine::Fast);
+  std::vector<Hash32> out{m->stateHash()};
+  while (!m->exited() && out.size() < count) {
+    move(m->step() + 1, vm::Engine::Reference);
+    out.push_back(m->stateHash());
+  }
+  return out;
+}
+
 Hash32 referenceHashAt(const vm::VmState& programState, const Json& input, uint64_t steps) {
   return referenceHashes(programState, input, steps, 1).front();
 }
@@ -220,6 +238,15 @@ TestServer::TestServer(server::ServerConfig config, std::vector<vm::VmState> pro
   server_->start();
 }
 
+TestServer::TestServer(server::ServerConfig config, std::vector<std::unique_ptr<core::AnyMachine>> machines) {
+  dir_ = std::make_unique<TempDir>();
+  runs::PrestateStore store;
+  for (auto& m : machines) hashes_.push_back(toHex(store.add(std::move(m), "")->hash));
+  if (config.auth && config.jwtSecret.empty()) config.jwtSecret = dir_->path() + "/jwtsecret";
+  server_ = std::make_unique<server::Server>(config, std::move(store));
+  server_->start();
+}
+
 TestServer::~TestServer() { server_->stop(); }
 
 std::unique_ptr<rpc::RpcClient> TestServer::client(bool websocket) const {
@@ -237,6 +264,11 @@ std::string rollupGuest() {
 
 std::string rollupHost() {
   std::string p = FPVM_TEST_ROLLUP_HOST;
+  return fs::exists(p) ? p : "";
+}
+
+std::string rollupGuestMips64() {
+  std::string p = FPVM_TEST_ROLLUP_GUEST_MIPS64;
   return fs::exists(p) ? p : "";
 }
 
@@ -263,6 +295,7 @@ const RollupData& rollupData() {
     d.validInput = Json{{"id", 1}, {"localKeys", readJson(out + "/boot-valid.json")}, {"preimages", {{"2", preimages}}}};
     d.invalidInput = Json{{"id", 2}, {"localKeys", readJson(out + "/boot-invalid.json")}, {"preimages", {{"2", preimages}}}};
     d.chainDir = out;
+    if (!rollupGuestMips64().empty()) d.mips64Prestate = core::machineFromElf(readFile(rollupGuestMips64()), rollupGuestMips64());
     d.available = true;
     return d;
   }();

@@ -11,6 +11,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/any_machine.hpp"
 #include "server/config.hpp"
 #include "runs/prestate_store.hpp"
 #include "rpc/rpc_client.hpp"
@@ -49,6 +50,9 @@ Hash32 referenceHashAt(const vm::VmState& program, const Json& input, uint64_t s
 /// up to the exit, with the reference interpreter.
 std::vector<Hash32> referenceHashes(const vm::VmState& program, const Json& input, uint64_t from = 0,
                                     uint64_t count = 50'000'000);
+/// The same for a machine of either instruction set: moved to `from` on its fast engine, then one
+/// reference step at a time (advance to step + 1), the state hash after each.
+std::vector<Hash32> referenceHashes(const core::AnyMachine& program, const Json& input, uint64_t from, uint64_t count);
 
 // ---- scratch folders ----
 
@@ -72,6 +76,8 @@ class TestServer {
  public:
   /// Starts a server with `programs` as prestates (registered under their hashes).
   TestServer(server::ServerConfig config, std::vector<vm::VmState> programs);
+  /// The same with machines of either instruction set.
+  TestServer(server::ServerConfig config, std::vector<std::unique_ptr<core::AnyMachine>> machines);
   ~TestServer();
   uint16_t port() const { return server_->port(); }
   server::Server& server() { return *server_; }
@@ -91,12 +97,16 @@ class TestServer {
 /// Paths of the rollup guest and host tool; empty when not built.
 std::string rollupGuest();
 std::string rollupHost();
+/// The rollup guest built for MIPS64 (Cannon MT64); empty when not built.
+std::string rollupGuestMips64();
 /// Chain data generated once per process into a temporary folder: {prestate, valid input,
 /// invalid input}. Empty prestate when the rollup is not built.
 struct RollupData {
   vm::VmState prestate;
   Json validInput, invalidInput;
   std::string chainDir;  ///< for `fpvm-rollup-host serve --chain DIR`
+  /// The MIPS64 build's prestate (same boot values and preimages); null when not built.
+  std::shared_ptr<const core::AnyMachine> mips64Prestate;
   bool available = false;
 };
 const RollupData& rollupData();
