@@ -124,12 +124,14 @@ class Mips64Machine final : public AnyMachine {
     uint8_t insn[4];
     state_.memory.readBytes(r.pc, insn, 4);  // a reverting step leaves the state unchanged
     std::string msg = std::string("failed at ") + (proofGen ? "proof-gen " : "") + "step " + std::to_string(r.step) +
-                      " (PC: " + hex64(r.pc) + ", insn: " + toHex(ByteView(insn, 4)).substr(2) + "): " + mips64::revertName(r.revert);
+                      " (PC: " + hex64(r.pc) + ", insn: " + toHex(ByteView(insn, 4)).substr(2) +
+                      "): " + mips64::revertName(r.revert);
     if (r.syscall) msg += " (syscall " + std::to_string(*r.syscall) + ")";
     if (symbols && !symbols->empty()) {
       msg += " in " + symbols->lookup(r.pc);
       // Syscall stubs are leaf code: the return address names the code that called them.
-      if (r.syscall && !state_.activeStack().empty()) msg += ", called from " + symbols->lookup(state_.currentThread().registers[31]);
+      if (r.syscall && !state_.activeStack().empty())
+        msg += ", called from " + symbols->lookup(state_.currentThread().registers[31]);
     }
     return msg;
   }

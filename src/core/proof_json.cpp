@@ -52,8 +52,7 @@ OneStepProof decodeProofJson(const std::string& text, const std::string& what) {
   const std::string& hex = it->get_ref<const std::string&>();
   const size_t digits = hex.size() - (hex.rfind("0x", 0) == 0 ? 2 : 0);
   const std::optional<Isa> isa = digits % 2 == 0 ? isaOfWitnessSize(digits / 2) : std::nullopt;
-  if (!isa)
-    throw Error(what + ": state-data is neither a RISC-V witness (362 bytes) nor a MIPS64 one (188 bytes)");
+  if (!isa) throw Error(what + ": state-data is neither a RISC-V witness (362 bytes) nor a MIPS64 one (188 bytes)");
   if (*isa == Isa::Mips64) return toOneStepProof(Isa::Mips64, mips64::decodeProofJson(text, what));
   return toOneStepProof(Isa::Riscv64, proof::decodeProofJson(text, what));
 }

@@ -1,10 +1,9 @@
 #include "dispute/step_judge.hpp"
 
-
 #include "common/error.hpp"
 #include "common/hex.hpp"
-#include "preimage/keys.hpp"
 #include "core/any_machine.hpp"
+#include "preimage/keys.hpp"
 
 namespace fpvm::dispute {
 namespace {

@@ -9,8 +9,8 @@
 #include <string>
 
 #include "common/bytes.hpp"
-#include "runs/validation_input.hpp"
 #include "core/any_machine.hpp"
+#include "runs/validation_input.hpp"
 
 namespace fpvm::dispute {
 

@@ -30,11 +30,10 @@ size_t pageLimitFor(uint64_t memoryLimit) {
 void applyMemoryLimit(core::AnyMachine& machine, uint64_t memoryLimit) {
   const size_t limit = pageLimitFor(memoryLimit);
   if (limit != 0 && machine.pageCount() > limit)
-    throw rpc::RpcError(rpc::kMemoryLimit, "memory limit exceeded: the prestate already holds " +
-                                               std::to_string(machine.pageCount()) + " pages (" +
-                                               vm::humanBytes(uint64_t(machine.pageCount()) * merkle::kPageSize) +
-                                               "); memory-limit is " + std::to_string(memoryLimit) + " bytes (" +
-                                               vm::humanBytes(memoryLimit) + ")");
+    throw rpc::RpcError(rpc::kMemoryLimit,
+                        "memory limit exceeded: the prestate already holds " + std::to_string(machine.pageCount()) + " pages (" +
+                            vm::humanBytes(uint64_t(machine.pageCount()) * merkle::kPageSize) + "); memory-limit is " +
+                            std::to_string(memoryLimit) + " bytes (" + vm::humanBytes(memoryLimit) + ")");
   machine.setPageLimit(limit);
 }
 

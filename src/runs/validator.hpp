@@ -11,11 +11,11 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/any_machine.hpp"
 #include "image/symbols.hpp"
 #include "preimage/server_process.hpp"
 #include "runs/prestate_store.hpp"
 #include "runs/validation_input.hpp"
-#include "core/any_machine.hpp"
 #include "vm/machine.hpp"
 
 namespace fpvm::runs {

@@ -227,8 +227,7 @@ void RpcService::registerMethods() {
     p.expectCount(2, "[id, position]");
     const uint64_t id = p.u64(0, "id");
     const uint64_t position = p.u64(1, "position");
-    onRun(id, done,
-          [position](runs::ExecutionRun& run) { return CallResult::ok(core::encodeProofJson(run.proofAt(position))); });
+    onRun(id, done, [position](runs::ExecutionRun& run) { return CallResult::ok(core::encodeProofJson(run.proofAt(position))); });
   }};
 
   // Steps [from, to) of the run as one segment proof, for clients that hold only hashes:
