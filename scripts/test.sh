@@ -27,7 +27,10 @@ case "${1:-}" in
     dir=build-tsan
     # Only what the server/dispute/Redis tests need: their executables, the fpvm binary they run
     # (Redis consumers, bisect CLI), the rollup host tool and the rollup guest they load.
-    FPVM_TARGETS="server_tests server_redis_tests dispute_tests fpvm fpvm-rollup-host rollup_guest" \
+    # The MIPS64 build of the guest, for the MT64 prestate tests, where its cross-compiler is.
+    guests="rollup_guest"
+    if command -v mips64-linux-gnuabi64-gcc >/dev/null; then guests="$guests rollup_guest_mips64"; fi
+    FPVM_TARGETS="server_tests server_redis_tests dispute_tests fpvm fpvm-rollup-host $guests" \
       scripts/build.sh "$dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DFPVM_TSAN=ON
     # halt_on_error: a race fails the test that hit it; second_deadlock_stack: both stacks on a
     # lock-order report. Suppressions (third-party code only) live in tests/tsan.supp.

@@ -25,7 +25,7 @@ constexpr uint64_t kBottom = (uint64_t(1) << 23) + 1;
 TEST(BoldLevels, BottomLevelQueryOnOneThread) {
   auto settings = testRunSettings();
   settings.hashThreads = 1;
-  fpvm::dispute::LocalParty party(lateReaderProgram(), runs::parseValidationInput(lateReaderInput(kCount, 1), "input"), settings,
+  fpvm::dispute::LocalParty party(core::machineFromState(lateReaderProgram()), runs::parseValidationInput(lateReaderInput(kCount, 1), "input"), settings,
                                   "A");
   party.open();
   for (uint64_t from : {uint64_t(0), uint64_t(5) << 23}) {

@@ -12,7 +12,6 @@
 #include "core/any_machine.hpp"
 #include "core/proof_json.hpp"
 #include "rpc/rpc_error.hpp"
-#include "runs/input_oracle.hpp"
 #include "runs/prestate_store.hpp"
 #include "runs/validation_input.hpp"
 #include "server_test_support.hpp"
@@ -29,22 +28,6 @@ void verifyMips64Proof(const Json& answer, const Hash32& pre, const Hash32& post
   const core::VerifyOutcome r = core::verifyOneStep(p, /*exactLength=*/true);
   ASSERT_TRUE(r.ok) << "the MT64 verifier reverts (" << r.revert << ") at step " << p.step;
   EXPECT_EQ(r.post, post) << "step " << p.step;
-}
-
-/// The whole run outside the server: final step count, exit code and state hash.
-struct DirectRun {
-  uint64_t steps = 0;
-  uint8_t exitCode = 0;
-  Hash32 hash;
-};
-
-DirectRun runDirectly(const core::AnyMachine& prestate, const Json& input) {
-  std::unique_ptr<core::AnyMachine> m = prestate.clone();
-  runs::InputOracle oracle(std::make_shared<const runs::ValidationInput>(runs::parseValidationInput(input, "input")), {}, {});
-  m->setOracle(&oracle);
-  const core::Outcome o = m->advance(~uint64_t(0), vm::Engine::Fast, {});
-  EXPECT_EQ(o.stop, core::Stop::Exited) << o.revert;
-  return {m->step(), m->exitCode(), m->stateHash()};
 }
 
 class Mips64Prestates : public ::testing::Test {
@@ -67,14 +50,14 @@ class Mips64Prestates : public ::testing::Test {
 TEST_F(Mips64Prestates, ValidationGivesTheMachinesOwnVerdictStepsAndHash) {
   auto s = start(testConfig());
   auto c = s->client();
-  const DirectRun valid = runDirectly(prestate(), d_->validInput);
+  const DirectRun valid = runToEnd(prestate(), d_->validInput);
   Json r = c->call("validation_validate", Json::array({d_->validInput, s->prestate(0)}));
   EXPECT_EQ(r["status"], "valid");
   EXPECT_EQ(r["exitCode"], 0);
   EXPECT_EQ(r["steps"], valid.steps);
   EXPECT_EQ(r["stateHash"], toHex(valid.hash));
   EXPECT_GT(valid.steps, 1'000'000u);
-  const DirectRun invalid = runDirectly(prestate(), d_->invalidInput);
+  const DirectRun invalid = runToEnd(prestate(), d_->invalidInput);
   r = c->call("validation_validate", Json::array({d_->invalidInput, s->prestate(0)}));
   EXPECT_EQ(r["status"], "invalid");
   EXPECT_EQ(r["exitCode"], 1);
@@ -89,7 +72,7 @@ TEST_F(Mips64Prestates, ExecutionRunAnswersHashesAndVerifiableProofsAtAnyStep) {
   auto c = s->client(true);
   const uint64_t id = c->call("validation_createExecutionRun", Json::array({s->prestate(0), d_->validInput})).get<uint64_t>();
   const Json last = c->call("validation_getStepAt", Json::array({id, ~uint64_t(0)}));
-  const DirectRun direct = runDirectly(prestate(), d_->validInput);
+  const DirectRun direct = runToEnd(prestate(), d_->validInput);
   EXPECT_EQ(last["Status"], "valid");
   EXPECT_EQ(last["Position"], direct.steps);
   EXPECT_EQ(last["Hash"], toHex(direct.hash));
@@ -133,7 +116,7 @@ TEST_F(Mips64Prestates, HintDrivenPreimageServerServesRunsResumedFromCheckpoints
   // Only the boot values inline: every keccak pre-image comes from the server after its hint.
   const Json in = {{"id", 9}, {"localKeys", d_->validInput["localKeys"]}};
   const Json r = c->call("validation_validate", Json::array({in, s->prestate(0)}));
-  const DirectRun direct = runDirectly(prestate(), d_->validInput);
+  const DirectRun direct = runToEnd(prestate(), d_->validInput);
   EXPECT_EQ(r["status"], "valid");
   EXPECT_EQ(r["steps"], direct.steps);
   EXPECT_EQ(r["stateHash"], toHex(direct.hash));

@@ -166,7 +166,7 @@ TEST_F(RedisSegmentTest, TwoConsumerProcessesVerifyTheChainFromStartToClaimedEnd
 
 TEST_F(RedisSegmentTest, TamperedProofsAreRejectedWithTheirSegmentNamed) {
   REQUIRE_REDIS(redis_);
-  TestServer s(consumerConfig(), {});  // no prestates: segment jobs need none
+  TestServer s(consumerConfig(), std::vector<vm::VmState>{});  // no prestates: segment jobs need none
   CounterRun run(100'000);
   segment::ValidateOptions opt;
   opt.every = 100'000;
@@ -243,7 +243,7 @@ TEST_F(RedisSegmentTest, ProducerReportsTheFirstRejectedSegmentAndABrokenClaim) 
   REQUIRE_REDIS(redis_);
   auto cfg = consumerConfig();
   cfg.segmentMaxSteps = 150'000;  // the consumers refuse segments longer than this
-  TestServer s(cfg, {});
+  TestServer s(cfg, std::vector<vm::VmState>{});
   const redis::RedisSegmentOptions ro = redisOptions("test:", 30s);
   const std::string stream = redis::segmentStreamName("test:");
   {

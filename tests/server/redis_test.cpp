@@ -14,6 +14,7 @@
 #include <set>
 #include <sstream>
 #include <thread>
+#include <tuple>
 
 #include "common/hex.hpp"
 #include "redis/redis_client.hpp"
@@ -251,6 +252,36 @@ TEST_F(RedisTest, ThreeConsumersOneKilledMidJobEveryJobGetsExactlyOneResult) {
     EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "consumer " << i << " status " << status;
   }
   std::cout << "[ redis ] 50 jobs over 3 consumers, one SIGKILLed mid-job; takeovers: " << takeovers << std::endl;
+}
+
+// ---- a Cannon MT64 prestate ----
+
+TEST_F(RedisTest, ConsumerProcessValidatesCannonMt64Prestates) {
+  REQUIRE_REDIS(redis_);
+  const RollupData& d = rollupData();
+  if (!d.available || !d.mips64Prestate)
+    GTEST_SKIP() << "SKIPPED: the MIPS64 rollup guest or the rollup host was not built (mips64-linux-gnuabi64-gcc missing?)";
+  TempDir dir;
+  std::unique_ptr<core::AnyMachine> machine = d.mips64Prestate->clone();
+  const Hash32 prestate = machine->stateHash();
+  runs::writePrestateFolder(dir.path() + "/prestates", *machine);  // Cannon's binary state file
+  ConsumerProcess consumer = spawnConsumer(
+      redis_.url(), {"--prestates", dir.path() + "/prestates", "--stream-prefix", "mt64:", "--workers", "1", "--no-segment-jobs"},
+      dir.path() + "/consumer.log");
+  redis::RedisProducer producer(redis_.url(), "mt64:");
+  const std::string valid = producer.submit(prestate, d.validInput);
+  const std::string invalid = producer.submit(prestate, d.invalidInput);
+  for (const auto& [id, input, status] : {std::tuple{valid, d.validInput, "valid"}, std::tuple{invalid, d.invalidInput, "invalid"}}) {
+    const auto o = producer.wait(prestate, id, 60s);
+    ASSERT_TRUE(o.ok) << o.message;
+    const DirectRun direct = runToEnd(*d.mips64Prestate, input);
+    EXPECT_EQ(o.result["status"], status);
+    EXPECT_EQ(o.result["steps"], direct.steps);
+    EXPECT_EQ(o.result["exitCode"], direct.exitCode);
+    EXPECT_EQ(o.result["stateHash"], toHex(direct.hash));
+  }
+  const int exit = stopConsumer(consumer);
+  EXPECT_TRUE(WIFEXITED(exit) && WEXITSTATUS(exit) == 0) << "consumer status " << exit;
 }
 
 }  // namespace

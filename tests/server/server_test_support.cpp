@@ -193,6 +193,16 @@ std::vector<Hash32> referenceHashes(const core::AnyMachine& program, const Json&
   return out;
 }
 
+DirectRun runToEnd(const core::AnyMachine& program, const Json& input) {
+  std::unique_ptr<core::AnyMachine> m = program.clone();
+  RefOracle oracle;
+  oracle.in = runs::parseValidationInput(input, "input");
+  m->setOracle(&oracle);
+  const core::Outcome o = m->advance(~uint64_t(0), vm::Engine::Fast, {});
+  if (o.stop != core::Stop::Exited) throw Error("direct run did not exit: " + o.revert);
+  return {m->step(), m->exitCode(), m->stateHash()};
+}
+
 Hash32 referenceHashAt(const vm::VmState& programState, const Json& input, uint64_t steps) {
   return referenceHashes(programState, input, steps, 1).front();
 }

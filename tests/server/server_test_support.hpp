@@ -54,6 +54,15 @@ std::vector<Hash32> referenceHashes(const vm::VmState& program, const Json& inpu
 /// reference step at a time (advance to step + 1), the state hash after each.
 std::vector<Hash32> referenceHashes(const core::AnyMachine& program, const Json& input, uint64_t from, uint64_t count);
 
+/// A whole run outside the server: steps, exit code and final state hash.
+struct DirectRun {
+  uint64_t steps = 0;
+  uint8_t exitCode = 0;
+  Hash32 hash;
+};
+/// Runs a copy of `program` with `input` (inline data only) to its exit on the fast engine.
+DirectRun runToEnd(const core::AnyMachine& program, const Json& input);
+
 // ---- scratch folders ----
 
 /// A fresh folder under the build tree's temporary area, removed at destruction.
