@@ -1,0 +1,27 @@
+#pragma once
+/// The segment commands on the Cannon MT64 machine: `prove-segment` on an MT64 state file and
+/// `verify-segment` on a version-2 proof (segment/mips64_segment_proof.hpp). The RISC-V paths
+/// stay in cmd_prove_segment.cpp and cmd_verify_segment.cpp.
+#include <cstdint>
+#include <string>
+
+#include "common/bytes.hpp"
+#include "segment/segment_verifier.hpp"
+#include "vm/preimage_oracle.hpp"
+
+namespace fpvm::cli {
+
+/// True when `path` is a Cannon binary state (a .bin or .bin.gz file whose first byte is 8).
+bool isMips64StateFile(const std::string& path);
+
+/// Loads the MT64 state at `input`, runs it with the fast engine to `from`, proves [from, to) as
+/// one segment and writes the proof to `output`; prints a JSON summary. Returns the exit code.
+int proveMips64SegmentFile(const std::string& input, uint64_t from, uint64_t to, const std::string& output,
+                           vm::PreimageOracle& oracle);
+
+/// Verifies the decoded bytes `raw` of a version-2 proof read from `path`; prints a JSON summary
+/// and checks the expected hashes (hex, empty = not checked). Returns the exit code.
+int verifyMips64SegmentBytes(ByteView raw, const std::string& path, const segment::SegmentVerifyOptions& options,
+                             const std::string& expectPre, const std::string& expectPost);
+
+}  // namespace fpvm::cli
