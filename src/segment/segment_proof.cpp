@@ -47,7 +47,7 @@ SegmentProof decodeSegmentProof(ByteView data, const std::string& what) {
   const uint8_t* magic = r.take(4, "magic");
   if (std::memcmp(magic, kSegmentMagic, 4) != 0) r.fail("not a segment proof (bad magic, expected \"FPSG\")");
   const uint8_t version = r.byte("version");
-  if (version == 2) r.fail("format version 2 is an MT64 segment proof, not a RISC-V one (version 1)");
+  if (version == 2) r.fail("unsupported format version 2 (an MT64 segment proof; this reads RISC-V proofs, version 1)");
   if (version != kSegmentFormatVersion)
     r.fail("unsupported format version " + std::to_string(version) + " (this fpvm reads version " +
            std::to_string(kSegmentFormatVersion) + ")");
