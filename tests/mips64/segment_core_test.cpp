@@ -93,6 +93,25 @@ TEST(Mips64SegmentCore, CommandLine) {
   writeFileAtomic(proof, bad);
   EXPECT_NE(runFpvm("verify-segment --proof " + proof, &out), 0) << out;
   EXPECT_NE(out.find("multiproof does not match the pre-state"), std::string::npos) << out;
+  // The whole run validated by segments of 500 steps, verified on two threads, to the exit.
+  std::unique_ptr<core::AnyMachine> end = core::machineFromStateFile(state);
+  ASSERT_TRUE(end->advance(~uint64_t(0), vm::Engine::Fast, {}).completed());
+  ASSERT_TRUE(end->exited());
+  const std::string proofs = (dir / "proofs").string();
+  std::filesystem::create_directories(proofs);
+  ASSERT_EQ(runFpvm("validate-segments --input " + state + " --every 500 --threads 2 --proof-dir " + proofs +
+                        " --claimed-end " + toHex(end->stateHash()),
+                    &out),
+            0)
+      << out;
+  const uint64_t segments = (end->step() + 499) / 500;
+  EXPECT_NE(out.find("\"segments\":" + std::to_string(segments) + ","), std::string::npos) << out;
+  EXPECT_NE(out.find("\"exited\":true"), std::string::npos) << out;
+  ASSERT_EQ(runFpvm("verify-segment --proof " + proofs + "/segment-1.fpsg", &out), 0) << out;
+  EXPECT_NE(out.find("\"from\":500,"), std::string::npos) << out;
+  // Another claimed end is refused.
+  EXPECT_NE(runFpvm("validate-segments --input " + state + " --every 500 --claimed-end 0x" + std::string(64, '1'), &out), 0)
+      << out;
   std::filesystem::remove_all(dir);
 }
 
