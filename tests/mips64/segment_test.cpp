@@ -11,8 +11,10 @@
 
 #include "common/file_io.hpp"
 #include "common/hex.hpp"
+#include "encoder.hpp"
 #include "guest_path.hpp"
 #include "mips64/elf_loader.hpp"
+#include "preimage/keys.hpp"
 #include "segment/segment_proof.hpp"
 #include "segment_test_util.hpp"
 
@@ -268,6 +270,57 @@ TEST(Mips64Segment, TamperedSectionsNameTheProblem) {
     if (p.preWitness[witness_offset::kTraverseRight] == 0) p.preWitness[witness_offset::kExited] = 2;
     p.preHash = State::hashWitness(p.preWitness);
     EXPECT_TRUE(throwsWith([&] { verify(p); }, "malformed pre-state witness"));
+  }
+}
+
+/// A machine that reads pre-image `key` (already set, offset 0) 8 bytes at a time into 0x2000:
+/// read(5, 0x2000, 8) in a loop of 7 instructions. 40 bytes of data take 6 reads (42 steps).
+std::unique_ptr<SegmentMachine> preimageReader(const Hash32& key, const Bytes& data) {
+  auto m = std::make_unique<SegmentMachine>(State::createInitial(0x1000, kHeapStart));
+  const uint32_t code[] = {daddiu(kRegV0, 0, int32_t(sys::kRead)), daddiu(kRegA0, 0, 5), daddiu(kRegA1, 0, 0x2000),
+                           daddiu(kRegA2, 0, 8), syscall(), beq(0, 0, -6), nop()};
+  uint64_t addr = 0x1000;
+  for (uint32_t w : code) {
+    uint8_t b[4];
+    putBE32(b, w);
+    m->state.memory.writeBytes(addr, b, 4);
+    addr += 4;
+  }
+  m->state.preimageKey = key;
+  m->oracle.preimages[key.b] = data;
+  return m;
+}
+
+// Keccak256 and sha256 keys are checked against their data before re-execution; blob and
+// precompile data is trusted like local data, and a changed byte the guest reads changes the
+// post-state. Reading past the end reverts: the prover refuses, the verifier reports it.
+TEST(Mips64Segment, PreimageKeyTypes) {
+  Bytes data(40);
+  for (size_t i = 0; i < data.size(); ++i) data[i] = static_cast<uint8_t>(3 * i + 1);
+  Hash32 blob, precompile;
+  blob[0] = 5;
+  blob[9] = 0x42;
+  precompile[0] = 6;
+  precompile[31] = 7;
+  const std::pair<Hash32, const char*> keys[] = {{preimage::keccak256Key(data), "does not match its keccak256 hash"},
+                                                 {preimage::sha256Key(data), "does not match its sha256 hash"},
+                                                 {blob, "post-state mismatch"},
+                                                 {precompile, "post-state mismatch"}};
+  for (const auto& [key, tamperError] : keys) {
+    SCOPED_TRACE(toHex(key));
+    auto m = preimageReader(key, data);
+    const Mips64SegmentProof p = segment::decodeMips64SegmentProof(proveChecked(*m, 42), "reader");
+    ASSERT_EQ(p.preimages.size(), 1u);
+    EXPECT_EQ(p.preimages[0].data, data);
+    EXPECT_EQ(m->state.preimageOffset, 48u);
+    Mips64SegmentProof bad = p;
+    bad.preimages[0].data[39] ^= 1;
+    EXPECT_TRUE(throwsWith([&] { (void)segment::verifyMips64Segment(bad); }, tamperError));
+    // The next read starts at the end of the pre-image: an invalid step.
+    EXPECT_THROW((void)segment::proveMips64Segment(m->interp, 49), segment::Mips64SegmentRevert);
+    Mips64SegmentProof past = p;
+    past.toStep = 49;
+    EXPECT_TRUE(throwsWith([&] { (void)segment::verifyMips64Segment(past); }, "reverts"));
   }
 }
 
