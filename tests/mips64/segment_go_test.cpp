@@ -11,6 +11,7 @@
 #include "common/file_io.hpp"
 #include "common/hex.hpp"
 #include "mips64/elf_loader.hpp"
+#include "mips64/fast_engine.hpp"
 #include "segment_test_util.hpp"
 
 namespace fpvm::mips64::test {
@@ -42,6 +43,8 @@ TEST_P(Mips64SegmentGoProgram, WindowsAndChainToExit) {
   }
   // Ten chained segments from load to exit, each checked (post = the machine's, pre = last post).
   auto m = base.copy();
+  auto fast = base.copy();  // the fast engine's hash at each segment end must be the proof's
+  FastEngine engine(fast->state, fast->interp);
   const uint64_t len = ev.exitStep / 10 + 1;
   Hash32 prev = m->state.hash();
   while (!m->state.exited) {
@@ -51,6 +54,8 @@ TEST_P(Mips64SegmentGoProgram, WindowsAndChainToExit) {
     const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     const segment::Mips64SegmentProof p = segment::decodeMips64SegmentProof(b, "go");
     ASSERT_EQ(toHex(p.preHash), toHex(prev));
+    ASSERT_NE(engine.run(p.toStep).stop, RunStop::Reverted);
+    ASSERT_EQ(toHex(p.postHash), toHex(fast->state.hash()));
     prev = p.postHash;
     std::printf("[%llu, %llu): %zu bytes (%zu threads, %zu leaves, %zu siblings), one-step calldata %llu bytes, "
                 "%llu thread switches; prove+verify %.2f s\n",

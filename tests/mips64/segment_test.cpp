@@ -14,6 +14,7 @@
 #include "encoder.hpp"
 #include "guest_path.hpp"
 #include "mips64/elf_loader.hpp"
+#include "mips64/fast_engine.hpp"
 #include "preimage/keys.hpp"
 #include "segment/segment_proof.hpp"
 #include "segment_test_util.hpp"
@@ -56,6 +57,9 @@ TEST_P(Mips64SegmentGuest, ChainedSegmentsToExit) {
   REQUIRE_GUESTS();
   auto m = guest(GetParam());
   auto whole = m->copy();
+  // The same run on the fast engine: its hash at each segment end is the one the proof claims.
+  auto fast = m->copy();
+  FastEngine engine(fast->state, fast->interp);
   Mips64ProveStats total;
   Hash32 prevPost = m->state.hash();
   const uint64_t lengths[] = {1, 1, 2, 3, 5, 10, 100, 1000, 4000, 20000};
@@ -66,6 +70,9 @@ TEST_P(Mips64SegmentGuest, ChainedSegmentsToExit) {
     const Bytes bytes = proveChecked(*m, m->state.step + len, &s);
     const Mips64SegmentProof p = segment::decodeMips64SegmentProof(bytes, "segment");
     ASSERT_EQ(toHex(p.preHash), toHex(prevPost)) << "segment " << segments << " does not start where the last ended";
+    ASSERT_NE(engine.run(p.toStep).stop, RunStop::Reverted);
+    ASSERT_EQ(fast->state.step, p.toStep);
+    ASSERT_EQ(toHex(p.postHash), toHex(fast->state.hash())) << "segment " << segments << " ends elsewhere than the fast engine";
     prevPost = p.postHash;
     total.steps += s.steps;
     total.threadSwitches += s.threadSwitches;
