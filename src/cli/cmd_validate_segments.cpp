@@ -1,7 +1,8 @@
 // `fpvm validate-segments`: validates a whole run by segments — one fast-engine pass for the
 // commitments every K steps, proofs built on N threads and verified statelessly, either on N
 // threads here or (with --redis-url) by the validation servers' Redis consumers; the
-// commitments must chain from the start hash to the claimed end. MT64 states: cli/mips64_segments.hpp.
+// commitments must chain from the start hash to the claimed end (MT64 states:
+// cli/mips64_segments.hpp).
 #include <algorithm>
 #include <iostream>
 #include <map>

@@ -1,5 +1,6 @@
 // `fpvm verify-segment`: re-executes a segment proof statelessly (no VM state, only the proof)
-// and prints the post-state hash (MT64 proofs: cli/mips64_segments.hpp). `fpvm merge-segments`: merges proofs of adjacent segments.
+// and prints the post-state hash (MT64 proofs: cli/mips64_segments.hpp). `fpvm merge-segments`:
+// merges proofs of adjacent segments (RISC-V).
 #include <iostream>
 #include <nlohmann/json.hpp>
 
