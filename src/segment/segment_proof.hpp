@@ -27,6 +27,8 @@
 /// | preimages | P × (32-byte key, varint length n, n bytes) | keys strictly ascending; data without the 8-byte length prefix |
 ///
 /// Nothing may follow the last preimage. Unused padding bits of the bitmaps must be zero.
+/// Version 2 is the MT64 machine's (mips64_segment_proof.hpp): the same sections after a 188-byte
+/// witness and the thread records.
 #include <cstdint>
 #include <string>
 #include <vector>
