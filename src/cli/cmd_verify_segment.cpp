@@ -1,6 +1,6 @@
 // `fpvm verify-segment`: re-executes a segment proof statelessly (no VM state, only the proof)
 // and prints the post-state hash (MT64 proofs: cli/mips64_segments.hpp). `fpvm merge-segments`:
-// merges proofs of adjacent segments (RISC-V).
+// merges proofs of adjacent segments.
 #include <iostream>
 #include <nlohmann/json.hpp>
 
@@ -87,6 +87,11 @@ int runMergeSegments(const Args& args) {
   flags.require("output");
   if (!flags.parse(args)) return 0;
   if (inputs.size() < 2) throw Error("merge-segments needs at least two --proof files");
+  if (segment::segmentProofVersion(readProofBytes(inputs[0])) == segment::kMips64SegmentFormatVersion) {
+    std::vector<Bytes> proofs;
+    for (const std::string& in : inputs) proofs.push_back(readProofBytes(in));
+    return mergeMips64SegmentBytes(proofs, inputs, output);
+  }
   size_t inputBytes = 0, size = 0;
   segment::SegmentProof acc = readSegmentProof(inputs[0], &size);
   inputBytes += size;

@@ -13,6 +13,7 @@
 #include "image/state_file.hpp"
 #include "mips64/arch.hpp"
 #include "mips64/state_file.hpp"
+#include "segment/mips64_segment_merge.hpp"
 #include "segment/mips64_segment_proof.hpp"
 #include "segment/mips64_segment_prover.hpp"
 #include "segment/mips64_segment_verifier.hpp"
@@ -108,6 +109,36 @@ int verifyMips64SegmentBytes(ByteView raw, const std::string& path, const segmen
     throw Error("pre-state mismatch: expected " + expectPre + ", the segment starts at " + toHex(r.preHash));
   if (!expectPost.empty() && !(hash32FromHex(expectPost, "--expect-post") == r.postHash))
     throw Error("post-state mismatch: expected " + expectPost + ", re-execution gives " + toHex(r.postHash));
+  return 0;
+}
+
+int mergeMips64SegmentBytes(const std::vector<Bytes>& proofs, const std::vector<std::string>& paths, const std::string& output) {
+  size_t inputBytes = proofs[0].size();
+  segment::Mips64SegmentProof acc = segment::decodeMips64SegmentProof(proofs[0], paths[0]);
+  for (size_t i = 1; i < proofs.size(); ++i) {
+    inputBytes += proofs[i].size();
+    const segment::Mips64SegmentProof next = segment::decodeMips64SegmentProof(proofs[i], paths[i]);
+    try {
+      acc = segment::mergeMips64Segments(acc, next);
+    } catch (const Error& e) {
+      throw Error("merging " + paths[i] + ": " + e.what());
+    }
+  }
+  const segment::Mips64SegmentVerifyResult r = segment::verifyMips64Segment(acc);
+  const Bytes bytes = segment::encodeMips64SegmentProof(acc);
+  image::writeOutputFile(output, bytes);
+  segment::Mips64ProveStats steps;
+  steps.steps = r.endStep - r.fromStep;
+  nlohmann::ordered_json j;
+  j["isa"] = "mips64";
+  j["from"] = r.fromStep;
+  j["to"] = r.endStep;
+  j["pre"] = toHex(r.preHash);
+  j["post"] = toHex(r.postHash);
+  j["bytes"] = bytes.size();
+  j["input-bytes"] = inputBytes;
+  j["single-step-bytes"] = steps.singleStepBytes();
+  (output == "-" ? std::cerr : std::cout) << j.dump() << std::endl;
   return 0;
 }
 

@@ -1,10 +1,12 @@
 #pragma once
 /// The segment commands on the Cannon MT64 machine: `prove-segment` and `validate-segments` on an
-/// MT64 state file and `verify-segment` on a version-2 proof (segment/mips64_segment_proof.hpp).
+/// MT64 state file, `verify-segment` and `merge-segments` on version-2 proofs
+/// (segment/mips64_segment_proof.hpp).
 /// The RISC-V paths stay in cmd_prove_segment.cpp, cmd_validate_segments.cpp and
 /// cmd_verify_segment.cpp.
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "common/bytes.hpp"
 #include "segment/parallel_validation.hpp"
@@ -25,6 +27,10 @@ int proveMips64SegmentFile(const std::string& input, uint64_t from, uint64_t to,
 /// and checks the expected hashes (hex, empty = not checked). Returns the exit code.
 int verifyMips64SegmentBytes(ByteView raw, const std::string& path, const segment::SegmentVerifyOptions& options,
                              const std::string& expectPre, const std::string& expectPost);
+
+/// Merges the version-2 proofs `proofs` (read from `paths`) of adjacent segments, in step order,
+/// into one proof written to `output`; prints a JSON summary. Returns the exit code.
+int mergeMips64SegmentBytes(const std::vector<Bytes>& proofs, const std::vector<std::string>& paths, const std::string& output);
 
 /// Validates the run of the MT64 state at `input` by segments of `opt.every` steps (at most
 /// `opt.maxSteps` steps): the fast engine takes a commitment at each segment end, a copy of the

@@ -109,6 +109,13 @@ TEST(Mips64SegmentCore, CommandLine) {
   EXPECT_NE(out.find("\"exited\":true"), std::string::npos) << out;
   ASSERT_EQ(runFpvm("verify-segment --proof " + proofs + "/segment-1.fpsg", &out), 0) << out;
   EXPECT_NE(out.find("\"from\":500,"), std::string::npos) << out;
+  // The segments merged into one proof of the whole run.
+  std::string all;
+  for (uint64_t i = 0; i < segments; ++i) all += " --proof " + proofs + "/segment-" + std::to_string(i) + ".fpsg";
+  const std::string merged = (dir / "merged.fpsg").string();
+  ASSERT_EQ(runFpvm("merge-segments" + all + " --output " + merged, &out), 0) << out;
+  ASSERT_EQ(runFpvm("verify-segment --proof " + merged + " --expect-post " + toHex(end->stateHash()), &out), 0) << out;
+  EXPECT_NE(out.find("\"from\":0,\"to\":" + std::to_string(end->step()) + ","), std::string::npos) << out;
   // Another claimed end is refused.
   EXPECT_NE(runFpvm("validate-segments --input " + state + " --every 500 --claimed-end 0x" + std::string(64, '1'), &out), 0)
       << out;

@@ -16,6 +16,7 @@
 #include "mips64/elf_loader.hpp"
 #include "mips64/fast_engine.hpp"
 #include "preimage/keys.hpp"
+#include "segment/mips64_segment_merge.hpp"
 #include "segment/segment_proof.hpp"
 #include "segment_test_util.hpp"
 
@@ -409,6 +410,26 @@ TEST(Mips64Segment, FormatVersionsAndMalformedFiles) {
   Bytes exited = bytes;
   exited[segment::kMips64SegmentHeaderSize + 2 + 9] = 2;
   EXPECT_TRUE(throwsWith([&] { (void)segment::decodeMips64SegmentProof(exited, "x"); }, "exited byte 2"));
+}
+
+// Adjacent segments merged one by one give, byte for byte, the proof of the whole range.
+TEST(Mips64Segment, MergedSegmentsEqualTheWholeProof) {
+  REQUIRE_GUESTS();
+  for (const char* name : {"threads", "preimage"}) {
+    SCOPED_TRACE(name);
+    auto m = guest(name);
+    auto whole = m->copy();
+    std::vector<Mips64SegmentProof> parts;
+    for (uint64_t to : {uint64_t(1), uint64_t(100), uint64_t(333), uint64_t(1200), ~uint64_t(0)})
+      parts.push_back(segment::decodeMips64SegmentProof(proveChecked(*m, to), "part"));
+    Mips64SegmentProof acc = parts[0];
+    for (size_t i = 1; i < parts.size(); ++i) acc = segment::mergeMips64Segments(acc, parts[i]);
+    EXPECT_EQ(segment::encodeMips64SegmentProof(acc), proveChecked(*whole, ~uint64_t(0)));
+    EXPECT_TRUE(throwsWith([&] { (void)segment::mergeMips64Segments(parts[0], parts[2]); }, "segments do not chain"));
+    Mips64SegmentProof bad = parts[1];
+    bad.postHash[3] ^= 1;
+    EXPECT_TRUE(throwsWith([&] { (void)segment::mergeMips64Segments(parts[0], bad); }, "second segment does not verify"));
+  }
 }
 
 }  // namespace
