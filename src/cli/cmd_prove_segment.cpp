@@ -1,10 +1,11 @@
 // `fpvm prove-segment`: runs a state to step A with the fast engine, then proves steps [A, B)
-// as one segment proof (src/segment/segment_proof.hpp).
+// as one segment proof (src/segment/segment_proof.hpp; MT64 states: cli/mips64_segments.hpp).
 #include <iostream>
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.hpp"
 #include "cli/flag_set.hpp"
+#include "cli/mips64_segments.hpp"
 #include "cli/oracle_flags.hpp"
 #include "common/file_io.hpp"
 #include "common/hex.hpp"
@@ -20,7 +21,7 @@ int runProveSegment(const Args& args) {
   std::string input, output;
   uint64_t from = 0, to = 0;
   OracleFlags oracleFlags;
-  flags.add("input", &input, "input state file (JSON or binary, optional .gz)");
+  flags.add("input", &input, "input state file (JSON or binary, optional .gz; a Cannon MT64 .bin state too)");
   flags.add("from", &from, "first step of the segment (the fast engine runs up to it)");
   flags.add("to", &to, "end step (exclusive); the segment ends earlier if the machine exits");
   flags.add("output", &output, "segment proof file (binary, .gz = gzipped, - = stdout)");
@@ -30,6 +31,10 @@ int runProveSegment(const Args& args) {
   if (!flags.parse(args)) return 0;
   const Args& serverCommand = flags.serverCommand();
   if (to < from) throw Error("--to " + std::to_string(to) + " is before --from " + std::to_string(from));
+  if (isMips64StateFile(input)) {
+    preimage::HostOracle oracle(oracleFlags.config(serverCommand));
+    return withOracle(oracle, [&] { return proveMips64SegmentFile(input, from, to, output, oracle); });
+  }
 
   vm::Machine machine(image::readStateFile(input));
   if (machine.step() > from)

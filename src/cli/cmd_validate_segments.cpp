@@ -1,7 +1,8 @@
 // `fpvm validate-segments`: validates a whole run by segments — one fast-engine pass for the
 // commitments every K steps, proofs built on N threads and verified statelessly, either on N
 // threads here or (with --redis-url) by the validation servers' Redis consumers; the
-// commitments must chain from the start hash to the claimed end.
+// commitments must chain from the start hash to the claimed end (MT64 states:
+// cli/mips64_segments.hpp).
 #include <algorithm>
 #include <iostream>
 #include <map>
@@ -11,6 +12,7 @@
 
 #include "cli/commands.hpp"
 #include "cli/flag_set.hpp"
+#include "cli/mips64_segments.hpp"
 #include "cli/oracle_flags.hpp"
 #include "common/file_io.hpp"
 #include "common/hex.hpp"
@@ -77,7 +79,7 @@ int runValidateSegments(const Args& args) {
   bool baseline = false;
   OracleFlags oracleFlags;
   RedisFlags redisFlags;
-  flags.add("input", &input, "input state file (JSON or binary, optional .gz)");
+  flags.add("input", &input, "input state file (JSON or binary, optional .gz; a Cannon MT64 .bin state too)");
   flags.require("input");
   flags.add("every", &opt.every, "checkpoint interval K in steps (at least 1)");
   flags.add("threads", &opt.threads, "provers and verifiers (1 = single-threaded, at most 1024)");
@@ -111,6 +113,11 @@ int runValidateSegments(const Args& args) {
   const bool overRedis = false;
 #endif
 
+  if (isMips64StateFile(input)) {
+    if (overRedis || baseline) throw Error("validate-segments: --redis-url and --baseline are for RISC-V states only");
+    preimage::HostOracle oracle(oracleFlags.config(serverCommand));
+    return withOracle(oracle, [&] { return validateMips64Segments(input, opt, proofDir, oracle); });
+  }
   vm::VmState state = image::readStateFile(input);
   std::optional<vm::VmState> copy;
   if (baseline) copy = state;

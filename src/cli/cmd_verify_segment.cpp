@@ -1,23 +1,31 @@
 // `fpvm verify-segment`: re-executes a segment proof statelessly (no VM state, only the proof)
-// and prints the post-state hash. `fpvm merge-segments`: merges proofs of adjacent segments.
+// and prints the post-state hash (MT64 proofs: cli/mips64_segments.hpp). `fpvm merge-segments`:
+// merges proofs of adjacent segments.
 #include <iostream>
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.hpp"
 #include "cli/flag_set.hpp"
+#include "cli/mips64_segments.hpp"
 #include "common/file_io.hpp"
 #include "common/gzip.hpp"
 #include "common/hex.hpp"
 #include "image/state_file.hpp"
+#include "segment/mips64_segment_proof.hpp"
 #include "segment/segment_merge.hpp"
 #include "segment/segment_verifier.hpp"
 
 namespace fpvm::cli {
 namespace {
 
-segment::SegmentProof readSegmentProof(const std::string& path, size_t* size = nullptr) {
+Bytes readProofBytes(const std::string& path) {
   Bytes raw = readFile(path);
   if (image::StateFormat::fromPath(path).gzip) raw = gzipDecompress(raw, path.c_str());
+  return raw;
+}
+
+segment::SegmentProof readSegmentProof(const std::string& path, size_t* size = nullptr) {
+  const Bytes raw = readProofBytes(path);
   if (size) *size = raw.size();
   return segment::decodeSegmentProof(raw, path);
 }
@@ -35,8 +43,11 @@ int runVerifySegment(const Args& args) {
   flags.add("expect-post", &expectPost, "state hash the segment must end in (hex)");
   flags.add("max-steps", &options.maxSteps, "reject proofs claiming more steps than this");
   if (!flags.parse(args)) return 0;
-  size_t size = 0;
-  segment::SegmentProof p = readSegmentProof(proofPath, &size);
+  const Bytes raw = readProofBytes(proofPath);
+  if (segment::segmentProofVersion(raw) == segment::kMips64SegmentFormatVersion)
+    return verifyMips64SegmentBytes(raw, proofPath, options, expectPre, expectPost);
+  const size_t size = raw.size();
+  segment::SegmentProof p = segment::decodeSegmentProof(raw, proofPath);
   segment::SegmentVerifyResult r;
   try {
     r = segment::verifySegment(p, options);
@@ -76,6 +87,11 @@ int runMergeSegments(const Args& args) {
   flags.require("output");
   if (!flags.parse(args)) return 0;
   if (inputs.size() < 2) throw Error("merge-segments needs at least two --proof files");
+  if (segment::segmentProofVersion(readProofBytes(inputs[0])) == segment::kMips64SegmentFormatVersion) {
+    std::vector<Bytes> proofs;
+    for (const std::string& in : inputs) proofs.push_back(readProofBytes(in));
+    return mergeMips64SegmentBytes(proofs, inputs, output);
+  }
   size_t inputBytes = 0, size = 0;
   segment::SegmentProof acc = readSegmentProof(inputs[0], &size);
   inputBytes += size;

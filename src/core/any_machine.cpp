@@ -18,6 +18,8 @@
 #include "mips64/step_calldata.hpp"
 #include "mips64/step_verifier.hpp"
 #include "proof/step_verifier.hpp"
+#include "segment/mips64_segment_proof.hpp"
+#include "segment/mips64_segment_verifier.hpp"
 #include "segment/segment_proof.hpp"
 #include "segment/segment_verifier.hpp"
 #include "vm/revert_codes.hpp"
@@ -103,6 +105,11 @@ VerifyOutcome verifyOneStep(const OneStepProof& proof, bool exactLength) {
 SegmentOutcome verifySegmentProof(ByteView encoded, uint64_t maxSteps) {
   segment::SegmentVerifyOptions options;
   options.maxSteps = maxSteps;
+  if (segment::segmentProofVersion(encoded) == segment::kMips64SegmentFormatVersion) {
+    const segment::Mips64SegmentVerifyResult r =
+        segment::verifyMips64Segment(segment::decodeMips64SegmentProof(encoded, "segment proof"), options);
+    return SegmentOutcome{r.preHash, r.postHash, r.fromStep, r.endStep, r.exited};
+  }
   const segment::SegmentVerifyResult r = segment::verifySegment(segment::decodeSegmentProof(encoded, "segment proof"), options);
   return SegmentOutcome{r.preHash, r.postHash, r.fromStep, r.endStep, r.exited};
 }

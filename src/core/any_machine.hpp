@@ -121,8 +121,8 @@ class AnyMachine {
   virtual std::unique_ptr<AnyMachine> clone() const = 0;
 
   /// Steps to `toStep` (or the exit) on the reference interpreter and returns the encoded segment
-  /// proof of those steps (segment/segment_proof.hpp). Throws Error on a revert, Unsupported on
-  /// the MT64 machine.
+  /// proof of those steps: format version 1 (segment/segment_proof.hpp) for RISC-V, version 2
+  /// (segment/mips64_segment_proof.hpp) for MT64. Throws Error on a revert or a host failure.
   virtual Bytes proveSegment(uint64_t toStep) = 0;
 };
 
@@ -162,7 +162,8 @@ struct SegmentOutcome {
   uint64_t fromStep = 0, endStep = 0;
   bool exited = false;
 };
-/// Decodes and re-executes an encoded (RISC-V) segment proof claiming at most `maxSteps` steps.
+/// Decodes and re-executes an encoded segment proof of either machine (the format version byte
+/// says which: 1 = RISC-V, 2 = MT64) claiming at most `maxSteps` steps.
 /// Throws Error naming the problem when it does not verify.
 SegmentOutcome verifySegmentProof(ByteView encoded, uint64_t maxSteps);
 

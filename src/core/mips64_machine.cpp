@@ -14,6 +14,7 @@
 #include "mips64/interpreter.hpp"
 #include "mips64/prover.hpp"
 #include "mips64/state_file.hpp"
+#include "segment/mips64_segment_prover.hpp"
 
 namespace fpvm::core {
 
@@ -167,7 +168,20 @@ class Mips64Machine final : public AnyMachine {
     copy->host_.lastCompleteHint = host_.lastCompleteHint;
     return copy;
   }
-  Bytes proveSegment(uint64_t) override { throw Unsupported("segment proofs of the MIPS64 machine are not implemented yet"); }
+  Bytes proveSegment(uint64_t toStep) override {
+    requireUsable();
+    if (toStep < state_.step)
+      throw Error("segment end step " + std::to_string(toStep) + " is before the state's step " + std::to_string(state_.step));
+    try {
+      return segment::encodeMips64SegmentProof(segment::proveMips64Segment(interp_, toStep));
+    } catch (const segment::Mips64SegmentRevert& e) {
+      (void)reverted(e.step(), e.pc(), e.outcome());
+      throw Error(describeRevert(nullptr, true));
+    } catch (const Error&) {
+      broken_ = true;  // a host failure part-way: the machine is not moved again
+      throw;
+    }
+  }
 
  private:
   /// What describeRevert needs of the last reverting step.

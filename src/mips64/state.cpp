@@ -29,9 +29,8 @@ State State::createInitial(uint64_t pc, uint64_t heap) {
   return s;
 }
 
-Witness State::witness() {
+Witness State::witnessWithMemRoot(const Hash32& memRoot) const {
   Witness w{};
-  const Hash32 memRoot = memory.root();
   std::memcpy(w.data() + wo::kMemRoot, memRoot.data(), 32);
   std::memcpy(w.data() + wo::kPreimageKey, preimageKey.data(), 32);
   putBE64(w.data() + wo::kPreimageOffset, preimageOffset);

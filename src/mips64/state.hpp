@@ -81,7 +81,10 @@ struct State {
   size_t threadCount() const { return leftThreadStack.size() + rightThreadStack.size(); }
 
   /// The witness (Merkleizes memory as needed).
-  Witness witness();
+  Witness witness() { return witnessWithMemRoot(memory.root()); }
+  /// The witness of every field but memory, with `memRoot` as MemRoot (memory is not hashed: for
+  /// stateless verifiers whose memory holds only part of the tree).
+  Witness witnessWithMemRoot(const Hash32& memRoot) const;
   /// The state hash.
   Hash32 hash() { return hashWitness(witness()); }
   /// Status of this state.

@@ -1,6 +1,7 @@
 #include "segment/multiproof.hpp"
 
 #include <algorithm>
+#include <array>
 #include <string>
 
 #include "common/error.hpp"
@@ -65,6 +66,13 @@ std::vector<SiblingPosition> multiproofSiblingPositions(std::span<const uint64_t
 }
 
 std::vector<Hash32> buildMultiproof(merkle::PagedMemory& mem, std::span<const uint64_t> addrs) {
+  return buildMultiproof(addrs, [&mem](uint64_t addr, std::span<Hash32, merkle::kTreeDepth> out) {
+    const merkle::MemoryProof proof = mem.proveLeaf(addr);
+    for (unsigned h = 0; h < merkle::kTreeDepth; ++h) out[h] = proof.sibling(h);
+  });
+}
+
+std::vector<Hash32> buildMultiproof(std::span<const uint64_t> addrs, const LeafPath& path) {
   checkLeafOrder(addrs);
   struct Need {
     uint32_t rep;
@@ -76,13 +84,14 @@ std::vector<Hash32> buildMultiproof(merkle::PagedMemory& mem, std::span<const ui
     needs.push_back(Need{rep, static_cast<uint32_t>(needs.size()), static_cast<uint8_t>(h)});
   });
   std::vector<Hash32> siblings(needs.size());
-  // One full memory proof per leaf that represents a node needing a sibling; the sibling at
-  // height h of any leaf under node n is n's sibling.
+  // One path per leaf that represents a node needing a sibling; the sibling at height h of any
+  // leaf under node n is n's sibling.
   std::stable_sort(needs.begin(), needs.end(), [](const Need& a, const Need& b) { return a.rep < b.rep; });
+  std::array<Hash32, merkle::kTreeDepth> sibs;
   for (size_t i = 0; i < needs.size();) {
-    const merkle::MemoryProof proof = mem.proveLeaf(addrs[needs[i].rep]);
     const uint32_t rep = needs[i].rep;
-    for (; i < needs.size() && needs[i].rep == rep; ++i) siblings[needs[i].out] = proof.sibling(needs[i].height);
+    path(addrs[rep], sibs);
+    for (; i < needs.size() && needs[i].rep == rep; ++i) siblings[needs[i].out] = sibs[needs[i].height];
   }
   return siblings;
 }

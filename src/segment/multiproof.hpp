@@ -42,6 +42,12 @@ std::vector<SiblingPosition> multiproofSiblingPositions(std::span<const uint64_t
 /// The multiproof for `addrs` (aligned, strictly ascending) against `mem`'s current root.
 std::vector<Hash32> buildMultiproof(merkle::PagedMemory& mem, std::span<const uint64_t> addrs);
 
+/// Writes the siblings on the path of the leaf at `leafAddr`, bottom-up: out[h] = sibling at height h.
+using LeafPath = std::function<void(uint64_t leafAddr, std::span<Hash32, merkle::kTreeDepth> out)>;
+/// The multiproof for `addrs` (aligned, strictly ascending) from any tree of the same geometry
+/// that can prove one leaf (the MT64 memory): one `path` call per leaf that needs a sibling.
+std::vector<Hash32> buildMultiproof(std::span<const uint64_t> addrs, const LeafPath& path);
+
 /// Receives every node the root computation passes through: touched leaves (height 0), the
 /// multiproof's siblings, the computed inner nodes and finally the root (height 59, index 0).
 using NodeVisitor = std::function<void(unsigned height, uint64_t index, const Hash32& hash)>;

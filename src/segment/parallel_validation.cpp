@@ -13,6 +13,8 @@
 #include "common/elapsed.hpp"
 #include "common/error.hpp"
 #include "common/hex.hpp"
+#include "segment/mips64_segment_proof.hpp"
+#include "segment/mips64_segment_verifier.hpp"
 #include "segment/segment_prover.hpp"
 #include "vm/machine.hpp"
 
@@ -172,9 +174,25 @@ void runWorkers(unsigned threads, Work&& work) {
 
 SegmentRecord verifyEncodedSegment(const Bytes& proof, const std::string& what, const SegmentVerifyOptions& options) {
   const double ts = threadCpuSeconds();
+  SegmentRecord rec;
+  if (segmentProofVersion(proof) == kMips64SegmentFormatVersion) {
+    const Mips64SegmentProof p = decodeMips64SegmentProof(proof, what);
+    const Mips64SegmentVerifyResult r = verifyMips64Segment(p, options);
+    rec.from = r.fromStep;
+    rec.to = r.endStep;
+    rec.pre = r.preHash;
+    rec.post = r.postHash;
+    rec.exited = r.exited;
+    rec.bytes = proof.size();
+    rec.leaves = p.leaves.size();
+    rec.siblings = p.siblings.size();
+    rec.preimages = p.preimages.size();
+    rec.memoryProofs = r.memoryAccesses;
+    rec.verifySeconds = threadCpuSeconds() - ts;
+    return rec;
+  }
   SegmentProof p = decodeSegmentProof(proof, what);
   SegmentVerifyResult r = verifySegment(p, options);
-  SegmentRecord rec;
   rec.from = r.fromStep;
   rec.to = r.endStep;
   rec.pre = r.preHash;

@@ -38,8 +38,8 @@ struct [[nodiscard]] ChainReport {
   double cpuSeconds = 0;  ///< sum of the per-segment verification CPU times
 };
 
-/// Decodes and re-executes one encoded proof (`what` names it in errors); the record's
-/// verifySeconds is the calling thread's CPU time. Throws Error naming why it was rejected.
+/// Decodes and re-executes one encoded proof of either machine (format version 1 or 2; `what`
+/// names it in errors); the record's verifySeconds is the calling thread's CPU time. Throws Error naming why it was rejected.
 SegmentRecord verifyEncodedSegment(const Bytes& proof, const std::string& what, const SegmentVerifyOptions& options = {});
 
 /// Checks that verified segments chain. `chain.segments` must hold, in chain order, each

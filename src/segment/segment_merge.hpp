@@ -16,4 +16,19 @@ SegmentProof mergeSegments(const SegmentProof& first, const SegmentProof& second
 /// trusted to verify (the merged proof is only as good as its inputs; verify it afterwards).
 SegmentProof mergeVerifiedSegments(const SegmentProof& first, const SegmentVerifyResult& firstResult, const SegmentProof& second);
 
+namespace detail {
+/// The leaves, multiproof and preimages of one proof (either format).
+struct SectionsRef {
+  const std::vector<Leaf>& leaves;
+  const std::vector<Hash32>& siblings;
+  const std::vector<Preimage>& preimages;
+};
+/// The sections of the merge of adjacent segments `first` and `second` (both verified, chained):
+/// the union of the leaves with the first's values where both hold one, the multiproof of the
+/// union from the nodes of both, and the union of the preimages (the same key with other data is
+/// an Error). Shared by both formats.
+void mergeSections(const SectionsRef& first, const SectionsRef& second, std::vector<Leaf>& leaves, std::vector<Hash32>& siblings,
+                   std::vector<Preimage>& preimages);
+}  // namespace detail
+
 }  // namespace fpvm::segment

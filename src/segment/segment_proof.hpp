@@ -27,6 +27,8 @@
 /// | preimages | P × (32-byte key, varint length n, n bytes) | keys strictly ascending; data without the 8-byte length prefix |
 ///
 /// Nothing may follow the last preimage. Unused padding bits of the bitmaps must be zero.
+/// Version 2 is the MT64 machine's (mips64_segment_proof.hpp): the same sections after a 188-byte
+/// witness and the thread records.
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -77,7 +79,10 @@ struct SizeBreakdown {
 
 /// Encodes `proof` (leaves ascending, siblings canonical, preimage keys ascending — else Error).
 Bytes encodeSegmentProof(const SegmentProof& proof, SizeBreakdown* sizes = nullptr);
-/// Decodes a file; throws Error naming `what` and the problem (bad magic or version, truncation,
+/// The format version byte of an encoded proof (1 = RISC-V, 2 = MT64, mips64_segment_proof.hpp),
+/// or 0 when `data` does not start with "FPSG" and a version byte.
+uint8_t segmentProofVersion(ByteView data);
+/// Decodes a version-1 (RISC-V) file; throws Error naming `what` and the problem (bad magic or version, truncation,
 /// malformed counts, unordered leaves or keys, trailing bytes). Checks structure only: the
 /// hashes are checked by verifySegment.
 SegmentProof decodeSegmentProof(ByteView data, const std::string& what);

@@ -4,7 +4,7 @@
 #
 #   tests/fuzz/run_fuzzers.sh [seconds per target, default 30] [target…]
 #
-# Targets: elf state_binary state_json exec engines verifier jsonrpc capi mips64_state (all when none is named). Each run starts from the
+# Targets: elf state_binary state_json exec engines verifier jsonrpc capi mips64_state segment (all when none is named). Each run starts from the
 # checked-in corpus (tests/fuzz/corpus/<target>/) plus build-fuzz/fuzz-corpus/<target>/, where new
 # inputs accumulate between runs. A crashing input is left in build-fuzz/fuzz-artifacts/<target>/;
 # after fixing the bug, copy it to tests/fuzz/corpus/<target>/regress-<name> and add a named unit
@@ -15,7 +15,7 @@ cd "$(dirname "$0")/../.."
 seconds=${1:-30}
 shift || true
 targets=("$@")
-[ ${#targets[@]} -eq 0 ] && targets=(elf state_binary state_json exec engines verifier jsonrpc capi mips64_state)
+[ ${#targets[@]} -eq 0 ] && targets=(elf state_binary state_json exec engines verifier jsonrpc capi mips64_state segment)
 case "$seconds" in
   '' | *[!0-9]*) echo "usage: $0 [seconds per target] [target…]" >&2; exit 2 ;;
 esac
