@@ -114,4 +114,13 @@ SegmentOutcome verifySegmentProof(ByteView encoded, uint64_t maxSteps) {
   return SegmentOutcome{r.preHash, r.postHash, r.fromStep, r.endStep, r.exited};
 }
 
+SegmentClaim readSegmentClaim(ByteView encoded, const std::string& what) {
+  if (segment::segmentProofVersion(encoded) == segment::kMips64SegmentFormatVersion) {
+    const segment::Mips64SegmentProof p = segment::decodeMips64SegmentProof(encoded, what);
+    return SegmentClaim{p.preHash, p.postHash, p.fromStep(), p.toStep};
+  }
+  const segment::SegmentProof p = segment::decodeSegmentProof(encoded, what);
+  return SegmentClaim{p.preHash, p.postHash, p.fromStep(), p.toStep};
+}
+
 }  // namespace fpvm::core

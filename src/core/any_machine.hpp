@@ -167,4 +167,13 @@ struct SegmentOutcome {
 /// Throws Error naming the problem when it does not verify.
 SegmentOutcome verifySegmentProof(ByteView encoded, uint64_t maxSteps);
 
+/// What an encoded segment proof of either machine claims, decoded but not verified.
+struct SegmentClaim {
+  Hash32 preHash, postHash;
+  uint64_t fromStep = 0;  ///< Step of the pre-state
+  uint64_t toStep = 0;    ///< Step of the claimed post-state
+};
+/// Decodes the claim of an encoded segment proof; throws Error naming `what` when it is malformed.
+SegmentClaim readSegmentClaim(ByteView encoded, const std::string& what);
+
 }  // namespace fpvm::core

@@ -240,11 +240,11 @@ void RpcService::registerMethods() {
     if (to <= from) throw rpc::RpcError(rpc::kInvalidParams, p.where(2, "toStep") + ": must be after fromStep");
     onRun(id, done, [from, to](runs::ExecutionRun& run) {
       const Bytes encoded = run.segmentProof(from, to);
-      const segment::SegmentProof proof = segment::decodeSegmentProof(encoded, "segment proof");
-      Json out = {{"fromStep", proof.fromStep()},
-                  {"endStep", proof.toStep},
-                  {"preHash", toHex(proof.preHash)},
-                  {"postHash", toHex(proof.postHash)},
+      const core::SegmentClaim claim = core::readSegmentClaim(encoded, "segment proof");
+      Json out = {{"fromStep", claim.fromStep},
+                  {"endStep", claim.toStep},
+                  {"preHash", toHex(claim.preHash)},
+                  {"postHash", toHex(claim.postHash)},
                   {"proof", toBase64(encoded)}};
       return CallResult::ok(out.dump());
     });

@@ -5,6 +5,7 @@
 // prestate folder. Every expected hash comes from the machine itself, outside the server.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <memory>
 #include <vector>
 
@@ -105,6 +106,32 @@ TEST_F(Mips64Prestates, ExecutionRunAnswersHashesAndVerifiableProofsAtAnyStep) {
   verifyMips64Proof(c->call("validation_getProofAt", Json::array({id, total + 5})), direct.hash, direct.hash);
   verifyMips64Proof(c->call("validation_getProofAt", Json::array({id, total - 1})),
                     referenceHashes(prestate(), d_->validInput, total - 1, 1).front(), direct.hash);
+}
+
+TEST_F(Mips64Prestates, SegmentProofsOfTheRunVerifyStatelessly) {
+  auto s = start(testConfig());
+  auto c = s->client();
+  const uint64_t id = c->call("validation_createExecutionRun", Json::array({s->prestate(0), d_->validInput})).get<uint64_t>();
+  const DirectRun direct = runToEnd(prestate(), d_->validInput);
+  // The start (boot values and the first pre-image reads), a window in the middle, and the end.
+  struct Window {
+    uint64_t from, to;
+  };
+  for (const Window w : {Window{0, 50'000}, Window{direct.steps / 2, direct.steps / 2 + 200'000},
+                         Window{direct.steps - 1000, direct.steps + 1000}}) {
+    const Json r = c->call("validation_getSegmentProof", Json::array({id, w.from, w.to}));
+    const uint64_t end = std::min(w.to, direct.steps);
+    EXPECT_EQ(r["fromStep"], w.from);
+    EXPECT_EQ(r["endStep"], end);
+    EXPECT_EQ(r["preHash"], toHex(referenceHashes(prestate(), d_->validInput, w.from, 1).front()));
+    const Hash32 post = end == direct.steps ? direct.hash : referenceHashes(prestate(), d_->validInput, end, 1).front();
+    EXPECT_EQ(r["postHash"], toHex(post));
+    const core::SegmentOutcome v = core::verifySegmentProof(fromBase64(r["proof"].get<std::string>(), "proof"), 1u << 22);
+    EXPECT_EQ(v.postHash, post);
+    EXPECT_EQ(v.fromStep, w.from);
+    EXPECT_EQ(v.endStep, end);
+    EXPECT_EQ(v.exited, end == direct.steps);
+  }
 }
 
 TEST_F(Mips64Prestates, HintDrivenPreimageServerServesRunsResumedFromCheckpoints) {
