@@ -40,10 +40,10 @@ static __attribute__((noreturn)) void fail(const char *what, int64_t code) {
   fpvm_exit_verdict(FPVM_VERDICT_PANIC);
 }
 
-static uint8_t document[4096];
-
 int main(void) {
-  uint8_t hash[32], claim_be[8];
+  /* On the stack: a .bss-only data segment has a file offset past the end of the file, which
+   * fpvm's MIPS64 ELF reader rejects (Cannon's Go loader does not). */
+  uint8_t hash[32], claim_be[8], document[4096];
   int64_t n = fpvm_local_get(1, hash, sizeof hash);
   if (n != 32) {
     put("panic: local 1 (document hash) must be 32 bytes\n");
