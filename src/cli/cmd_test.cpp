@@ -72,7 +72,8 @@ int runTestCommand(const Args& args) {
     return kExitMalformed;
   }
   testrunner::SuiteOptions options;
-  options.jobs = jobs == 0 ? std::max(1u, std::thread::hardware_concurrency()) : static_cast<unsigned>(std::min<uint64_t>(jobs, 256));
+  options.jobs =
+      jobs == 0 ? std::max(1u, std::thread::hardware_concurrency()) : static_cast<unsigned>(std::min<uint64_t>(jobs, 256));
   options.update = update;
   options.cancel = &gInterrupted;
   std::cerr << "fpvm test: " << suite.name << ": " << suite.cases.size() << " cases from " << manifest << " on " << options.jobs

@@ -30,7 +30,10 @@ std::unique_ptr<core::AnyMachine> loadProgram(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw Error("cannot open program " + path);
   in.read(magic, 4);
-  if (in.gcount() == 4 && std::memcmp(magic, "\x7f" "ELF", 4) == 0) {
+  if (in.gcount() == 4 && std::memcmp(magic,
+                                      "\x7f"
+                                      "ELF",
+                                      4) == 0) {
     Bytes elf = readFile(path);
     return core::machineFromElf(ByteView(elf), path);
   }
@@ -122,15 +125,15 @@ void judge(const Expectation& e, CaseResult& r, bool update) {
     r.mismatches.push_back({std::move(field), std::move(expected), std::move(got), recorded});
   };
   if (e.verdict && *e.verdict != verdictOf(r.exitCode)) add("verdict", *e.verdict, describeExit(r.exitCode));
-  if (e.exitCode && *e.exitCode != r.exitCode)
-    add("exitCode", describeExit(*e.exitCode), describeExit(r.exitCode));
+  if (e.exitCode && *e.exitCode != r.exitCode) add("exitCode", describeExit(*e.exitCode), describeExit(r.exitCode));
   if (e.minSteps && r.steps < *e.minSteps) add("minSteps", "at least " + withCommas(*e.minSteps), withCommas(r.steps));
   if (e.maxSteps && r.steps > *e.maxSteps) add("maxSteps", "at most " + withCommas(*e.maxSteps), withCommas(r.steps));
   bool authoredOk = r.mismatches.empty();
   if (e.steps && *e.steps != r.steps) {
     int64_t delta = static_cast<int64_t>(r.steps - *e.steps);
-    add("steps", withCommas(*e.steps), withCommas(r.steps) + " (" + (delta >= 0 ? "+" : "-") +
-                                           withCommas(static_cast<uint64_t>(delta >= 0 ? delta : -delta)) + ")",
+    add("steps", withCommas(*e.steps),
+        withCommas(r.steps) + " (" + (delta >= 0 ? "+" : "-") + withCommas(static_cast<uint64_t>(delta >= 0 ? delta : -delta)) +
+            ")",
         true);
   }
   if (e.stateHash && !(*e.stateHash == r.stateHash)) add("stateHash", toHex(*e.stateHash), toHex(r.stateHash), true);

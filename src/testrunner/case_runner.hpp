@@ -12,10 +12,10 @@ namespace fpvm::testrunner {
 
 /// One expectation that did not hold.
 struct Mismatch {
-  std::string field;     ///< "verdict", "exitCode", "steps", "stateHash", "minSteps", "maxSteps"
-  std::string expected;  ///< as the manifest says it
-  std::string got;       ///< as the run ended
-  bool recorded = false; ///< a recorded field (steps, stateHash) that `--update` rewrites
+  std::string field;      ///< "verdict", "exitCode", "steps", "stateHash", "minSteps", "maxSteps"
+  std::string expected;   ///< as the manifest says it
+  std::string got;        ///< as the run ended
+  bool recorded = false;  ///< a recorded field (steps, stateHash) that `--update` rewrites
 };
 
 /// How a case ended.

@@ -14,8 +14,8 @@ namespace {
 
 using Json = nlohmann::json;
 
-const std::set<std::string> kCaseFields = {"name", "program", "boot", "bootFile", "preimages", "stepLimit", "serverTimeoutMs",
-                                           "expect"};
+const std::set<std::string> kCaseFields = {"name",      "program",         "boot",  "bootFile", "preimages",
+                                           "stepLimit", "serverTimeoutMs", "expect"};
 const std::set<std::string> kPreimageFields = {"dir", "inline", "server"};
 const std::set<std::string> kExpectFields = {"exitCode", "verdict", "minSteps", "maxSteps", "steps", "stateHash"};
 
@@ -99,7 +99,8 @@ void checkKeys(const Json& obj, const std::set<std::string>& allowed, const Wher
 Json merged(const Json& defaults, const Json& c) {
   Json out = defaults;
   for (const auto& [key, value] : c.items()) {
-    if ((key == "expect" || key == "preimages" || key == "boot") && value.is_object() && out.contains(key) && out[key].is_object()) {
+    if ((key == "expect" || key == "preimages" || key == "boot") && value.is_object() && out.contains(key) &&
+        out[key].is_object()) {
       for (const auto& [k, v] : value.items()) {
         if (k == "inline" && v.is_object() && out[key].contains(k) && out[key][k].is_object()) {
           for (const auto& [ik, iv] : v.items()) out[key][k][ik] = iv;
@@ -172,7 +173,8 @@ void parseExpect(const Json& j, Case& c, const Where& w) {
   if (j.contains("verdict")) {
     if (!j["verdict"].is_string()) w.fail("expect.verdict", "must be \"valid\", \"invalid\" or \"panic\"");
     std::string v = j["verdict"].get<std::string>();
-    if (v != "valid" && v != "invalid" && v != "panic") w.fail("expect.verdict", "must be \"valid\", \"invalid\" or \"panic\", not \"" + v + "\"");
+    if (v != "valid" && v != "invalid" && v != "panic")
+      w.fail("expect.verdict", "must be \"valid\", \"invalid\" or \"panic\", not \"" + v + "\"");
     e.verdict = v;
   }
   if (j.contains("minSteps")) e.minSteps = u64(j["minSteps"], w, "expect.minSteps");
@@ -189,7 +191,8 @@ void parseExpect(const Json& j, Case& c, const Where& w) {
   if (!e.exitCode && !e.verdict) w.fail("expect", "needs \"exitCode\" or \"verdict\"");
   if (e.exitCode && e.verdict) {
     const char* implied = *e.exitCode == 0 ? "valid" : *e.exitCode == 1 ? "invalid" : "panic";
-    if (*e.verdict != implied) w.fail("expect.verdict", "\"" + *e.verdict + "\" contradicts exitCode " + std::to_string(*e.exitCode));
+    if (*e.verdict != implied)
+      w.fail("expect.verdict", "\"" + *e.verdict + "\" contradicts exitCode " + std::to_string(*e.exitCode));
   }
   if (e.minSteps && e.maxSteps && *e.minSteps > *e.maxSteps) w.fail("expect.minSteps", "is larger than maxSteps");
 }

@@ -26,8 +26,8 @@ struct Expectation {
   std::optional<uint8_t> exitCode;
   std::optional<std::string> verdict;  ///< "valid", "invalid" or "panic"
   std::optional<uint64_t> minSteps, maxSteps;
-  std::optional<uint64_t> steps;        ///< recorded: exact step count
-  std::optional<Hash32> stateHash;      ///< recorded: final state hash
+  std::optional<uint64_t> steps;    ///< recorded: exact step count
+  std::optional<Hash32> stateHash;  ///< recorded: final state hash
 };
 
 /// One fixture.

@@ -17,7 +17,8 @@ size_t updateManifest(const Suite& suite, const SuiteResult& result) {
     if (r.result != Result::Updated || !r.haveState) continue;
     auto& expect = doc["cases"][suite.cases[i].index]["expect"];
     nlohmann::ordered_json steps = r.steps, hash = toHex(r.stateHash);
-    if (expect.value("steps", nlohmann::ordered_json()) != steps || expect.value("stateHash", nlohmann::ordered_json()) != hash) ++changed;
+    if (expect.value("steps", nlohmann::ordered_json()) != steps || expect.value("stateHash", nlohmann::ordered_json()) != hash)
+      ++changed;
     expect["steps"] = steps;
     expect["stateHash"] = hash;
   }

@@ -52,8 +52,8 @@ std::string diffText(const CaseResult& r) {
   for (const auto& m : r.mismatches) width = std::max(width, m.field.size());
   for (const auto& m : r.mismatches) {
     out += "  " + pad(m.field + ":", width + 1) + " expected " + m.expected + "\n";
-    out += "  " + std::string(width + 1, ' ') + " got      " + m.got + (m.recorded ? "   (recorded; fpvm test --update records it)" : "") +
-           "\n";
+    out += "  " + std::string(width + 1, ' ') + " got      " + m.got +
+           (m.recorded ? "   (recorded; fpvm test --update records it)" : "") + "\n";
   }
   if (!r.error.empty()) out += "  error: " + r.error + "\n";
   return out;
@@ -87,7 +87,8 @@ void printDiffs(std::ostream& out, const Suite& suite, const SuiteResult& result
     const CaseResult& r = result.cases[i];
     if (r.result == Result::Pass) continue;
     if (r.result == Result::Updated) {
-      out << "\nUPDATED " << suite.cases[i].name << ": steps " << withCommas(r.steps) << ", stateHash " << toHex(r.stateHash) << "\n";
+      out << "\nUPDATED " << suite.cases[i].name << ": steps " << withCommas(r.steps) << ", stateHash " << toHex(r.stateHash)
+          << "\n";
       if (!r.mismatches.empty()) out << diffText(r);
       continue;
     }
@@ -109,14 +110,15 @@ std::string junitXml(const Suite& suite, const SuiteResult& result) {
   char time[32];
   std::snprintf(time, sizeof time, "%.3f", result.seconds);
   std::string x = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
-  x += "<testsuites name=\"fpvm test\" tests=\"" + std::to_string(suite.cases.size()) + "\" failures=\"" + std::to_string(failures) +
-       "\" errors=\"" + std::to_string(errors) + "\" time=\"" + time + "\">\n";
+  x += "<testsuites name=\"fpvm test\" tests=\"" + std::to_string(suite.cases.size()) + "\" failures=\"" +
+       std::to_string(failures) + "\" errors=\"" + std::to_string(errors) + "\" time=\"" + time + "\">\n";
   x += "  <testsuite name=\"" + xmlEscape(suite.name) + "\" tests=\"" + std::to_string(suite.cases.size()) + "\" failures=\"" +
        std::to_string(failures) + "\" errors=\"" + std::to_string(errors) + "\" skipped=\"0\" time=\"" + time + "\">\n";
   for (size_t i = 0; i < suite.cases.size(); ++i) {
     const CaseResult& r = result.cases[i];
     std::snprintf(time, sizeof time, "%.3f", r.seconds);
-    x += "    <testcase classname=\"" + xmlEscape(suite.name) + "\" name=\"" + xmlEscape(suite.cases[i].name) + "\" time=\"" + time + "\">\n";
+    x += "    <testcase classname=\"" + xmlEscape(suite.name) + "\" name=\"" + xmlEscape(suite.cases[i].name) + "\" time=\"" +
+         time + "\">\n";
     x += "      <properties><property name=\"steps\" value=\"" + std::to_string(r.steps) + "\"/>";
     if (r.haveState) {
       x += "<property name=\"exitCode\" value=\"" + std::to_string(r.exitCode) + "\"/><property name=\"stateHash\" value=\"" +
@@ -124,8 +126,9 @@ std::string junitXml(const Suite& suite, const SuiteResult& result) {
     }
     x += "</properties>\n";
     if (r.result == Result::Fail) {
-      std::string msg = r.mismatches.empty() ? "failed" : r.mismatches.front().field + ": expected " + r.mismatches.front().expected +
-                                                              ", got " + r.mismatches.front().got;
+      std::string msg = r.mismatches.empty() ? "failed"
+                                             : r.mismatches.front().field + ": expected " + r.mismatches.front().expected +
+                                                   ", got " + r.mismatches.front().got;
       x += "      <failure message=\"" + xmlEscape(msg) + "\" type=\"expectation\">" + xmlEscape(diffText(r)) + "</failure>\n";
     } else if (r.result == Result::Error) {
       x += "      <error message=\"" + xmlEscape(r.error) + "\" type=\"run\">" + xmlEscape(diffText(r)) + "</error>\n";
