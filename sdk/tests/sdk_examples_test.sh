@@ -4,7 +4,8 @@
 #                                 picolibc, Go; valid, invalid and malformed boot values)
 #   sdk_examples_test.sh qemu     every case of that suite under qemu-riscv64, fds 3-6 served by
 #                                 oracle_host.py: same output and exit code as under fpvm
-#   sdk_examples_test.sh mips64   `fpvm test` on sdk/examples/suite-mips64.json (Cannon MT64)
+#   sdk_examples_test.sh mips64   `fpvm test` on sdk/examples/suite-mips64.json (Cannon MT64: the
+#                                 bare C example and the Go example built for mips64)
 # Environment (set by CTest): FPVM, GUESTS (build/guests), QEMU (empty when missing), WORK, SDK.
 # Exit 77 = skipped (a compiler or qemu is missing, so a program was not built).
 set -euo pipefail
@@ -56,7 +57,7 @@ PY
   echo "qemu-riscv64 and fpvm agree on $n cases (output and exit code)"
   ;;
 mips64)
-  need "$GUESTS/sdk-oracle-demo-mips64.elf"
+  need "$GUESTS/sdk-oracle-demo-mips64.elf" "$GUESTS/go/sdk-oracle-demo-mips64"
   "$FPVM" test --var "GUESTS=$GUESTS" "$ex/suite-mips64.json"
   ;;
 *)

@@ -1,6 +1,7 @@
 // `fpvm test`: runs a suite of fault-proof-program fixtures from a JSON manifest (src/testrunner,
 // sdk/README.md "fpvm test"). Exit codes: 0 every case passed (or was updated), 1 a case failed
 // or could not run, 2 the command line or the manifest is malformed, 130 interrupted.
+#include <cstdio>
 #include <filesystem>
 #include <iostream>
 #include <sstream>
@@ -76,6 +77,16 @@ int runTestCommand(const Args& args) {
       jobs == 0 ? std::max(1u, std::thread::hardware_concurrency()) : static_cast<unsigned>(std::min<uint64_t>(jobs, 256));
   options.update = update;
   options.cancel = &gInterrupted;
+  // One line on stderr per finished case, so that a long suite shows progress; the table on
+  // stdout follows in manifest order.
+  if (!quiet) {
+    options.onDone = [&](size_t i, size_t done, const testrunner::CaseResult& r) {
+      char time[32];
+      std::snprintf(time, sizeof time, "%.2f s", r.seconds);
+      std::cerr << "  [" << done << "/" << suite.cases.size() << "] " << suite.cases[i].name << " "
+                << testrunner::resultName(r.result) << " (" << time << ")" << std::endl;
+    };
+  }
   std::cerr << "fpvm test: " << suite.name << ": " << suite.cases.size() << " cases from " << manifest << " on " << options.jobs
             << (options.jobs == 1 ? " job\n" : " jobs\n");
   testrunner::SuiteResult result = testrunner::runSuite(suite, options);

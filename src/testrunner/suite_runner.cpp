@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <mutex>
 #include <thread>
 
 namespace fpvm::testrunner {
@@ -16,6 +17,8 @@ SuiteResult runSuite(const Suite& suite, const SuiteOptions& options) {
   out.cases.resize(suite.cases.size());
   auto start = std::chrono::steady_clock::now();
   std::atomic<size_t> next{0};
+  std::mutex doneMutex;
+  size_t done = 0;
   auto worker = [&] {
     for (;;) {
       size_t i = next.fetch_add(1);
@@ -27,6 +30,10 @@ SuiteResult runSuite(const Suite& suite, const SuiteOptions& options) {
         r = runCase(suite.cases[i], options.cancel);
       }
       judge(suite.cases[i].expect, r, options.update);
+      if (options.onDone) {
+        std::lock_guard<std::mutex> lock(doneMutex);
+        options.onDone(i, ++done, r);
+      }
     }
   };
   unsigned jobs = std::clamp<unsigned>(options.jobs, 1, static_cast<unsigned>(std::max<size_t>(1, suite.cases.size())));

@@ -1,6 +1,7 @@
 #pragma once
 /// Runs the cases of a suite on a pool of threads, each case on its own machine.
 #include <atomic>
+#include <functional>
 #include <vector>
 
 #include "testrunner/case_runner.hpp"
@@ -13,6 +14,9 @@ struct SuiteOptions {
   unsigned jobs = 1;                          ///< cases run at once (at least 1)
   bool update = false;                        ///< judge() in update mode
   const std::atomic<bool>* cancel = nullptr;  ///< stops running cases and starts no more
+  /// Called after each case is judged, with its index and the number of cases done so far; calls
+  /// are serialised (never two at once), in completion order.
+  std::function<void(size_t index, size_t done, const CaseResult&)> onDone;
 };
 
 /// What a suite run produced: one result per case, in manifest order.
