@@ -22,6 +22,7 @@ size_t updateManifest(const Suite& suite, const SuiteResult& result) {
     expect["steps"] = steps;
     expect["stateHash"] = hash;
   }
+  if (changed == 0) return 0;  // the file stays as its author formatted it
   std::string text = doc.dump(2) + "\n";
   writeFileAtomic(suite.path, ByteView(reinterpret_cast<const uint8_t*>(text.data()), text.size()));
   return changed;

@@ -147,8 +147,10 @@ for c in json.load(open(sys.argv[1]))["cases"]:
 PY
   run_test "$d/suite.json"
   [ "$rc" -eq 0 ] || fail "after --update: exit code $rc"
+  cp "$d/suite.json" "$d/suite.before"
   run_test --update "$d/suite.json"
   grep -q "0 cases changed" "$d/out" || fail "a second --update changed something"
+  cmp -s "$d/suite.json" "$d/suite.before" || fail "an --update that changed nothing rewrote the manifest"
   # A changed hash and step count: a failure with the diff, then --update records the new values.
   python3 - "$d/suite.json" <<'PY'
 import json, sys
