@@ -19,7 +19,8 @@
 # built (no `go`, or a required package is missing: one WARNING says why). FPVM_GO_FOUND and
 # FPVM_GO_VERSION describe the toolchain. Every build uses a cache and GOPATH under
 # ${CMAKE_BINARY_DIR}/go, with GOENV/GOPROXY/GOTOOLCHAIN settings that keep the go command
-# off the network and away from the user's configuration. Go builds run one at a time (Ninja
+# off the network and away from the user's configuration. The guest SDK (sdk/go) is importable as
+# fpvm.sdk/preimage. Go builds run one at a time (Ninja
 # job pool go_build): the first one compiles the standard library for riscv64 into the cache.
 include_guard(GLOBAL)
 
@@ -104,6 +105,10 @@ function(fpvm_add_go_guest)
   set(import_path fpvm.guest/${arg_NAME})
   file(MAKE_DIRECTORY ${go_root}/path/src/fpvm.guest)
   file(CREATE_LINK ${arg_DIR} ${go_root}/path/src/${import_path} SYMBOLIC)
+  # The guest SDK's Go packages (sdk/go, module fpvm.sdk) are importable as fpvm.sdk/<package>.
+  file(CREATE_LINK ${CMAKE_SOURCE_DIR}/sdk/go ${go_root}/path/src/fpvm.sdk SYMBOLIC)
+  file(GLOB sdk_sources CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/sdk/go/*/*.go)
+  list(FILTER sdk_sources EXCLUDE REGEX "_test\\.go$")
   set(flags -trimpath -buildvcs=false -gcflags=all=-d=softfloat)
   if(arg_LDFLAGS)
     list(APPEND flags "-ldflags=${arg_LDFLAGS}")
@@ -117,7 +122,7 @@ function(fpvm_add_go_guest)
             GOPATH=${gopath} GOCACHE=${go_root}/cache
             ${FPVM_GO_EXECUTABLE} build ${flags} -o ${out} ${import_path}
     WORKING_DIRECTORY ${go_root}
-    DEPENDS ${sources}
+    DEPENDS ${sources} ${sdk_sources}
     JOB_POOL go_build
     COMMENT "Building Go guest guests/go/${arg_NAME}"
     VERBATIM)

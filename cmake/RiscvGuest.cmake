@@ -3,8 +3,8 @@
 #
 #   fpvm_add_riscv_guest(<name> SOURCES <src>... [OPT <opt-flag>]
 #                        [INCLUDE_DIRS <dir>...] [COMPILE_OPTIONS <flag>...])
-#       Compiles <src>... together with the guest runtime (examples/guest-rt:
-#       crt0.S, rt.c, guest.ld) using riscv64-unknown-elf-gcc + picolibc,
+#       Compiles <src>... together with the guest SDK's runtime (sdk/c/rt:
+#       crt0.S, rt.c, guest.ld; headers from sdk/c/include) using riscv64-unknown-elf-gcc + picolibc,
 #       -march=rv64im -mabi=lp64 (no C, no F/D), static, into
 #       ${CMAKE_BINARY_DIR}/guests/<name>.elf. Adds the custom target
 #       guest_<name> (part of ALL unless FPVM_GUESTS_IN_ALL is OFF) and makes
@@ -23,7 +23,7 @@
 #   FPVM_HAVE_RISCV_GCC     ON when riscv64-unknown-elf-gcc and picolibc were
 #                           found; when OFF fpvm_add_riscv_guest does nothing.
 #   FPVM_RISCV_GCC          the compiler (cache).
-#   FPVM_GUEST_RT_DIR       the runtime directory (cache).
+#   FPVM_GUEST_RT_DIR       the runtime directory (sdk/c/rt).
 #   FPVM_GUEST_OUTPUT_DIR   ${CMAKE_BINARY_DIR}/guests.
 #   FPVM_RISCV_GUEST_ARCH   -march/-mabi flags used for guests.
 #
@@ -33,8 +33,8 @@
 
 include_guard(GLOBAL)
 
-set(FPVM_GUEST_RT_DIR "${CMAKE_CURRENT_LIST_DIR}/../examples/guest-rt"
-    CACHE PATH "Directory of the fpvm guest runtime (crt0.S, rt.c, guest.ld)")
+# A plain variable (it was a cache entry once, at examples/guest-rt; a plain set() shadows it).
+set(FPVM_GUEST_RT_DIR "${CMAKE_CURRENT_LIST_DIR}/../sdk/c/rt")
 get_filename_component(FPVM_GUEST_RT_DIR "${FPVM_GUEST_RT_DIR}" ABSOLUTE)
 set(FPVM_GUEST_OUTPUT_DIR "${CMAKE_BINARY_DIR}/guests")
 option(FPVM_GUESTS_IN_ALL "Build RISC-V guest programs as part of the default target" ON)
@@ -95,7 +95,7 @@ function(fpvm_add_riscv_guest name)
   set(elf "${FPVM_GUEST_OUTPUT_DIR}/${name}.elf")
   file(MAKE_DIRECTORY "${objdir}" "${FPVM_GUEST_OUTPUT_DIR}")
 
-  set(incflags "-I${FPVM_GUEST_RT_DIR}")
+  set(incflags "-I${FPVM_GUEST_RT_DIR}/../include")
   foreach(dir IN LISTS G_INCLUDE_DIRS)
     get_filename_component(dir "${dir}" ABSOLUTE)
     list(APPEND incflags "-I${dir}")

@@ -3,11 +3,12 @@
 # generates chain data, and has fpvm check two claims about the rollup's latest block, with
 # the rollup host serving preimages: the true output root (expected: valid, exit 0) and a wrong
 # one (expected: invalid, exit 1). Then it checks the true claim once more, reading preimages
-# from a data directory instead of a server.
+# from a data directory instead of a server. Finally it runs the example's fixture suite
+# (examples/rollup/suite.json: valid, invalid and malformed inputs) with `fpvm test`.
 #
 #   scripts/run-example.sh [build-dir]      (default build/; work files in <build-dir>/rollup-example)
 #
-# Exits 0 when the valid claim is found valid and the invalid one invalid.
+# Exits 0 when the valid claim is found valid, the invalid one invalid, and the suite passes.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -89,7 +90,16 @@ check valid-claim-from-preimage-dir "$data/boot-valid.json" --preimage-dir "$dat
 fromdir=$exit_code
 
 echo
+echo "== the rollup's fixture suite: fpvm test examples/rollup/suite.json --jobs 2"
+suite_ok=1
+if ! "$fpvm" test --jobs 2 --junit "$work/junit.xml" --var "GUESTS=$root/$build/guests" --var "CHAIN=$data" \
+  --var "ROLLUP_HOST=$host" examples/rollup/suite.json | sed 's/^/   /'; then
+  suite_ok=0
+fi
+
+echo
 ok=1
+[ $suite_ok = 1 ] || { echo "FAILED: the fixture suite examples/rollup/suite.json did not pass" >&2; ok=0; }
 [ "$valid" = 0 ] || { echo "FAILED: the valid claim was not found valid" >&2; ok=0; }
 [ "$invalid" = 1 ] || { echo "FAILED: the invalid claim was not found invalid" >&2; ok=0; }
 [ "$fromdir" = 0 ] || { echo "FAILED: the valid claim from the preimage directory was not found valid" >&2; ok=0; }
@@ -99,7 +109,7 @@ if [ $ok = 1 ] && [ "$(field "$work/valid-claim/witness.json" stateHash)" != \
   ok=0
 fi
 if [ $ok = 1 ]; then
-  echo "OK: valid claim valid, invalid claim invalid (files in $work)"
+  echo "OK: valid claim valid, invalid claim invalid, fixture suite passed (files in $work; JUnit report junit.xml)"
   exit 0
 fi
 exit 1

@@ -36,5 +36,7 @@ int runServe(const Args& args);
 int runSubmit(const Args& args);
 /// Bisects a dispute between two parties down to one step and judges it (src/dispute).
 int runBisect(const Args& args);
+/// Runs a suite of fault-proof-program fixtures from a JSON manifest (src/testrunner).
+int runTest(const Args& args);
 
 }  // namespace fpvm::cli

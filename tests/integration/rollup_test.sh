@@ -223,16 +223,16 @@ PY
   ;;
 
 resume_mid_hint)
-  # Steps at the entry of hint_send_body lie between the two writes of a hint: the length prefix
+  # Steps at the entry of fpvm_hint_write_body lie between the two writes of a hint: the length prefix
   # is in LastHint, the text is not. Find them in a per-step log by the function's address.
   entry=$(python3 - "$DATA/meta.json" <<'PY'
 import json, sys
 for s in json.load(open(sys.argv[1]))["symbols"]:
-    if s["name"] == "hint_send_body":
+    if s["name"] == "fpvm_hint_write_body":
         print("%08x" % (s["start"] & 0xffffffff))
 PY
 )
-  [ -n "$entry" ] || fail "hint_send_body not in meta.json"
+  [ -n "$entry" ] || fail "fpvm_hint_write_body not in meta.json"
   # Hints in order: l2-header, l2-state, l1-batches, tx-list (block 3): take the fourth.
   "$FPVM" run --input "$DATA/prestate.bin.gz" --meta "$DATA/meta.json" --output "" --guest-stdout /dev/null \
     --info-at always --stop-at =400000 --local-file "$DATA/boot-valid.json" $(server) 2>&1 >/dev/null |

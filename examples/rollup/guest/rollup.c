@@ -13,7 +13,6 @@
  * A transfer is skipped when an account is unknown, the nonce is not the sender's nonce, the
  * sender's balance is too small, or the receiver's balance would overflow. */
 #include "io.h"
-#include "keccak.h"
 
 #define HEADER_SIZE 104
 #define ACCOUNT_SIZE 24
@@ -45,16 +44,16 @@ static account *find_account(uint64_t id) {
 }
 
 static void state_root(uint8_t out[32]) {
-  keccak_ctx c;
-  keccak_init(&c);
+  fpvm_keccak_ctx c;
+  fpvm_keccak_init(&c);
   for (size_t i = 0; i < num_accounts; ++i) {
     uint8_t enc[ACCOUNT_SIZE];
-    put_be64(enc, accounts[i].id);
-    put_be64(enc + 8, accounts[i].balance);
-    put_be64(enc + 16, accounts[i].nonce);
-    keccak_update(&c, enc, sizeof enc);
+    fpvm_put_be64(enc, accounts[i].id);
+    fpvm_put_be64(enc + 8, accounts[i].balance);
+    fpvm_put_be64(enc + 16, accounts[i].nonce);
+    fpvm_keccak_update(&c, enc, sizeof enc);
   }
-  keccak_final(&c, out);
+  fpvm_keccak_final(&c, out);
 }
 
 static void load_state(const uint8_t root[32]) {
@@ -63,9 +62,9 @@ static void load_state(const uint8_t root[32]) {
   num_accounts = n / ACCOUNT_SIZE;
   for (size_t i = 0; i < num_accounts; ++i) {
     const uint8_t *p = blob + i * ACCOUNT_SIZE;
-    accounts[i].id = get_be64(p);
-    accounts[i].balance = get_be64(p + 8);
-    accounts[i].nonce = get_be64(p + 16);
+    accounts[i].id = fpvm_get_be64(p);
+    accounts[i].balance = fpvm_get_be64(p + 8);
+    accounts[i].nonce = fpvm_get_be64(p + 16);
     if (i > 0 && accounts[i].id <= accounts[i - 1].id) panic(EXIT_BAD_DATA, "state accounts not sorted");
   }
 }
@@ -75,8 +74,8 @@ static size_t apply_txs(size_t n) {
   size_t applied = 0;
   for (size_t i = 0; i < n; ++i) {
     const uint8_t *p = blob + i * TX_SIZE;
-    uint64_t from_id = get_be64(p), to_id = get_be64(p + 8);
-    uint64_t amount = get_be64(p + 16), nonce = get_be64(p + 24);
+    uint64_t from_id = fpvm_get_be64(p), to_id = fpvm_get_be64(p + 8);
+    uint64_t amount = fpvm_get_be64(p + 16), nonce = fpvm_get_be64(p + 24);
     account *from = find_account(from_id), *to = find_account(to_id);
     if (!from || !to || from->nonce != nonce || from->balance < amount) continue;
     if (from != to && to->balance + amount < to->balance) continue;
@@ -91,11 +90,11 @@ static size_t apply_txs(size_t n) {
 static void header_hash(uint64_t number, const uint8_t parent[32], const uint8_t txs[32], const uint8_t root[32],
                         uint8_t out[32]) {
   uint8_t h[HEADER_SIZE];
-  put_be64(h, number);
+  fpvm_put_be64(h, number);
   memcpy(h + 8, parent, 32);
   memcpy(h + 40, txs, 32);
   memcpy(h + 72, root, 32);
-  keccak256(h, sizeof h, out);
+  fpvm_keccak256(h, sizeof h, out);
 }
 
 int main(void) {
@@ -104,12 +103,12 @@ int main(void) {
   if (local_get(2, claim, 32) != 32) panic(EXIT_BAD_DATA, "local 2 (claimed output root) must be 32 bytes");
   if (local_get(3, number_be, 8) != 8) panic(EXIT_BAD_DATA, "local 3 (claimed block number) must be 8 bytes");
   if (local_get(4, batches_hash, 32) != 32) panic(EXIT_BAD_DATA, "local 4 (L1 batches hash) must be 32 bytes");
-  uint64_t claim_number = get_be64(number_be);
+  uint64_t claim_number = fpvm_get_be64(number_be);
 
   uint8_t header[HEADER_SIZE];
   if (keccak_preimage_get("l2-header", agreed, header, sizeof header) != HEADER_SIZE)
     panic(EXIT_BAD_DATA, "malformed header");
-  uint64_t number = get_be64(header);
+  uint64_t number = fpvm_get_be64(header);
   out_str("agreed block ");
   out_u64(number);
   out_str(" output root ");
@@ -136,7 +135,7 @@ int main(void) {
   if (claim_number > number) {
     size_t bn = keccak_preimage_get("l1-batches", batches_hash, batches, sizeof batches);
     if (bn < 8 || (bn - 8) % 32 != 0) panic(EXIT_BAD_DATA, "malformed L1 batches");
-    uint64_t first = get_be64(batches), count = (bn - 8) / 32;
+    uint64_t first = fpvm_get_be64(batches), count = (bn - 8) / 32;
     out_str("L1 batches: blocks ");
     out_u64(first);
     out_str("..");

@@ -2,7 +2,7 @@
  *
  * The programs are portable C11 (plus GCC's __int128 / __asm__ where noted)
  * and only use stdio.h, stdlib.h, string.h and stdint.h, so the same source
- * builds as a RISC-V guest (picolibc + examples/guest-rt) and natively.
+ * builds as a RISC-V guest (picolibc + sdk/c/rt) and natively.
  * Everything they print must be deterministic and identical on both: no
  * pointers, no dependence on the signedness of plain char, no undefined
  * behaviour (signed overflow, out-of-range shifts, division traps).

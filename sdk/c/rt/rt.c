@@ -26,7 +26,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "fpvm_syscall.h"
+#include "fpvm/syscall.h"
 
 #ifndef FPVM_RT_HEAP
 #define FPVM_RT_HEAP (512UL << 20) /* 512 MiB of address space for malloc */

@@ -1,4 +1,4 @@
-# Entry point of the freestanding rollup guest on MIPS64 (Cannon MT64): the loader leaves the
+# Bare entry point of a freestanding MIPS64 guest (Cannon MT64; no libc): the loader leaves the
 # stack pointer at the initial stack (docs/spec/cannon-mt64.md §9.3); keep it, call main and pass
 # its return value to exit_group.
         .set    reorder

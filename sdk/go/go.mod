@@ -1,0 +1,3 @@
+module fpvm.sdk
+
+go 1.19
