@@ -181,7 +181,8 @@ FPVM_API void fpvm_step_proof_free(fpvm_step_proof* proof);
  *  hash in `post`, or FPVM_ERR_VERIFY_FAILED with the revert reason in fpvm_last_error(). */
 FPVM_API fpvm_status fpvm_verify_step(const fpvm_step_proof* proof, uint8_t post[32]);
 
-/** Steps to `to_step` (or the exit) and returns the encoded segment proof of those steps (RISC-V). */
+/** Steps to `to_step` (or the exit) and returns the encoded segment proof of those steps (format
+ *  version 1 for RISC-V, 2 for MIPS64; fpvm_verify_segment reads both). */
 FPVM_API fpvm_status fpvm_machine_prove_segment(fpvm_machine* machine, uint64_t to_step, fpvm_bytes* proof);
 
 typedef struct fpvm_segment_result {

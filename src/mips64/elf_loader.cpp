@@ -94,7 +94,9 @@ State loadElfSegments(ByteView elf) {
       throw Error("program " + std::to_string(i) + " overlaps with heap: " + hex(p.vaddr) + " - " + hex(last) +
                   ". The heap start offset must be reconfigured");
     // The file bytes, then zeros up to p_memsz; every page of the range is allocated.
-    const ByteView file = r.bytes(p.offset, p.filesz);
+    // A segment without file bytes (.bss only) reads nothing, wherever its offset points (as Go's
+    // debug/elf, which Cannon uses, never reads it).
+    const ByteView file = p.filesz == 0 ? ByteView{} : r.bytes(p.offset, p.filesz);
     s.memory.writeBytes(p.vaddr, file.data(), file.size());
     const Bytes zeros(kPageSize, 0);
     for (uint64_t done = p.filesz; done < p.memsz;) {

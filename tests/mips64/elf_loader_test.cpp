@@ -122,6 +122,19 @@ TEST(Mips64ElfLoader, RejectsWhatCannonRejects) {
   EXPECT_NO_THROW((void)loadElfSegments(buildElf(0, {{kPtLoad, kHeapStart - 8, filled(8, 1), 8}})));
 }
 
+TEST(Mips64ElfLoader, BssOnlySegmentWithAnOffsetPastTheFileLoads) {
+  Bytes elf = buildElf(0x1000, {{kPtLoad, 0x1000, filled(8, 1), 8}, {kPtLoad, 0x8000, {}, 64}});
+  const uint64_t offset = elf.size() + 0x10000;  // the second program header's p_offset, big-endian
+  for (int i = 0; i < 8; ++i) elf[64 + 56 + 8 + i] = static_cast<uint8_t>(offset >> (56 - 8 * i));
+  const State s = loadElfSegments(elf);
+  EXPECT_EQ(s.memory.loadWord(0x8000), 0u);
+  EXPECT_TRUE(s.memory.hasPage(0x8000 >> kPageBits));
+  // With file bytes, the same offset is a truncated file.
+  Bytes withData = buildElf(0x1000, {{kPtLoad, 0x1000, filled(8, 1), 8}, {kPtLoad, 0x8000, filled(8, 2), 64}});
+  for (int i = 0; i < 8; ++i) withData[64 + 56 + 8 + i] = static_cast<uint8_t>(offset >> (56 - 8 * i));
+  EXPECT_THROW((void)loadElfSegments(withData), Error);
+}
+
 TEST(Mips64ElfLoader, SegmentsOverFourGiBAreRefused) {
   // Decision A12: Cannon would allocate every page; fpvm refuses before allocating anything.
   try {

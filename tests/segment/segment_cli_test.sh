@@ -123,7 +123,7 @@ merge)
   ;;
 
 tamper)
-  prove 3000000 3010000 t "${PRE[@]}"  # reads a keccak preimage (at step 3,009,204)
+  prove 3130000 3140000 t "${PRE[@]}"  # reads a keccak preimage (at step 3,135,382)
   $FMT summary "$d/t.fpsg" >"$d/t.info"
   python3 -c 'import json,sys; i=json.load(open(sys.argv[1])); sys.exit(0 if i["preimages"] and i["preimages"][0]["key"].startswith("0x02") else 1)' "$d/t.info" ||
     fail "segment reads no keccak preimage; pick another range"
