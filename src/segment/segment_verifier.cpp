@@ -1,7 +1,6 @@
 #include "segment/segment_verifier.hpp"
 
 #include <algorithm>
-#include <cinttypes>
 #include <cstdio>
 #include <cstring>
 #include <string>
@@ -10,6 +9,7 @@
 #include "common/hex.hpp"
 #include "preimage/keys.hpp"
 #include "segment/leaf_set.hpp"
+#include "segment/segment_checks.hpp"
 #include "vm/interpreter.hpp"
 
 namespace fpvm::segment {
@@ -154,32 +154,16 @@ SegmentVerifyResult verifySegment(const SegmentProof& proof, const SegmentVerify
       if ((st.step & 0xFFFF) == 0 && options.cancel && options.cancel->load(std::memory_order_relaxed))
         throw Error("interrupted");
     }
-  } catch (const Error& e) {
-    char head[96];
-    std::snprintf(head, sizeof head, "segment step %" PRIu64 " (PC: 0x%016" PRIx64 "): ", at, pc);
-    throw Error(head + std::string(e.what()));
+  } catch (const Error&) {
+    detail::rethrowAtStep(at, pc);
   }
   r.memoryAccesses = tracker.accesses;
-  if (st.step != proof.toStep)
-    throw Error("the machine exits at step " + std::to_string(st.step) + ", before the segment end step " +
-                std::to_string(proof.toStep));
+  detail::requireEndReached(st.step, proof.toStep);
 
   // Section 5: unused data, then the post-state root from the multiproof and updated leaves.
-  if (allowed.usedCount() != proof.leaves.size()) {
-    for (const Leaf& l : proof.leaves)
-      if (!allowed.isUsed(l.addr))
-        throw Error("segment proof carries " + std::to_string(proof.leaves.size() - allowed.usedCount()) +
-                    " leaves the execution never touches (first: " + hex64(l.addr) + ")");
-  }
-  if (ptrdiff_t u = oracle.firstUnused(); u >= 0)
-    throw Error("segment proof carries preimage " + toHex(proof.preimages[static_cast<size_t>(u)].key) +
-                " that the execution never reads");
-  Hash32 postRoot = preRoot;
-  if (!proof.leaves.empty()) {
-    std::vector<Leaf> post(proof.leaves.size());
-    for (size_t i = 0; i < post.size(); ++i) post[i] = Leaf{proof.leaves[i].addr, st.memory.readLeaf(proof.leaves[i].addr)};
-    postRoot = multiproofRoot(post, proof.siblings);
-  }
+  detail::requireEverythingUsed(allowed, proof.leaves, oracle.firstUnused(), proof.preimages);
+  const Hash32 postRoot =
+      detail::postSegmentRoot(preRoot, proof.leaves, proof.siblings, [&](uint64_t addr) { return st.memory.readLeaf(addr); });
   r.postWitness = witnessWithRoot(st, postRoot);
   r.postHash = vm::VmState::hashWitness(r.postWitness);
   r.endStep = st.step;
