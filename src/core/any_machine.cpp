@@ -75,29 +75,44 @@ std::optional<Isa> isaOfWitnessSize(size_t size) {
 }
 
 VerifyOutcome verifyOneStep(const OneStepProof& proof, bool exactLength) {
+  StepCall call;
+  call.exactLength = exactLength;
+  return verifyOneStep(proof, call);
+}
+
+VerifyOutcome verifyOneStep(const OneStepProof& proof, const StepCall& call) {
   VerifyOutcome out;
+  const StepCall::Localization loc = call.localization.value_or(StepCall::Localization{});
   if (proof.isa == Isa::Riscv64) {
     std::optional<proof::SinglePreimageOracle> parts;
     if (proof.oracleKey) parts.emplace(*proof.oracleKey, proof.oracleValue);
     proof::VerifyOptions options;
-    options.exactLength = exactLength;
+    options.exactLength = call.exactLength;
+    options.localizeLocalKeys = call.localization.has_value();
+    options.caller = loc.caller;
+    options.localContext = loc.localContext;
     const proof::VerifyResult r = proof::verifyStep(proof.stateData, proof.proofData, parts ? &*parts : nullptr, options);
     out.ok = r.ok();
     out.post = r.postHash;
-    if (!r.ok()) out.revert = vm::revertName(r.revert);
+    out.postState.assign(r.post.begin(), r.post.end());
+    if (!r.ok()) {
+      out.revert = vm::revertName(r.revert);
+      out.revertCode = r.revert;
+    }
     return out;
   }
-  if (exactLength && proof.proofData.size() != mips64::kProofDataSize)
+  if (call.exactLength && proof.proofData.size() != mips64::kProofDataSize)
     throw Error("one-step proof: MIPS64 proof data has " + std::to_string(proof.proofData.size()) + " bytes, not Cannon's " +
                 std::to_string(mips64::kProofDataSize));
   mips64::PreimagePartStore parts;
   if (proof.oracleKey) {
     if (proof.oracleValue.size() < 8) throw Error("one-step proof: the oracle value is shorter than its 8-byte length prefix");
-    parts.addForStep(*proof.oracleKey, ByteView(proof.oracleValue).subspan(8), {}, Hash32{});
+    parts.addForStep(*proof.oracleKey, ByteView(proof.oracleValue).subspan(8), loc.caller, loc.localContext);
   }
-  const mips64::VerifyResult r = mips64::verifyStep(proof.stateData, proof.proofData, Hash32{}, &parts, {});
+  const mips64::VerifyResult r = mips64::verifyStep(proof.stateData, proof.proofData, loc.localContext, &parts, loc.caller);
   out.ok = r.ok();
   out.post = r.postHash;
+  out.postState.assign(r.postState.begin(), r.postState.end());
   if (!r.ok()) out.revert = mips64::revertName(r.revert);
   return out;
 }

@@ -4,6 +4,7 @@
 /// `vm/` next (docs/decisions/0012, "Toward one Machine for both instruction sets"). Each
 /// machine keeps its own engines, proofs and state encodings; this layer only names them the
 /// same way.
+#include <array>
 #include <memory>
 #include <optional>
 #include <string>
@@ -146,15 +147,31 @@ std::optional<Isa> isaOfWitnessSize(size_t size);
 
 /// What the stateless verifier says about a one-step proof.
 struct VerifyOutcome {
-  bool ok = false;     ///< the contract would return a post hash
-  Hash32 post;         ///< that hash
-  std::string revert;  ///< otherwise the revert reason
+  bool ok = false;                     ///< the contract would return a post hash
+  Hash32 post;                         ///< that hash
+  Bytes postState;                     ///< and the post-state witness it logs
+  std::string revert;                  ///< otherwise the revert reason
+  std::optional<uint32_t> revertCode;  ///< RISC-V: the verifier's revert code
 };
 /// Verifies `proof` statelessly, as the machine's on-chain contract would (pre-image parts loaded
 /// from the proof's oracle fields; MT64 local keys with a zero local context and caller).
 /// `exactLength` also rejects proof data that is not exactly what the machine's prover emits
 /// (RISC-V: the proofs the step uses; MT64: Cannon's 6090 bytes) — the contracts accept more.
 VerifyOutcome verifyOneStep(const OneStepProof& proof, bool exactLength = false);
+
+/// The caller's side of a `step` call.
+struct StepCall {
+  bool exactLength = false;  ///< as verifyOneStep's
+  /// msg.sender and localContext, which local (type-1) keys are localised with: MT64 always (zero
+  /// when not given, as verifyOneStep does), RISC-V only when given.
+  struct Localization {
+    std::array<uint8_t, 20> caller{};
+    Hash32 localContext;
+  };
+  std::optional<Localization> localization;
+};
+/// verifyOneStep with the call's context.
+VerifyOutcome verifyOneStep(const OneStepProof& proof, const StepCall& call);
 
 /// What a verified segment proof establishes.
 struct SegmentOutcome {

@@ -1,5 +1,7 @@
 #include "dispute/step_judge.hpp"
 
+#include <cstdio>
+
 #include "common/error.hpp"
 #include "common/hex.hpp"
 #include "core/any_machine.hpp"
@@ -78,7 +80,13 @@ ProofCheck checkStepProof(const core::OneStepProof& proof, const Hash32& agreedP
     return c;
   }
   if (!r.ok) {
-    c.problem = "the step reverts with " + r.revert;
+    std::string code;
+    if (r.revertCode) {
+      char buf[16];
+      std::snprintf(buf, sizeof buf, "0x%x ", *r.revertCode);
+      code = buf;
+    }
+    c.problem = "the step reverts with " + code + "(" + r.revert + ")";
     return c;
   }
   c.valid = true;

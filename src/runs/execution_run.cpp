@@ -64,7 +64,7 @@ std::unique_ptr<ExecutionRun::Cursor> ExecutionRun::makeCursor(const core::AnyMa
 ExecutionRun::Checkpoint ExecutionRun::snapshot(core::AnyMachine& machine) {
   Checkpoint cp;
   cp.witness = machine.witness();  // Merkleizes what changed since the last checkpoint
-  cp.hash = machine.stateHash();
+  cp.hash = core::hashWitness(machine.isa(), cp.witness);
   cp.step = machine.step();
   cp.machine = machine.clone();
   return cp;
@@ -106,7 +106,7 @@ void ExecutionRun::build(const std::atomic<bool>* shutdown) {
     }
     Checkpoint fin;
     fin.witness = m.witness();
-    fin.hash = m.stateHash();
+    fin.hash = core::hashWitness(m.isa(), fin.witness);
     fin.step = m.step();
     m.setPageLimit(0);
     m.setOracle(nullptr);  // the cursor's oracle goes; an exited machine's step reads nothing

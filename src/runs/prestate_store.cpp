@@ -72,7 +72,7 @@ PrestateStore PrestateStore::load(const std::string& dir) {
       p->path = findStateFile(folder);
       std::unique_ptr<core::AnyMachine> machine = core::machineFromStateFile(p->path);
       p->witness = machine->witness();  // also Merkleizes all memory once
-      p->hash = machine->stateHash();
+      p->hash = core::hashWitness(machine->isa(), p->witness);
       p->machine = std::move(machine);
       if (named && !(*named == p->hash)) {
         refuse("folder name does not match the hash of its state: the state " + p->path + " hashes to " + toHex(p->hash));
@@ -109,7 +109,7 @@ std::shared_ptr<const Prestate> PrestateStore::add(vm::VmState state, const std:
 std::shared_ptr<Prestate> makePrestate(std::unique_ptr<core::AnyMachine> machine, const std::string& folder) {
   auto p = std::make_shared<Prestate>();
   p->witness = machine->witness();
-  p->hash = machine->stateHash();
+  p->hash = core::hashWitness(machine->isa(), p->witness);
   p->machine = std::move(machine);
   p->folder = folder.empty() ? toHex(p->hash) : folder;
   p->path = p->folder;

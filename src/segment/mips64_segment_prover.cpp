@@ -8,6 +8,7 @@
 #include "common/hex.hpp"
 #include "mips64/step_calldata.hpp"
 #include "segment/leaf_set.hpp"
+#include "segment/segment_checks.hpp"
 
 namespace fpvm::segment {
 namespace {
@@ -103,26 +104,11 @@ Mips64SegmentProof proveMips64Segment(mips64::Interpreter& interp, uint64_t toSt
     const mips64::MemoryProof p = s.memory.proof(addr);
     for (unsigned h = 0; h < merkle::kTreeDepth; ++h) std::memcpy(out[h].data(), p.data() + 32 * (h + 1), 32);
   });
-  proof.preimages.reserve(preimages.size());
-  for (auto& [key, data] : preimages) {
-    Preimage p;
-    p.key.b = key;
-    p.data = std::move(data);
-    proof.preimages.push_back(std::move(p));
-  }
-
-  if (options.selfCheck && !proof.leaves.empty()) {
-    const Hash32 preRoot = multiproofRoot(proof.leaves, proof.siblings);
-    if (!(preRoot == memRootOf(proof.preWitness)))
-      throw Error("internal error: MT64 segment multiproof gives pre-state root " + toHex(preRoot) + ", the machine's is " +
-                  toHex(memRootOf(proof.preWitness)));
-    std::vector<Leaf> postLeaves(proof.leaves.size());
-    for (size_t i = 0; i < postLeaves.size(); ++i) postLeaves[i] = Leaf{addrs[i], s.memory.leaf(addrs[i])};
-    const Hash32 postRoot = multiproofRoot(postLeaves, proof.siblings);
-    if (!(postRoot == memRootOf(post)))
-      throw Error("internal error: MT64 segment multiproof gives post-state root " + toHex(postRoot) + ", the machine's is " +
-                  toHex(memRootOf(post)));
-  }
+  proof.preimages = detail::preimageList(std::move(preimages));
+  if (options.selfCheck)
+    detail::checkProverRoots(
+        proof.leaves, proof.siblings, memRootOf(proof.preWitness), memRootOf(post),
+        [&](uint64_t addr) { return s.memory.leaf(addr); }, "MT64");
   if (stats) *stats = local;
   return proof;
 }

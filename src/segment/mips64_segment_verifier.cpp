@@ -31,28 +31,7 @@ class CheckingObserver final : public mips64::AccessObserver {
   LeafSet& allowed_;
 };
 
-/// Serves the proof's preimages; any other key is an error. Hints are dropped.
-class ProofOracle final : public mips64::PreimageOracle {
- public:
-  explicit ProofOracle(const std::vector<Preimage>& preimages) : p_(preimages), used_(preimages.size(), false) {}
-  void hint(ByteView) override {}
-  Bytes getPreimage(const Hash32& key) override {
-    auto it = std::lower_bound(p_.begin(), p_.end(), key, [](const Preimage& a, const Hash32& k) { return keyLess(a.key, k); });
-    if (it == p_.end() || !(it->key == key)) throw Error("preimage for key " + toHex(key) + " not in segment proof");
-    used_[static_cast<size_t>(it - p_.begin())] = true;
-    return it->data;
-  }
-  /// Index of the first preimage never asked for, or -1.
-  ptrdiff_t firstUnused() const {
-    for (size_t i = 0; i < used_.size(); ++i)
-      if (!used_[i]) return static_cast<ptrdiff_t>(i);
-    return -1;
-  }
-
- private:
-  const std::vector<Preimage>& p_;
-  std::vector<bool> used_;
-};
+using ProofOracle = detail::ProofOracle<mips64::PreimageOracle>;
 
 Hash32 hashAt(const mips64::Witness& w, size_t offset) {
   Hash32 h;

@@ -38,4 +38,16 @@ void requireEverythingUsed(const LeafSet& allowed, std::span<const Leaf> leaves,
                 " that the execution never reads");
 }
 
+std::vector<Preimage> preimageList(std::map<std::array<uint8_t, 32>, Bytes>&& byKey) {
+  std::vector<Preimage> out;
+  out.reserve(byKey.size());
+  for (auto& [key, data] : byKey) {
+    Preimage p;
+    p.key.b = key;
+    p.data = std::move(data);
+    out.push_back(std::move(p));
+  }
+  return out;
+}
+
 }  // namespace fpvm::segment::detail

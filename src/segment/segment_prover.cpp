@@ -9,6 +9,7 @@
 #include "common/error.hpp"
 #include "common/hex.hpp"
 #include "segment/leaf_set.hpp"
+#include "segment/segment_checks.hpp"
 #include "vm/machine.hpp"
 
 namespace fpvm::segment {
@@ -75,26 +76,11 @@ SegmentProof proveSegment(vm::Machine& machine, uint64_t toStep, ProveStats* sta
   // Siblings are roots of subtrees without a touched leaf; the segment never writes them, so
   // the post-state tree has the same ones as the pre-state tree.
   proof.siblings = buildMultiproof(machine.mutableState().memory, addrs);  // reads cached subtree roots
-  proof.preimages.reserve(preimages.size());
-  for (auto& [key, data] : preimages) {
-    Preimage p;
-    p.key.b = key;
-    p.data = std::move(data);
-    proof.preimages.push_back(std::move(p));
-  }
-
-  if (options.selfCheck && !proof.leaves.empty()) {
-    const Hash32 preRoot = multiproofRoot(proof.leaves, proof.siblings);
-    if (!(preRoot == memRootOf(proof.preWitness)))
-      throw Error("internal error: segment multiproof gives pre-state root " + toHex(preRoot) + ", the machine's is " +
-                  toHex(memRootOf(proof.preWitness)));
-    std::vector<Leaf> postLeaves(proof.leaves.size());
-    for (size_t i = 0; i < postLeaves.size(); ++i) postLeaves[i] = Leaf{addrs[i], st.memory.readLeaf(addrs[i])};
-    const Hash32 postRoot = multiproofRoot(postLeaves, proof.siblings);
-    if (!(postRoot == memRootOf(post)))
-      throw Error("internal error: segment multiproof gives post-state root " + toHex(postRoot) + ", the machine's is " +
-                  toHex(memRootOf(post)));
-  }
+  proof.preimages = detail::preimageList(std::move(preimages));
+  if (options.selfCheck)
+    detail::checkProverRoots(
+        proof.leaves, proof.siblings, memRootOf(proof.preWitness), memRootOf(post),
+        [&](uint64_t addr) { return st.memory.readLeaf(addr); }, "RISC-V");
   if (stats) *stats = local;
   return proof;
 }
