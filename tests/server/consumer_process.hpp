@@ -9,6 +9,7 @@
 
 #include <fstream>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace fpvm::test::srv {
@@ -46,6 +47,20 @@ inline int countLines(const std::string& path, const std::string& needle) {
   int n = 0;
   while (std::getline(f, line))
     if (line.find(needle) != std::string::npos) ++n;
+  return n;
+}
+
+/// Results the consumers' logs account for when one of them was SIGKILLed mid-job: the lines
+/// saying a result was stored, plus the lines of a survivor that found a result already stored.
+/// The second kind is the victim's: killed after its SET but before its log line, its stored
+/// result is logged by nobody, and the survivor that re-ran the taken-over entry says so.
+/// Returns {stored lines, already-stored lines}.
+inline std::pair<int, int> storedResultLines(const std::vector<std::string>& logs) {
+  std::pair<int, int> n{0, 0};
+  for (const auto& log : logs) {
+    n.first += countLines(log, "stored=yes");
+    n.second += countLines(log, "stored=\"no (a result existed)\"");
+  }
   return n;
 }
 

@@ -315,9 +315,11 @@ TEST_F(RedisSegmentTest, ConsumerKilledMidJobLosesNothing) {
   EXPECT_EQ(n, (counterSteps(kCount) + kEvery - 1) / kEvery);
   // The survivor took the killed consumer's job over; every segment has exactly one result.
   EXPECT_GE(countLines(consumers_[1].log, "redis entry taken over"), 1);
-  int stored = 0;
-  for (const auto& c : consumers_) stored += countLines(c.log, "stored=yes");
-  EXPECT_EQ(stored, int(n));
+  // The victim may have stored its result and died before logging it; the survivor that re-ran
+  // that entry then found the result stored. Either way every segment has one logged account.
+  const auto [stored, alreadyStored] = storedResultLines({consumers_[0].log, consumers_[1].log});
+  EXPECT_EQ(stored + alreadyStored, int(n));
+  EXPECT_LE(alreadyStored, 1);
   const std::string stream = redis::segmentStreamName("kill:");
   waitDrained(stream);
   EXPECT_EQ(xlen(stream), 0);

@@ -243,10 +243,14 @@ TEST_F(RedisTest, ThreeConsumersOneKilledMidJobEveryJobGetsExactlyOneResult) {
   // The killed consumer's job was taken over by a survivor.
   const int takeovers = countLines(consumers[1].log, "redis entry taken over") + countLines(consumers[2].log, "redis entry taken over");
   EXPECT_GE(takeovers, 1);
-  // Results stored: every job once across the survivors and the victim.
-  int stored = 0;
-  for (const auto& c : consumers) stored += countLines(c.log, "stored=yes");
-  EXPECT_EQ(stored, kJobs);
+  // Results stored: every job once across the survivors and the victim. The victim may have
+  // stored its result and died before logging it; the survivor that re-ran that entry then
+  // logged that a result existed.
+  std::vector<std::string> logs;
+  for (const auto& c : consumers) logs.push_back(c.log);
+  const auto [stored, alreadyStored] = storedResultLines(logs);
+  EXPECT_EQ(stored + alreadyStored, kJobs);
+  EXPECT_LE(alreadyStored, 1);
   for (size_t i = 1; i < consumers.size(); ++i) {
     const int status = stopConsumer(consumers[i]);
     EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "consumer " << i << " status " << status;
