@@ -8,6 +8,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "common/bytes.hpp"
 #include "common/error.hpp"
@@ -66,6 +67,15 @@ struct [[nodiscard]] Outcome {
   bool completed() const { return stop == Stop::Reached || stop == Stop::Exited; }
 };
 
+/// One thread's registers as a debugger or stack unwinder sees them.
+struct ThreadRegisters {
+  uint64_t threadId = 0;           ///< MT64 thread id; 0 on RISC-V
+  std::array<uint64_t, 32> gpr{};  ///< x0..x31 / r0..r31
+  uint64_t pc = 0;                 ///< the next instruction to execute
+  uint64_t nextPc = 0;             ///< MT64: the instruction after it (a delay slot); RISC-V: pc + 4
+  uint64_t hi = 0, lo = 0;         ///< MT64 only
+};
+
 /// A machine of either instruction set with its host side. Not thread-safe. Host failures (a
 /// missing pre-image, a failing oracle, the page limit, the host out of memory) throw
 /// vm::HostFailure naming the step, pc and kind; after one, and after a revert, the machine is
@@ -101,6 +111,15 @@ class AnyMachine {
   /// complete hint (docs/decisions/0002-hint-replay-on-resume.md). RISC-V keeps it in its state
   /// (and state files); MT64 only in the machine and its clones (Cannon's state has no such field).
   virtual Bytes resumeHint() const = 0;
+
+  /// The current thread's registers.
+  virtual ThreadRegisters registers() const = 0;
+  /// Every thread, the current one first (RISC-V: one thread). MT64: the active stack from the
+  /// top, then the other stack from the top.
+  virtual std::vector<ThreadRegisters> threads() const = 0;
+  /// Copies `n` bytes of guest memory at `addr` (wrapping) in the guest's byte order; pages never
+  /// allocated read as zero. Never changes the state or its hash.
+  virtual void readMemory(uint64_t addr, uint8_t* out, size_t n) const = 0;
 
   virtual uint64_t step() const = 0;
   /// pc of the current thread.

@@ -145,6 +145,28 @@ class Mips64Machine final : public AnyMachine {
   /// from checkpoints with a hint-driven pre-image server (decision 0002), as on RISC-V.
   Bytes resumeHint() const override { return host_.lastCompleteHint; }
 
+  ThreadRegisters registers() const override {
+    const std::vector<ThreadRegisters> all = threads();
+    return all.empty() ? ThreadRegisters{} : all.front();
+  }
+  std::vector<ThreadRegisters> threads() const override {
+    std::vector<ThreadRegisters> out;
+    for (const mips64::ThreadStack* stack : {&state_.activeStack(), &state_.otherStack()})
+      for (size_t i = stack->size(); i-- > 0;) {
+        const mips64::Thread& t = stack->at(i);
+        ThreadRegisters r;
+        r.threadId = t.threadId;
+        r.gpr = t.registers;
+        r.pc = t.pc;
+        r.nextPc = t.nextPC;
+        r.hi = t.hi;
+        r.lo = t.lo;
+        out.push_back(r);
+      }
+    return out;
+  }
+  void readMemory(uint64_t addr, uint8_t* out, size_t n) const override { state_.memory.readBytes(addr, out, n); }
+
   uint64_t step() const override { return state_.step; }
   uint64_t pc() const override {
     if (!state_.activeStack().empty()) return state_.currentThread().pc;

@@ -47,6 +47,17 @@ class RiscvMachine final : public AnyMachine {
   size_t pageCount() const override { return m_.state().memory.pageCount(); }
   Bytes resumeHint() const override { return m_.state().lastCompleteHint; }
 
+  ThreadRegisters registers() const override {
+    const vm::VmState& st = m_.state();
+    ThreadRegisters r;
+    r.gpr = st.registers;
+    r.pc = st.pc;
+    r.nextPc = st.pc + 4;
+    return r;
+  }
+  std::vector<ThreadRegisters> threads() const override { return {registers()}; }
+  void readMemory(uint64_t addr, uint8_t* out, size_t n) const override { m_.state().memory.readBytes(addr, out, n); }
+
   uint64_t step() const override { return m_.step(); }
   uint64_t pc() const override { return m_.pc(); }
   bool exited() const override { return m_.exited(); }

@@ -8,6 +8,7 @@
 
 #include "common/bytes.hpp"
 #include "common/error.hpp"
+#include "common/hex.hpp"
 #include "core/any_machine.hpp"
 #include "mips64/arch.hpp"
 #include "mips64/state.hpp"
@@ -165,6 +166,39 @@ TEST(AnyMachine, StatusAndWitnessHashOfBothMachines) {
   EXPECT_EQ(riscv->witness().size(), 362u);
   EXPECT_EQ(hashWitness(Isa::Riscv64, riscv->witness()), riscv->stateHash());
   EXPECT_EQ(riscv->status(), vm::VmStatus::Unfinished);
+}
+
+TEST(AnyMachine, RegistersThreadsAndMemoryAsADebuggerSeesThem) {
+  auto mips = mips64Program(concat({li(8, 42), li(9, 7)}, exitWith(0)), Bytes{0xde, 0xad, 0xbe, 0xef});
+  (void)mips->advance(2, vm::Engine::Reference, {});
+  const Hash32 before = mips->stateHash();
+  const ThreadRegisters r = mips->registers();
+  EXPECT_EQ(r.gpr[8], 42u);
+  EXPECT_EQ(r.gpr[9], 7u);
+  EXPECT_EQ(r.pc, kCode + 8);
+  EXPECT_EQ(r.nextPc, kCode + 12);
+  ASSERT_EQ(mips->threads().size(), 1u);
+  EXPECT_EQ(mips->threads()[0].gpr, r.gpr);
+  uint8_t bytes[8];
+  mips->readMemory(kData - 2, bytes, sizeof bytes);  // guest byte order; the page below is code
+  EXPECT_EQ(toHex(ByteView(bytes, 8)), "0x0000deadbeef0000");
+  mips->readMemory(0x7000'0000, bytes, sizeof bytes);  // never allocated
+  EXPECT_EQ(toHex(ByteView(bytes, 8)), "0x0000000000000000");
+  EXPECT_EQ(mips->stateHash(), before);
+  EXPECT_EQ(mips->pageCount(), 2u) << "reading allocated nothing";
+
+  vm::VmState st;
+  st.pc = 0x4000;
+  st.registers[2] = 0x8000;
+  const uint8_t word[4] = {1, 2, 3, 4};
+  st.memory.writeBytes(0x8000, word, 4);
+  auto riscv = machineFromState(std::move(st));
+  EXPECT_EQ(riscv->registers().pc, 0x4000u);
+  EXPECT_EQ(riscv->registers().nextPc, 0x4004u);
+  EXPECT_EQ(riscv->registers().gpr[2], 0x8000u);
+  EXPECT_EQ(riscv->threads().size(), 1u);
+  riscv->readMemory(0x8000, bytes, 4);
+  EXPECT_EQ(toHex(ByteView(bytes, 4)), "0x01020304");
 }
 
 }  // namespace
