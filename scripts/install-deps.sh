@@ -22,6 +22,8 @@ PACKAGES=(
   clang-format-14 clang-tidy-14
   # scripts
   python3 python3-matplotlib
+  # the debugger's end-to-end tests (tests/gdbstub: `fpvm debug` against a real gdb)
+  gdb-multiarch
   # EVM replay of the MT64 proofs against MIPS64.sol (tests/evm: solc and @ethereumjs/evm from npm)
   nodejs
 )

@@ -38,5 +38,7 @@ int runSubmit(const Args& args);
 int runBisect(const Args& args);
 /// Runs a suite of fault-proof-program fixtures from a JSON manifest (src/testrunner).
 int runTest(const Args& args);
+/// Serves a program to gdb over the GDB remote protocol (src/gdbstub, docs/debugging.md).
+int runDebug(const Args& args);
 
 }  // namespace fpvm::cli
