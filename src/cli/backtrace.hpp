@@ -16,4 +16,11 @@ std::string backtraceText(const vm::VmState& state, const image::SymbolTable& sy
 /// The same for an MT64 state.
 std::string backtraceText(const mips64::State& state, const mips64::Metadata& meta);
 
+/// For a Go program that exited with code 2 from its panic or fatal-error path: "Go panic
+/// (exit code 2), backtrace (Go tables):\n…" — the exit's stack, which runs through
+/// runtime.fatalpanic (or fatalthrow) down to the panicking function. "" for any other state.
+std::string goPanicBacktrace(const vm::VmState& state, const image::SymbolTable& symbols);
+/// The same for an MT64 state.
+std::string goPanicBacktrace(const mips64::State& state, const mips64::Metadata& meta);
+
 }  // namespace fpvm::cli

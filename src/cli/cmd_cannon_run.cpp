@@ -2,6 +2,7 @@
 // state with the reference interpreter, writing snapshots, proofs, the final state and
 // --debug-info, with op-program's preimage server after `--`.
 #include <cerrno>
+#include <cstdio>
 #include <cstdlib>
 #include <memory>
 #include <optional>
@@ -221,6 +222,7 @@ int runCannonRun(const Args& args) {
     guestOutput.finish();
     if (outcome.interrupted) return kExitInterrupted;
     if (stack) stack->traceback(state);
+    if (const std::string panic = goPanicBacktrace(state, metadata); !panic.empty()) std::fputs(panic.c_str(), stderr);
     try {
       mips64::writeStateFile(state, output);
     } catch (const Error& e) {
