@@ -1,7 +1,5 @@
 #include "cli/run_loop.hpp"
 
-#include "cli/backtrace.hpp"
-
 #include <chrono>
 #include <cinttypes>
 #include <cstdio>
