@@ -14,6 +14,8 @@ std::string pct(uint64_t steps, uint64_t total) {
   return buf;
 }
 
+std::string trimmed(const std::string& s) { return s.substr(std::min(s.find_first_not_of(' '), s.size())); }
+
 std::string right(const std::string& s, size_t width) { return s.size() >= width ? s : std::string(width - s.size(), ' ') + s; }
 
 }  // namespace
@@ -60,7 +62,7 @@ void printReport(std::ostream& out, const Profile& profile, const ProfileInfo& i
   out << "\nTop " << ns << " of " << stacks.size() << " call stacks by " << unit << ", innermost frame first\n";
   for (size_t i = 0; i < ns; ++i) {
     const auto& s = stacks[i];
-    out << right("#" + std::to_string(i + 1), 4) << "  " << withCommas(s.steps) << " steps (" << pct(s.steps, total).substr(1)
+    out << right("#" + std::to_string(i + 1), 4) << "  " << withCommas(s.steps) << " steps (" << trimmed(pct(s.steps, total))
         << ")\n";
     const size_t shown = std::min(kMaxStackFrames, s.frames.size());
     for (size_t k = 0; k < shown; ++k) out << "        " << profile.name(s.frames[s.frames.size() - 1 - k]) << "\n";
