@@ -22,6 +22,7 @@
 #include "profile/json_report.hpp"
 #include "profile/report_table.hpp"
 #include "profile/sampler.hpp"
+#include "profile/straight_line_cache.hpp"
 #include "profile/unwinder_source.hpp"
 
 namespace fpvm::cli {
@@ -121,7 +122,10 @@ int runProfile(const Args& args) {
     symbols = debuginfo::symbolsOfMetaJson(std::string(text.begin(), text.end()), meta);
   }
   if (symbols.empty()) throw Error("profile: " + (meta.empty() ? input : meta) + " has no symbols to name functions with");
-  profile::UnwinderSource stacks(std::move(symbols), *machine);
+  profile::UnwinderSource unwinder(std::move(symbols), *machine);
+  // Exact mode takes a stack every step: straight-line steps reuse the last one's callers.
+  profile::StraightLineCache cache(unwinder);
+  profile::StackSource& stacks = exact ? static_cast<profile::StackSource&>(cache) : unwinder;
 
   std::optional<CliGuestOutput> guestOutput;
   if (!guestStdout.empty() || !guestStderr.empty()) {
