@@ -59,7 +59,7 @@ SampleResult sampleRun(core::AnyMachine& machine, StackSource& stacks, Profile& 
     const uint64_t target = end - before > period ? before + period : end;
     r.outcome = machine.advance(target, engine, budget);
     const uint64_t steps = machine.step() - before;
-    ++r.samples;
+    if (steps > 0) ++r.samples;  // a stop before any step (a cancel) takes no sample
     if (ids != pending) {
       profile.add(pending, pendingSteps);
       pending.swap(ids);

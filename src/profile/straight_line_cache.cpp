@@ -19,12 +19,33 @@ StraightLineCache::Frame StraightLineCache::frameOf(const core::AnyMachine& mach
   return f;
 }
 
+bool StraightLineCache::callOrReturn(const core::AnyMachine& machine, const Frame& now) const {
+  uint8_t b[4];
+  if (machine.isa() == core::Isa::Riscv64) {
+    if (now.pc == last_.pc + 4) return false;  // fell through: no jump at all
+    machine.readMemory(last_.pc, b, 4);        // the instruction the last step executed
+    const uint32_t insn = b[0] | b[1] << 8 | b[2] << 16 | static_cast<uint32_t>(b[3]) << 24;
+    const uint32_t opcode = insn & 0x7f, rd = (insn >> 7) & 0x1f;
+    // JALR (returns, indirect calls and jumps) and a JAL that links: a call, even when it sets
+    // ra to the value it had (a loop calling the function it is in).
+    return opcode == 0x67 || (opcode == 0x6f && rd != 0);
+  }
+  // MIPS64: a jump takes effect after its delay slot, which the last step executed at pc.
+  if (last_.nextPc == last_.pc + 4) return false;  // the last step was no delay slot
+  machine.readMemory(last_.pc - 4, b, 4);          // big-endian
+  const uint32_t insn = static_cast<uint32_t>(b[0]) << 24 | b[1] << 16 | b[2] << 8 | b[3];
+  const uint32_t opcode = insn >> 26, funct = insn & 0x3f, rt = (insn >> 16) & 0x1f;
+  if (opcode == 0) return funct == 8 || funct == 9;  // JR, JALR
+  if (opcode == 3) return true;                      // JAL
+  return opcode == 1 && rt >= 16 && rt <= 19;        // BLTZAL, BGEZAL, BLTZALL, BGEZALL
+}
+
 std::vector<uint64_t> StraightLineCache::callStack(const core::AnyMachine& machine, size_t maxFrames) {
   const Frame now = frameOf(machine, maxFrames);
-  const bool straight = have_ && now.step == last_.step + 1 && now.threadId == last_.threadId && now.pc == last_.pc + 4 &&
-                        last_.nextPc == now.pc && now.nextPc == now.pc + 4 && now.sp == last_.sp && now.fp == last_.fp &&
-                        now.ra == last_.ra && now.g == last_.g && now.maxFrames == last_.maxFrames && !stack_.empty() &&
-                        inner_.functionAt(now.pc).data() == inner_.functionAt(last_.pc).data();
+  const bool straight = have_ && !stack_.empty() && now.step == last_.step + 1 && now.threadId == last_.threadId &&
+                        (machine.isa() == core::Isa::Riscv64 || last_.nextPc == now.pc) && now.sp == last_.sp &&
+                        now.fp == last_.fp && now.ra == last_.ra && now.g == last_.g && now.maxFrames == last_.maxFrames &&
+                        inner_.functionAt(now.pc).data() == inner_.functionAt(last_.pc).data() && !callOrReturn(machine, now);
   if (straight) {
     stack_[0] = now.pc;
     ++hits_;

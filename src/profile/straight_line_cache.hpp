@@ -1,12 +1,13 @@
 #pragma once
-/// A StackSource that skips the unwinder on straight-line steps: when exactly one step ran since
-/// the last stack, on the same thread, to the next instruction of the same function, with no
-/// branch pending (MIPS64 delay slots) and the stack pointer, frame pointer and return-address
-/// register unchanged, no call or return can have happened, so the callers are the last
-/// stack's and only the innermost pc is new. Exact mode takes a stack every step, and most steps
-/// are straight-line ones: this makes it several times faster. In sampling mode the samples are
-/// many steps apart and every stack comes from the unwinder.
-#include <memory>
+/// A StackSource that skips the unwinder on steps that cannot have called or returned: exactly
+/// one step since the last stack, on the same thread, still in the same function, with the stack
+/// pointer, frame pointer, return-address register (and Go's g on RISC-V) unchanged, and the
+/// instruction that moved the pc neither a call nor an indirect jump (RISC-V jal with a link
+/// register and jalr; MIPS64 jal, jalr, jr and the linking branches, whose delay slot ran in the
+/// last step). Then the callers are the last stack's and only the innermost pc is
+/// new. Exact mode takes a stack every step, and most steps are such steps: this makes it
+/// several times faster. In sampling mode the samples are many steps apart and every stack comes
+/// from the unwinder.
 
 #include "profile/stack_source.hpp"
 
@@ -33,6 +34,9 @@ class StraightLineCache final : public StackSource {
     size_t maxFrames = 0;
   };
   static Frame frameOf(const core::AnyMachine& machine, size_t maxFrames);
+  /// True when the step from `last_` to `now` moved the pc by a call or an indirect jump (a
+  /// return, an indirect call), read from the instruction in guest memory.
+  bool callOrReturn(const core::AnyMachine& machine, const Frame& now) const;
 
   StackSource& inner_;
   bool have_ = false;
