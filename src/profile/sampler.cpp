@@ -1,5 +1,6 @@
 #include "profile/sampler.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <limits>
 #include <unordered_map>
@@ -16,21 +17,34 @@ class FrameNamer {
   FrameNamer(StackSource& stacks, Profile& profile) : stacks_(stacks), profile_(profile) {}
 
   void name(const std::vector<uint64_t>& pcs, std::vector<FrameId>& out) {
-    out.clear();
-    for (uint64_t pc : pcs) {
-      auto it = cache_.find(pc);
-      if (it == cache_.end()) {
-        const std::string_view fn = stacks_.functionAt(pc);
-        it = cache_.emplace(pc, profile_.intern(fn.empty() ? std::string_view(kUnknownFrame) : fn)).first;
-      }
-      out.push_back(it->second);
+    // Consecutive stacks mostly differ in the innermost pc only (exact mode): keep the callers' names.
+    const bool sameCallers =
+        pcs.size() == lastPcs_.size() && !pcs.empty() && std::equal(pcs.begin() + 1, pcs.end(), lastPcs_.begin() + 1);
+    if (sameCallers) {
+      lastIds_[0] = idOf(pcs[0]);
+    } else {
+      lastIds_.clear();
+      for (uint64_t pc : pcs) lastIds_.push_back(idOf(pc));
     }
+    lastPcs_ = pcs;
+    out = lastIds_;
   }
 
  private:
+  FrameId idOf(uint64_t pc) {
+    auto it = cache_.find(pc);
+    if (it == cache_.end()) {
+      const std::string_view fn = stacks_.functionAt(pc);
+      it = cache_.emplace(pc, profile_.intern(fn.empty() ? std::string_view(kUnknownFrame) : fn)).first;
+    }
+    return it->second;
+  }
+
   StackSource& stacks_;
   Profile& profile_;
   std::unordered_map<uint64_t, FrameId> cache_;
+  std::vector<uint64_t> lastPcs_;
+  std::vector<FrameId> lastIds_;
 };
 
 }  // namespace

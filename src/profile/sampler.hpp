@@ -15,7 +15,7 @@
 namespace fpvm::profile {
 
 /// The sampling period when none is given: the overhead measured in docs/profiling.md.
-inline constexpr uint64_t kDefaultPeriod = 50000;
+inline constexpr uint64_t kDefaultPeriod = 100000;
 
 /// The name of the frame for a pc that no function covers.
 inline constexpr const char* kUnknownFrame = "[unknown]";

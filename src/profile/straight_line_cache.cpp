@@ -40,12 +40,19 @@ bool StraightLineCache::callOrReturn(const core::AnyMachine& machine, const Fram
   return opcode == 1 && rt >= 16 && rt <= 19;        // BLTZAL, BGEZAL, BLTZALL, BGEZALL
 }
 
+const char* StraightLineCache::functionOf(uint64_t pc) {
+  auto it = functions_.find(pc);
+  if (it == functions_.end()) it = functions_.emplace(pc, inner_.functionAt(pc).data()).first;
+  return it->second;
+}
+
 std::vector<uint64_t> StraightLineCache::callStack(const core::AnyMachine& machine, size_t maxFrames) {
-  const Frame now = frameOf(machine, maxFrames);
+  Frame now = frameOf(machine, maxFrames);
+  now.function = functionOf(now.pc);
   const bool straight = have_ && !stack_.empty() && now.step == last_.step + 1 && now.threadId == last_.threadId &&
                         (machine.isa() == core::Isa::Riscv64 || last_.nextPc == now.pc) && now.sp == last_.sp &&
                         now.fp == last_.fp && now.ra == last_.ra && now.g == last_.g && now.maxFrames == last_.maxFrames &&
-                        inner_.functionAt(now.pc).data() == inner_.functionAt(last_.pc).data() && !callOrReturn(machine, now);
+                        now.function == last_.function && !callOrReturn(machine, now);
   if (straight) {
     stack_[0] = now.pc;
     ++hits_;

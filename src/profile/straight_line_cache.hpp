@@ -9,6 +9,8 @@
 /// several times faster. In sampling mode the samples are many steps apart and every stack comes
 /// from the unwinder.
 
+#include <unordered_map>
+
 #include "profile/stack_source.hpp"
 
 namespace fpvm::profile {
@@ -32,13 +34,18 @@ class StraightLineCache final : public StackSource {
   struct Frame {
     uint64_t step = 0, threadId = 0, pc = 0, nextPc = 0, sp = 0, fp = 0, ra = 0, g = 0;
     size_t maxFrames = 0;
+    const char* function = nullptr;  ///< functionAt(pc).data(): the function's identity
   };
   static Frame frameOf(const core::AnyMachine& machine, size_t maxFrames);
   /// True when the step from `last_` to `now` moved the pc by a call or an indirect jump (a
   /// return, an indirect call), read from the instruction in guest memory.
   bool callOrReturn(const core::AnyMachine& machine, const Frame& now) const;
 
+  /// functionAt(pc).data(), remembered per pc (the Go tables' lookup is a binary search).
+  const char* functionOf(uint64_t pc);
+
   StackSource& inner_;
+  std::unordered_map<uint64_t, const char*> functions_;
   bool have_ = false;
   Frame last_;
   std::vector<uint64_t> stack_;
