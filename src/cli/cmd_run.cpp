@@ -1,7 +1,9 @@
 // `fpvm run` (spec §8.2): steps a state, writing snapshots, proofs and the final state.
 #include <chrono>
+#include <cstdio>
 #include <optional>
 
+#include "cli/backtrace.hpp"
 #include "cli/commands.hpp"
 #include "cli/flag_set.hpp"
 #include "cli/guest_output.hpp"
@@ -138,6 +140,7 @@ int runRun(const Args& args) {
     const RunOutcome outcome = runLoop(machine, options);
     guestOutput.finish();
     if (outcome.interrupted) return kExitInterrupted;
+    if (const std::string panic = goPanicBacktrace(machine.state(), symbols); !panic.empty()) std::fputs(panic.c_str(), stderr);
     if (!output.empty()) {  // the final hash costs a Merkleization of all touched memory
       vm::VmState& state = machine.mutableState();
       state.refreshStoredWitness();

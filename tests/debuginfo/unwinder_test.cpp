@@ -106,6 +106,17 @@ TEST(Unwinder, RiscvCProgramsUnwindToStartAtEverySample) {
   }
 }
 
+TEST(Unwinder, Mips64CProgramsUnwindByTheirPrologues) {
+  for (const std::string name : {"mips64/hello.elf", "mips64/threads.elf"}) {
+    const std::string path = guest(name);
+    if (path.empty()) GTEST_SKIP() << "guest " << name << " was not built (no mips64-linux-gnuabi64-gcc?)";
+    Program p(path);
+    EXPECT_EQ(p.unwinder->method(), UnwindMethod::Prologue);
+    // Threads other than the first start in the runtime's thread entry.
+    expectMostlyComplete(name, sampleStacks(p, 97, {"__start", "thread_start", "spawn"}), 10, 2);
+  }
+}
+
 TEST(Unwinder, GoProgramsOfBothMachinesUnwindToATopFrameAtEverySample) {
   for (const std::string name : {"go/tiny", "go/goroutines", "go/mips64-tiny", "go/mips64-goroutines"}) {
     const std::string path = guest(name);
