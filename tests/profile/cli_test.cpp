@@ -172,6 +172,21 @@ TEST(ProfileCli, Mips64ExactMatchesAFastRun) {
 }
 #endif
 
+#ifdef FPVM_PROFILE_HOT_MIPS64
+TEST(ProfileCli, Mips64StateFileWithMeta) {
+  const std::string elf = FPVM_PROFILE_HOT_MIPS64, state = work("mips-state.bin.gz"), meta = work("mips-meta.json");
+  ASSERT_EQ(
+      fpvm("cannon load-elf --type multithreaded64-5 --path " + elf + " --out " + state + " --meta " + meta, "mips-load").code,
+      0);
+  const nlohmann::json fromState = profileJson("--exact --input " + state + " --meta " + meta, "mips-state");
+  const nlohmann::json fromElf = profileJson("--exact --input " + elf, "mips-state-elf");
+  EXPECT_EQ(fromState["isa"], "mips64");
+  EXPECT_EQ(fromState["steps"], fromElf["steps"]);
+  EXPECT_EQ(selfOf(fromState, "hot"), selfOf(fromElf, "hot"));
+  EXPECT_EQ(fromState["functions"][0]["name"], "hot");
+}
+#endif
+
 #ifdef FPVM_PROFILE_GO
 TEST(ProfileCli, GoExactMatchesAFastRun) {
   const std::string elf = FPVM_PROFILE_GO;
