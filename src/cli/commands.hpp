@@ -38,5 +38,7 @@ int runSubmit(const Args& args);
 int runBisect(const Args& args);
 /// Runs a suite of fault-proof-program fixtures from a JSON manifest (src/testrunner).
 int runTest(const Args& args);
+/// Profiles where a program's steps go, per function and per call stack (src/profile).
+int runProfile(const Args& args);
 
 }  // namespace fpvm::cli
