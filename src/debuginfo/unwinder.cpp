@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <unordered_map>
 
 #include "common/error.hpp"
 #include "debuginfo/go_tables.hpp"
@@ -30,7 +31,11 @@ uint64_t callLength(core::Isa isa) { return isa == core::Isa::Riscv64 ? 4 : 8; }
 constexpr uint64_t kGStackLo = 0, kGStackHi = 8, kGM = 48, kGSchedSp = 56, kGSchedPc = 64, kGSchedLr = 96;
 uint64_t mCurgOffset(core::Isa isa) { return isa == core::Isa::Riscv64 ? 192 : 200; }
 
-bool isHelperName(const std::string& name) { return name.empty() || name[0] == '$' || name.rfind(".L", 0) == 0; }
+/// Symbols that name no code: mapping symbols ("$x…"), local labels, and file symbols (the
+/// linker puts them at address 0 with size 0).
+bool isHelperSymbol(const CodeSymbol& s) {
+  return s.name.empty() || s.name[0] == '$' || s.name.rfind(".L", 0) == 0 || (s.start == 0 && s.size == 0);
+}
 
 }  // namespace
 
@@ -48,6 +53,23 @@ struct Unwinder::Impl {
     uint8_t b[4];
     m.readMemory(addr, b, 4);
     return isa == core::Isa::Mips64 ? getBE32(b) : static_cast<uint32_t>(getLE(b, 4));
+  }
+  // What the program's code says about each pc, learned once: the code of a fault-proof program
+  // does not change while it runs (a program that rewrote its code would need a new Unwinder).
+  mutable std::unordered_map<uint64_t, std::optional<GoFunc>> goFuncs;
+  mutable std::unordered_map<uint64_t, std::optional<int32_t>> goDeltas;
+  std::unordered_map<uint64_t, PrologueEffects> prologues;
+  std::unordered_map<uint64_t, std::optional<EpilogueEffects>> epilogues;
+
+  std::optional<GoFunc> goFuncAt(uint64_t pc) const {
+    auto [it, fresh] = goFuncs.try_emplace(pc);
+    if (fresh) it->second = go->funcAt(pc);
+    return it->second;
+  }
+  std::optional<int32_t> goSpDelta(const GoFunc& f, uint64_t pc) const {
+    auto [it, fresh] = goDeltas.try_emplace(pc);
+    if (fresh) it->second = go->spDelta(f, pc);
+    return it->second;
   }
   const CodeSymbol* symbolAt(uint64_t pc) const {
     auto it = std::upper_bound(symbols.begin(), symbols.end(), pc, [](uint64_t a, const CodeSymbol& s) { return a < s.start; });
@@ -68,7 +90,7 @@ struct FrameRegs {
 Unwinder::Unwinder(std::vector<CodeSymbol> symbols, const core::AnyMachine& machine) : impl_(std::make_unique<Impl>()) {
   Impl& im = *impl_;
   im.isa = machine.isa();
-  std::erase_if(symbols, [](const CodeSymbol& s) { return isHelperName(s.name); });
+  std::erase_if(symbols, isHelperSymbol);
   // Sorted by start; of symbols at one address the sized one wins (labels have size 0).
   std::stable_sort(symbols.begin(), symbols.end(), [](const CodeSymbol& a, const CodeSymbol& b) {
     return a.start < b.start || (a.start == b.start && a.size < b.size);
@@ -100,7 +122,7 @@ std::optional<uint64_t> Unwinder::addressOf(std::string_view name) const {
 
 std::string_view Unwinder::functionAt(uint64_t pc) const {
   if (impl_->go)
-    if (const auto f = impl_->go->funcAt(pc)) return f->name;
+    if (const auto f = impl_->goFuncAt(pc)) return f->name;
   const CodeSymbol* s = impl_->symbolAt(pc);
   return s ? std::string_view(s->name) : std::string_view();
 }
@@ -108,7 +130,7 @@ std::string_view Unwinder::functionAt(uint64_t pc) const {
 Location Unwinder::locate(uint64_t pc) const {
   Location loc;
   if (impl_->go) {
-    if (const auto f = impl_->go->funcAt(pc)) {
+    if (const auto f = impl_->goFuncAt(pc)) {
       loc.function = f->name;
       std::tie(loc.file, loc.line) = impl_->go->fileLine(*f, pc);
       return loc;
@@ -132,7 +154,7 @@ struct Caller {
 /// already left for the goroutine once.
 static std::optional<Caller> goCaller(const Unwinder::Impl& im, const core::AnyMachine& machine,
                                       const core::ThreadRegisters& thread, const FrameRegs& f, bool& crossed) {
-  const auto fn = im.go->funcAt(f.pc);
+  const auto fn = im.goFuncAt(f.pc);
   if (!fn || (fn->flag & GoFunc::kTopFrame)) return std::nullopt;
   const bool systemstack = fn->name == "runtime.systemstack";
   if (systemstack && !crossed) {
@@ -144,11 +166,11 @@ static std::optional<Caller> goCaller(const Unwinder::Impl& im, const core::AnyM
     if (curg && curg != g) {
       const uint64_t pc = im.word(machine, curg + kGSchedPc), sp = im.word(machine, curg + kGSchedSp);
       const uint64_t lo = im.word(machine, curg + kGStackLo), hi = im.word(machine, curg + kGStackHi);
-      const auto sw = im.go->funcAt(pc);
+      const auto sw = im.goFuncAt(pc);
       if (!sw || sw->name != "runtime.systemstack_switch" || sp < lo || sp >= hi) return std::nullopt;
       // systemstack_switch stands for runtime.systemstack on the goroutine's stack: unwind
       // through it without reporting systemstack a second time.
-      const auto d = im.go->spDelta(*sw, pc);
+      const auto d = im.goSpDelta(*sw, pc);
       if (!d || *d < 0) return std::nullopt;
       const uint64_t lr = im.word(machine, curg + kGSchedLr);
       return Caller{(*d == 0 && lr != 0) ? lr : im.word(machine, sp), sp + uint64_t(*d), 0, true};
@@ -158,7 +180,7 @@ static std::optional<Caller> goCaller(const Unwinder::Impl& im, const core::AnyM
   // A function that writes sp arbitrarily has no delta to trust, except runtime.systemstack
   // before it switches.
   if ((fn->flag & GoFunc::kSpWrite) && !systemstack) return std::nullopt;
-  const auto d = im.go->spDelta(*fn, f.pc);
+  const auto d = im.goSpDelta(*fn, f.pc);
   if (!d || *d < 0) return std::nullopt;
   const uint64_t fp = f.sp + uint64_t(*d);
   // Go's rule for link-register machines: a frame that has allocated its stack saved the return
@@ -167,18 +189,22 @@ static std::optional<Caller> goCaller(const Unwinder::Impl& im, const core::AnyM
 }
 
 /// Unwinds one frame of C code by its prologue (and frame pointer where it set one up).
-static std::optional<Caller> cCaller(const Unwinder::Impl& im, const core::AnyMachine& machine, const FrameRegs& f) {
+static std::optional<Caller> cCaller(Unwinder::Impl& im, const core::AnyMachine& machine, const FrameRegs& f) {
   const CodeSymbol* sym = im.symbolAt(f.pc);
   if (!sym) return std::nullopt;
   const FetchInstruction fetch = [&](uint64_t a) { return im.instruction(machine, a); };
   if (f.innermost) {
     // On the way out (an epilogue, the restore millicode): the frame is partly given back, so
     // read where the rest of the path reloads ra from instead.
-    if (const auto e = analyzeEpilogue(im.isa, f.pc, fetch))
+    auto [at, fresh] = im.epilogues.try_emplace(f.pc);
+    if (fresh) at->second = analyzeEpilogue(im.isa, f.pc, fetch);
+    if (const auto& e = at->second)
       return Caller{e->raSlot ? im.word(machine, f.sp + uint64_t(*e->raSlot)) : f.ra, f.sp + uint64_t(e->spAdjust),
                     e->fpSlot ? im.word(machine, f.sp + uint64_t(*e->fpSlot)) : f.fp, false};
   }
-  const PrologueEffects e = analyzePrologue(im.isa, sym->start, f.pc, fetch);
+  auto [at, fresh] = im.prologues.try_emplace(f.pc);
+  if (fresh) at->second = analyzePrologue(im.isa, sym->start, f.pc, fetch);
+  const PrologueEffects& e = at->second;
   // The frame pointer, once set up, survives variable-sized allocations; sp does not.
   const uint64_t cfa = e.fpOffset ? f.fp - uint64_t(*e.fpOffset) : f.sp - uint64_t(e.spOffset);
   Caller c{0, cfa, f.fp, false};
@@ -191,7 +217,7 @@ static std::optional<Caller> cCaller(const Unwinder::Impl& im, const core::AnyMa
 
 std::vector<uint64_t> Unwinder::callStack(const core::AnyMachine& machine, const core::ThreadRegisters& thread,
                                           size_t maxFrames) {
-  const Impl& im = *impl_;
+  Impl& im = *impl_;
   const core::Isa isa = im.isa;
   std::vector<uint64_t> stack;
   FrameRegs f{thread.pc, thread.gpr[stackPointer(isa)], thread.gpr[framePointer(isa)], thread.gpr[linkRegister(isa)], true};
@@ -204,7 +230,7 @@ std::vector<uint64_t> Unwinder::callStack(const core::AnyMachine& machine, const
     if (im.go) {
       // A goroutine's first function returns to runtime.goexit + one instruction (the runtime
       // plants that return address): the "call" is goexit's entry, not the function before it.
-      const auto caller = im.go->funcAt(c->returnAddress - 1);
+      const auto caller = im.goFuncAt(c->returnAddress - 1);
       if (caller && callSite < caller->entry) callSite = caller->entry;
     }
     if (c->sp == f.sp && callSite == f.pc) break;  // no progress
