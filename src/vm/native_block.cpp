@@ -2,9 +2,15 @@
 
 #include "merkle/geometry.hpp"
 
+#include <algorithm>
+#include <atomic>
+#include <cerrno>
 #include <cstdlib>
 #include <cstring>
+#include <string>
 #include <vector>
+
+#include "common/logfmt.hpp"
 
 #if defined(__x86_64__) && defined(__linux__)
 #include <sys/mman.h>
@@ -14,11 +20,20 @@
 
 namespace fpvm::vm {
 
+namespace {
+
+/// Says once per process why the fast engine runs without native code.
+void logUnavailableOnce(const std::string& why) {
+  static std::atomic<bool> said{false};
+  if (!said.exchange(true)) logWarn("native tier unavailable: the interpreter runs everything", {{"reason", why}});
+}
+
+}  // namespace
+
 #ifdef FPVM_NATIVE_TIER
 
 namespace {
 
-constexpr size_t kCapacity = size_t(16) << 20;
 /// Upper bound of the bytes one instruction (with its exit stubs) compiles to.
 constexpr size_t kMaxBytesPerInstruction = 112;
 
@@ -354,13 +369,18 @@ class BlockCompiler {
 
 }  // namespace
 
-NativeCode::NativeCode() {
+NativeCode::NativeCode(size_t capacity) {
   const char* env = std::getenv("FPVM_NATIVE");
   if (env && std::strcmp(env, "0") == 0) return;
-  void* p = mmap(nullptr, kCapacity, PROT_READ | PROT_WRITE | PROT_EXEC, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-  if (p == MAP_FAILED) return;  // e.g. W^X enforced: the interpreter runs everything
+  capacity = std::max(capacity, kMinNativeCodeBytes);
+  void* p = mmap(nullptr, capacity, PROT_READ | PROT_WRITE | PROT_EXEC, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+  if (p == MAP_FAILED) {  // e.g. W^X enforced: the interpreter runs everything
+    const int err = errno;
+    logUnavailableOnce(std::string("an executable mapping was refused (") + std::strerror(err) + ")");
+    return;
+  }
   base_ = static_cast<uint8_t*>(p);
-  capacity_ = kCapacity;
+  capacity_ = capacity;
 }
 
 NativeCode::~NativeCode() {
@@ -392,7 +412,7 @@ int32_t NativeCode::compile(const Slot* slots, unsigned count, uint64_t pc) {
 
 #else  // no native tier on this platform
 
-NativeCode::NativeCode() = default;
+NativeCode::NativeCode(size_t) { logUnavailableOnce("this host is not x86-64 Linux"); }
 NativeCode::~NativeCode() = default;
 int32_t NativeCode::compile(const Slot*, unsigned, uint64_t) { return -1; }
 
