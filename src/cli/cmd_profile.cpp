@@ -15,6 +15,7 @@
 #include "cli/guest_output.hpp"
 #include "cli/oracle_flags.hpp"
 #include "common/file_io.hpp"
+#include "common/text.hpp"
 #include "core/any_machine.hpp"
 #include "preimage/host_oracle.hpp"
 #include "profile/flame_svg.hpp"
@@ -64,7 +65,7 @@ std::string describeEnding(const core::AnyMachine& m, const profile::SampleResul
     const uint8_t code = m.exitCode();
     return "exited with code " + std::to_string(code) + (code == 0 ? " (valid)" : code == 1 ? " (invalid)" : " (panic)");
   }
-  if (r.outcome.stop == core::Stop::Reverted) return "reverted at step " + profile::withCommas(r.outcome.revertStep);
+  if (r.outcome.stop == core::Stop::Reverted) return "reverted at step " + withCommas(r.outcome.revertStep);
   if (r.outcome.stop == core::Stop::Cancelled || r.outcome.stop == core::Stop::ShuttingDown) return "interrupted";
   if (stopAt && m.step() >= *stopAt) return "stopped at --stop-at";
   return "stopped";
@@ -168,9 +169,9 @@ int runProfile(const Args& args) {
     if (!svgPath.empty()) {
       profile::FlameOptions fo;
       fo.title = title.empty() ? std::filesystem::path(input).filename().string() : title;
-      fo.subtitle = profile::withCommas(prof.totalSteps()) + " steps of " + info.isa + " code, " +
-                    (exact ? std::string("exact") : "sampled every " + profile::withCommas(period) + " steps (estimates)") +
-                    ", " + info.ending;
+      fo.subtitle = withCommas(prof.totalSteps()) + " steps of " + info.isa + " code, " +
+                    (exact ? std::string("exact") : "sampled every " + withCommas(period) + " steps (estimates)") + ", " +
+                    info.ending;
       writeText(svgPath, profile::flameGraphSvg(prof, fo));
     }
     if (r.outcome.stop == core::Stop::Reverted)

@@ -20,9 +20,6 @@ struct FlameOptions {
   bool script = true;          ///< include the click-to-zoom script
 };
 
-/// `text` escaped for XML character data and attribute values (& < > " ' and control characters).
-std::string xmlEscape(const std::string& text);
-
 /// `name` shortened to fit `pixels` at the graph's font ("" when not even 3 characters fit;
 /// a shortened name ends in "..").
 std::string clipLabel(const std::string& name, double pixels);

@@ -1,5 +1,7 @@
 #include "profile/report_table.hpp"
 
+#include "common/text.hpp"
+
 #include <algorithm>
 #include <cstdio>
 
@@ -19,15 +21,6 @@ std::string trimmed(const std::string& s) { return s.substr(std::min(s.find_firs
 std::string right(const std::string& s, size_t width) { return s.size() >= width ? s : std::string(width - s.size(), ' ') + s; }
 
 }  // namespace
-
-std::string withCommas(uint64_t v) {
-  std::string digits = std::to_string(v), out;
-  for (size_t i = 0; i < digits.size(); ++i) {
-    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
-    out += digits[i];
-  }
-  return out;
-}
 
 void printReport(std::ostream& out, const Profile& profile, const ProfileInfo& info, size_t top, size_t topStacks) {
   const uint64_t total = profile.totalSteps();

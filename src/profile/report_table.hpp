@@ -9,9 +9,6 @@
 
 namespace fpvm::profile {
 
-/// `v` with thousands separators ("3,790,040").
-std::string withCommas(uint64_t v);
-
 /// Writes the report: a header (program, total steps, samples, period, unwinding method), the
 /// `top` functions with most self steps (self and total steps and shares), and the `topStacks`
 /// stacks with most steps (innermost frame first). Counts of a sampled profile are marked as

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "common/text.hpp"
 #include "profile/flame_svg.hpp"
 #include "profile/folded.hpp"
 

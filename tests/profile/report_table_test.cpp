@@ -3,6 +3,7 @@
 
 #include <sstream>
 
+#include "common/text.hpp"
 #include "profile/report_table.hpp"
 
 namespace fpvm::profile {
