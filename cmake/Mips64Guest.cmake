@@ -11,7 +11,7 @@
 # FPVM_HAVE_MIPS64_GCC is ON when the compiler was found; otherwise the function does nothing and
 # the tests that use the guests report SKIPPED.
 
-include_guard(GLOBAL)
+include_guard(DIRECTORY)  # the variables below are per directory
 
 find_program(FPVM_MIPS64_GCC NAMES mips64-linux-gnuabi64-gcc DOC "MIPS64 C compiler for Cannon MT64 guest programs")
 set(FPVM_HAVE_MIPS64_GCC OFF)

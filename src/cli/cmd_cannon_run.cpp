@@ -2,10 +2,12 @@
 // state with the reference interpreter, writing snapshots, proofs, the final state and
 // --debug-info, with op-program's preimage server after `--`.
 #include <cerrno>
+#include <cstdio>
 #include <cstdlib>
 #include <memory>
 #include <optional>
 
+#include "cli/backtrace.hpp"
 #include "cli/cannon_commands.hpp"
 #include "cli/cannon_host.hpp"
 #include "cli/cannon_observers.hpp"
@@ -212,12 +214,15 @@ int runCannonRun(const Args& args) {
     } catch (const StepFailure& f) {
       // Cannon recovers a panic of the step function only when it runs a server (exit 1);
       // otherwise the Go runtime ends the process with status 2.
-      if (!hasServer) throw CannonPanic(f.what());
-      throw Error(f.invalidStep() ? std::string(f.what()) + " (the step is invalid: Cannon panics here)" : f.what());
+      const std::string backtrace = backtraceText(state, metadata);
+      if (!hasServer) throw CannonPanic(f.what() + backtrace);
+      throw Error((f.invalidStep() ? std::string(f.what()) + " (the step is invalid: Cannon panics here)" : f.what()) +
+                  backtrace);
     }
     guestOutput.finish();
     if (outcome.interrupted) return kExitInterrupted;
     if (stack) stack->traceback(state);
+    if (const std::string panic = goPanicBacktrace(state, metadata); !panic.empty()) std::fputs(panic.c_str(), stderr);
     try {
       mips64::writeStateFile(state, output);
     } catch (const Error& e) {

@@ -1,7 +1,9 @@
 // `fpvm run` (spec §8.2): steps a state, writing snapshots, proofs and the final state.
 #include <chrono>
+#include <cstdio>
 #include <optional>
 
+#include "cli/backtrace.hpp"
 #include "cli/commands.hpp"
 #include "cli/flag_set.hpp"
 #include "cli/guest_output.hpp"
@@ -85,8 +87,13 @@ int runRun(const Args& args) {
   oracleFlags.add(flags);
   flags.add("engine", &engine,
             "fast (validation), proving (per-store Merkle bookkeeping) or reference (reference interpreter on every step)");
+  uint64_t nativeCodeKib = vm::kDefaultNativeCodeBytes >> 10;
+  flags.add("native-code-kib", &nativeCodeKib,
+            "size of the fast engine's native code cache in KiB (flushed and refilled when full; at least 64)");
   flags.takesServerCommand();
   if (!flags.parse(args)) return 0;
+  if (nativeCodeKib < (vm::kMinNativeCodeBytes >> 10) || nativeCodeKib > (uint64_t(1) << 22))
+    throw Error("run: --native-code-kib " + std::to_string(nativeCodeKib) + " is outside 64..4194304");
   if (engine != "fast" && engine != "proving" && engine != "reference")
     throw Error("run: invalid value \"" + engine + "\" for flag --engine (expected fast, proving or reference)");
   if (pprofCpu)
@@ -114,6 +121,7 @@ int runRun(const Args& args) {
 
   vm::MachineOptions machineOptions;
   machineOptions.engine = engine == "fast" ? vm::Engine::Fast : engine == "proving" ? vm::Engine::Proving : vm::Engine::Reference;
+  machineOptions.nativeCodeBytes = static_cast<size_t>(nativeCodeKib) << 10;
   vm::Machine machine(image::readStateFile(input), machineOptions);
   CliGuestOutput guestOutput(guestStdout, guestStderr);
   // Starts the server (if any): a command that cannot be executed fails here, before any step.
@@ -138,6 +146,7 @@ int runRun(const Args& args) {
     const RunOutcome outcome = runLoop(machine, options);
     guestOutput.finish();
     if (outcome.interrupted) return kExitInterrupted;
+    if (const std::string panic = goPanicBacktrace(machine.state(), symbols); !panic.empty()) std::fputs(panic.c_str(), stderr);
     if (!output.empty()) {  // the final hash costs a Merkleization of all touched memory
       vm::VmState& state = machine.mutableState();
       state.refreshStoredWitness();

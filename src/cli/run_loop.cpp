@@ -4,6 +4,7 @@
 #include <cinttypes>
 #include <cstdio>
 
+#include "cli/backtrace.hpp"
 #include "common/error.hpp"
 #include "common/logfmt.hpp"
 #include "vm/revert_message.hpp"
@@ -108,7 +109,9 @@ RunOutcome runLoop(Machine& machine, const RunOptions& opt) {
         o = machine.advance(nextEvent(opt, step + 1), advance);
       }
       switch (o.reason) {
-        case StopReason::Reverted: throw Error(machine.describe(o.revert, opt.symbols, prove));
+        case StopReason::Reverted:
+          throw Error(machine.describe(o.revert, opt.symbols, prove) +
+                      (opt.symbols ? backtraceText(machine.state(), *opt.symbols) : std::string()));
         case StopReason::PreimageRead: outcome.stoppedAtPreimage = true; return outcome;
         case StopReason::Cancelled:
         case StopReason::ShuttingDown:
@@ -122,7 +125,8 @@ RunOutcome runLoop(Machine& machine, const RunOptions& opt) {
         outcome.interrupted = true;
         return outcome;
       }
-      throw Error(describeHostFailure(f, opt.symbols, false));
+      throw Error(describeHostFailure(f, opt.symbols, false) +
+                  (opt.symbols ? backtraceText(machine.state(), *opt.symbols) : std::string()));
     }
   }
   return outcome;

@@ -33,11 +33,9 @@ struct Location {
 /// How frames above the innermost one were found.
 enum class UnwindMethod : uint8_t {
   GoTables,       ///< .gopclntab stack-pointer deltas (Go binaries)
-  FramePointers,  ///< RISC-V C code: the s0 chain
+  FramePointers,  ///< RISC-V C code: the s0 chain where a function sets it up, its prologue elsewhere
   Prologue,       ///< MIPS64 C code: the stack adjustment and ra save of each function's prologue
 };
-
-class GoTables;
 
 /// Unwinds the call stacks of one program. Built once per program; not thread-safe (it caches
 /// what it learns about each pc).
@@ -58,14 +56,14 @@ class Unwinder {
   /// executing or calling. Stops after `maxFrames`, at the outermost frame (a zero return
   /// address, Go's top-of-stack functions, a pc outside every function), or where the frame
   /// chain leaves the stack's memory or stops growing toward higher addresses.
-  std::vector<uint64_t> callStack(const core::AnyMachine& machine, const core::ThreadRegisters& thread,
-                                  size_t maxFrames = 256);
+  std::vector<uint64_t> callStack(const core::AnyMachine& machine, const core::ThreadRegisters& thread, size_t maxFrames = 256);
   /// The current thread's call stack.
   std::vector<uint64_t> callStack(const core::AnyMachine& machine, size_t maxFrames = 256) {
     return callStack(machine, machine.registers(), maxFrames);
   }
 
-  /// The function covering `pc` ("" when none). The view lives as long as the Unwinder.
+  /// The function covering `pc` ("" when none). The view lives as long as the Unwinder (moves
+  /// included).
   std::string_view functionAt(uint64_t pc) const;
   /// Function, file and line of `pc` (file and line for Go code only).
   Location locate(uint64_t pc) const;
@@ -74,12 +72,13 @@ class Unwinder {
   /// How frames are found for this program.
   UnwindMethod method() const { return method_; }
   /// True when the program is a Go binary whose tables were read.
-  bool hasGoTables() const { return go_ != nullptr; }
+  bool hasGoTables() const;
+
+  /// The symbols, Go tables and instruction set (unwinder.cpp).
+  struct Impl;
 
  private:
-  std::vector<CodeSymbol> symbols_;  // sorted by start
-  std::unique_ptr<GoTables> go_;
-  core::Isa isa_;
+  std::unique_ptr<Impl> impl_;  // behind a pointer: the string views handed out survive moves
   UnwindMethod method_;
 };
 

@@ -22,6 +22,8 @@ class SymbolTable final : public vm::Symbolizer {
   /// Parses meta.json; throws Error naming `what` on malformed content.
   static SymbolTable fromJson(const std::string& text, const std::string& what);
   bool empty() const override { return symbols_.empty(); }
+  /// The symbols, sorted by start.
+  const std::vector<ElfSymbol>& symbols() const { return symbols_; }
 
  private:
   std::vector<ElfSymbol> symbols_;

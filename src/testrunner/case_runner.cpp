@@ -7,6 +7,7 @@
 
 #include "common/file_io.hpp"
 #include "common/hex.hpp"
+#include "common/text.hpp"
 #include "core/any_machine.hpp"
 #include "preimage/host_oracle.hpp"
 
@@ -52,15 +53,6 @@ const char* resultName(Result r) {
     case Result::Updated: return "UPDATED";
   }
   return "?";
-}
-
-std::string withCommas(uint64_t v) {
-  std::string digits = std::to_string(v), out;
-  for (size_t i = 0; i < digits.size(); ++i) {
-    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
-    out += digits[i];
-  }
-  return out;
 }
 
 const char* verdictOf(uint8_t exitCode) { return exitCode == 0 ? "valid" : exitCode == 1 ? "invalid" : "panic"; }

@@ -53,9 +53,6 @@ CaseResult runCase(const Case& c, const std::atomic<bool>* cancel);
 /// With `update`, mismatches of recorded fields alone give Updated instead of Fail.
 void judge(const Expectation& expect, CaseResult& r, bool update);
 
-/// A step count with thousands separators ("3,861,042").
-std::string withCommas(uint64_t v);
-
 /// "valid", "invalid", "panic" for an exit code.
 const char* verdictOf(uint8_t exitCode);
 

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "common/hex.hpp"
+#include "common/text.hpp"
 
 namespace fpvm::testrunner {
 namespace {
@@ -26,24 +27,6 @@ std::vector<std::string> lastLines(const std::string& text, size_t n) {
   for (std::string l; std::getline(in, l);) lines.push_back(l);
   if (lines.size() > n) lines.erase(lines.begin(), lines.end() - static_cast<std::ptrdiff_t>(n));
   return lines;
-}
-
-std::string xmlEscape(const std::string& s) {
-  std::string out;
-  for (unsigned char c : s) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&apos;"; break;
-      default:
-        // XML 1.0 allows tab, newline, carriage return and nothing else below 0x20.
-        if (c < 0x20 && c != '\t' && c != '\n' && c != '\r') out += "?";
-        else out += static_cast<char>(c);
-    }
-  }
-  return out;
 }
 
 std::string diffText(const CaseResult& r) {

@@ -46,10 +46,10 @@ struct FastEngine::DecodedPage {
   DecodedPage() { slots[kSlotsPerPage].op = opPageEnd; }
 };
 
-FastEngine::FastEngine(VmState& state, HostContext& host, Bookkeeping bookkeeping, bool nativeTier)
+FastEngine::FastEngine(VmState& state, HostContext& host, Bookkeeping bookkeeping, bool nativeTier, size_t nativeCodeBytes)
     : s_(state), host_(host), bookkeeping_(bookkeeping) {
   if (bookkeeping == Bookkeeping::Pages && nativeTier) {
-    native_ = std::make_unique<NativeCode>();
+    native_ = std::make_unique<NativeCode>(nativeCodeBytes);
     if (!native_->enabled()) native_.reset();
   }
 }
@@ -335,7 +335,10 @@ L_enter:
     stop = FastStop::Cancelled;
     goto L_done;
   }
-  if (native_ && native_->full()) resetNativeCode();
+  if (native_ && native_->full()) {
+    resetNativeCode();
+    ++nativeCodeFlushes_;
+  }
   budget = std::min<uint64_t>(end - step, kChunkSteps - (step & (kChunkSteps - 1)));
   chunkEnd = step + budget;
   if (pc & 3) goto L_slow_at_pc;  // only an initial or reverting pc can be misaligned

@@ -44,8 +44,10 @@ enum class Bookkeeping {
 class FastEngine {
  public:
   /// `nativeTier` allows the native-code tier (Bookkeeping::Pages only; also off where the
-  /// platform has none or FPVM_NATIVE=0 is set).
-  FastEngine(VmState& state, HostContext& host, Bookkeeping bookkeeping = Bookkeeping::Pages, bool nativeTier = true);
+  /// platform has none or FPVM_NATIVE=0 is set), with a code cache of `nativeCodeBytes`; a full
+  /// cache is flushed at the next chunk start and refilled as code runs.
+  FastEngine(VmState& state, HostContext& host, Bookkeeping bookkeeping = Bookkeeping::Pages, bool nativeTier = true,
+             size_t nativeCodeBytes = kDefaultNativeCodeBytes);
   ~FastEngine();
   FastEngine(const FastEngine&) = delete;
   FastEngine& operator=(const FastEngine&) = delete;
@@ -62,6 +64,8 @@ class FastEngine {
   bool nativeTierActive() const { return native_ != nullptr; }
   /// Native blocks compiled so far (tests check that the tier took part).
   uint64_t nativeBlocksCompiled() const { return nativeBlocksCompiled_; }
+  /// Times the code cache was full and flushed.
+  uint64_t nativeCodeFlushes() const { return nativeCodeFlushes_; }
 
   struct DecodedPage;
 
@@ -113,6 +117,7 @@ class FastEngine {
   /// Steps a native block may still repeat itself for (see NativeCode::BlockFn).
   uint64_t nativeLoopBudget_ = 0;
   uint64_t nativeBlocksCompiled_ = 0;
+  uint64_t nativeCodeFlushes_ = 0;
 };
 
 }  // namespace fpvm::vm

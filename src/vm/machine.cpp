@@ -67,8 +67,8 @@ FastEngine& Machine::fastEngine(Engine e) {
   std::unique_ptr<FastEngine>& engine = proving ? proving_ : fast_;
   bool& stale = proving ? provingStale_ : fastStale_;
   if (!engine) {
-    engine =
-        std::make_unique<FastEngine>(state_, host_, proving ? Bookkeeping::LeafPairs : Bookkeeping::Pages, options_.nativeTier);
+    engine = std::make_unique<FastEngine>(state_, host_, proving ? Bookkeeping::LeafPairs : Bookkeeping::Pages,
+                                          options_.nativeTier, options_.nativeCodeBytes);
   } else if (stale) {
     engine->invalidateCaches();
   }

@@ -15,6 +15,7 @@
 
 #include "common/error.hpp"
 #include "vm/host_context.hpp"
+#include "vm/native_block.hpp"
 #include "vm/proving_step.hpp"
 #include "vm/revert_codes.hpp"
 #include "vm/vm_state.hpp"
@@ -41,6 +42,8 @@ struct MachineOptions {
   /// Whether the fast engine may compile native code (x86-64). The environment variable
   /// FPVM_NATIVE=0 turns it off as well; platforms without the tier ignore it.
   bool nativeTier = true;
+  /// Size of the fast engine's native code cache; when full it is flushed and refilled.
+  size_t nativeCodeBytes = kDefaultNativeCodeBytes;
 };
 
 /// The step a guest fault happened at: the machine is left as after the failed step.

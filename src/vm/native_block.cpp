@@ -2,9 +2,15 @@
 
 #include "merkle/geometry.hpp"
 
+#include <algorithm>
+#include <atomic>
+#include <cerrno>
 #include <cstdlib>
 #include <cstring>
+#include <string>
 #include <vector>
+
+#include "common/logfmt.hpp"
 
 #if defined(__x86_64__) && defined(__linux__)
 #include <sys/mman.h>
@@ -14,11 +20,20 @@
 
 namespace fpvm::vm {
 
+namespace {
+
+/// Says once per process why the fast engine runs without native code.
+void logUnavailableOnce(const std::string& why) {
+  static std::atomic<bool> said{false};
+  if (!said.exchange(true)) logWarn("native tier unavailable: the interpreter runs everything", {{"reason", why}});
+}
+
+}  // namespace
+
 #ifdef FPVM_NATIVE_TIER
 
 namespace {
 
-constexpr size_t kCapacity = size_t(16) << 20;
 /// Upper bound of the bytes one instruction (with its exit stubs) compiles to.
 constexpr size_t kMaxBytesPerInstruction = 112;
 
@@ -143,12 +158,21 @@ class BlockCompiler {
   FPVM_EMIT(Mul) { multiply(s, k64); }
   FPVM_EMIT(Mulh) { multiplyHigh(s, 5); }
   FPVM_EMIT(Mulhu) { multiplyHigh(s, 4); }
+  FPVM_EMIT(Mulhsu) { multiplyHighSignedUnsigned(s); }
+  FPVM_EMIT(Div) { divide(s, k64, true, false); }
+  FPVM_EMIT(Divu) { divide(s, k64, false, false); }
+  FPVM_EMIT(Rem) { divide(s, k64, true, true); }
+  FPVM_EMIT(Remu) { divide(s, k64, false, true); }
   FPVM_EMIT(Addw) { aluRR(s, k32, 0x03, true); }
   FPVM_EMIT(Subw) { aluRR(s, k32, 0x2B, false); }
   FPVM_EMIT(Sllw) { shiftRR(s, k32, 4); }
   FPVM_EMIT(Srlw) { shiftRR(s, k32, 5); }
   FPVM_EMIT(Sraw) { shiftRR(s, k32, 7); }
   FPVM_EMIT(Mulw) { multiply(s, k32); }
+  FPVM_EMIT(Divw) { divide(s, k32, true, false); }
+  FPVM_EMIT(Divuw) { divide(s, k32, false, false); }
+  FPVM_EMIT(Remw) { divide(s, k32, true, true); }
+  FPVM_EMIT(Remuw) { divide(s, k32, false, true); }
 #undef FPVM_EMIT
 
   static constexpr int kNone = -1;
@@ -221,6 +245,53 @@ class BlockCompiler {
     e_.mulMem(ext, reg(s.rs2));
     e_.regMem(k64, 0x89, rdx, reg(s.rd));
     raxHolds_ = kNone;
+  }
+  /// mulhsu: the unsigned high half minus rs2 when rs1 is negative (rs1 signed, rs2 unsigned).
+  void multiplyHighSignedUnsigned(const Slot& s) {
+    loadRax(s.rs1);
+    e_.movRR(k64, r10, rax);
+    e_.mulMem(4, reg(s.rs2));               // rdx = high half of rs1 × rs2, both unsigned
+    e_.shiftImm(k64, 7, r10, 63);           // all ones when rs1 < 0
+    e_.regMem(k64, 0x23, r10, reg(s.rs2));  // and r10, rs2
+    e_.aluRR(k64, 0x2B, rdx, r10);          // sub rdx, r10
+    e_.regMem(k64, 0x89, rdx, reg(s.rd));
+    raxHolds_ = kNone;
+  }
+  /// div/divu/rem/remu and their 32-bit forms with the RISC-V special cases of alu.hpp: by zero
+  /// the quotient is all ones and the remainder the dividend; signed by -1 the quotient is the
+  /// negated dividend (the most negative value stays itself) and the remainder 0 — so x86's
+  /// divide never faults. 32-bit results are sign-extended by storeRd.
+  void divide(const Slot& s, Width w, bool isSigned, bool remainder) {
+    loadRax(s.rs1);
+    e_.regMem(w, 0x8B, rcx, reg(s.rs2));
+    e_.testRR(w, rcx, rcx);
+    uint8_t* byZero = e_.jccForward(kEqual);
+    uint8_t* byMinusOne = nullptr;
+    if (isSigned) {
+      e_.aluRegImm(w, 7, rcx, -1);
+      byMinusOne = e_.jccForward(kEqual);
+      e_.signExtendIntoRdx(w);
+    } else {
+      e_.aluRR(k32, 0x33, rdx, rdx);  // xor edx, edx
+    }
+    e_.unaryR(w, isSigned ? 7 : 6, rcx);  // idiv / div rcx: quotient rax, remainder rdx
+    if (remainder) e_.aluRR(k64, 0x8B, rax, rdx);
+    uint8_t* done = e_.jmpForward();
+    if (isSigned) {
+      e_.patchToHere(byMinusOne);
+      if (remainder) e_.aluRR(k32, 0x33, rax, rax);
+      else e_.unaryR(w, 3, rax);  // neg
+      uint8_t* done2 = e_.jmpForward();
+      e_.patchToHere(byZero);
+      if (!remainder) e_.aluRegImm(w, 1, rax, -1);  // or rax, -1 (a remainder by zero is rs1)
+      e_.patchToHere(done2);
+    } else {
+      e_.patchToHere(byZero);
+      if (!remainder) e_.aluRegImm(w, 1, rax, -1);
+    }
+    e_.patchToHere(done);
+    raxHolds_ = kNone;
+    storeRd(s, w);
   }
   /// rcx = host address of the access at rs1 + imm through the TLB at `tlb`; a miss or a
   /// page-crossing access leaves the block reporting `k` instructions completed.
@@ -298,13 +369,18 @@ class BlockCompiler {
 
 }  // namespace
 
-NativeCode::NativeCode() {
+NativeCode::NativeCode(size_t capacity) {
   const char* env = std::getenv("FPVM_NATIVE");
   if (env && std::strcmp(env, "0") == 0) return;
-  void* p = mmap(nullptr, kCapacity, PROT_READ | PROT_WRITE | PROT_EXEC, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-  if (p == MAP_FAILED) return;  // e.g. W^X enforced: the interpreter runs everything
+  capacity = std::max(capacity, kMinNativeCodeBytes);
+  void* p = mmap(nullptr, capacity, PROT_READ | PROT_WRITE | PROT_EXEC, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+  if (p == MAP_FAILED) {  // e.g. W^X enforced: the interpreter runs everything
+    const int err = errno;
+    logUnavailableOnce(std::string("an executable mapping was refused (") + std::strerror(err) + ")");
+    return;
+  }
   base_ = static_cast<uint8_t*>(p);
-  capacity_ = kCapacity;
+  capacity_ = capacity;
 }
 
 NativeCode::~NativeCode() {
@@ -336,7 +412,7 @@ int32_t NativeCode::compile(const Slot* slots, unsigned count, uint64_t pc) {
 
 #else  // no native tier on this platform
 
-NativeCode::NativeCode() = default;
+NativeCode::NativeCode(size_t) { logUnavailableOnce("this host is not x86-64 Linux"); }
 NativeCode::~NativeCode() = default;
 int32_t NativeCode::compile(const Slot*, unsigned, uint64_t) { return -1; }
 

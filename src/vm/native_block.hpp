@@ -37,6 +37,12 @@ constexpr uint32_t kNativeDoneMask = 0xFFFF;
 constexpr uint64_t kNativeLoopReserve = 1025;
 constexpr unsigned kNativeTargetShift = 16;
 
+/// Default size of an engine's code cache (MachineOptions::nativeCodeBytes): a few thousand
+/// blocks, far more than any program here compiles between flushes.
+constexpr size_t kDefaultNativeCodeBytes = size_t(16) << 20;
+/// Smallest code cache: room for the longest block (256 instructions).
+constexpr size_t kMinNativeCodeBytes = size_t(64) << 10;
+
 /// Executable memory holding compiled blocks. Not thread-safe; one per engine.
 class NativeCode {
  public:
@@ -48,9 +54,11 @@ class NativeCode {
   /// kNativeLoopReserve, subtracting each repeated iteration from it.
   using BlockFn = uint32_t (*)(uint64_t* regs, const void* readTlb, const void* writeTlb, uint64_t* loopBudget);
 
-  /// Reserves executable memory when the tier is usable here (x86-64 build, the mapping
-  /// succeeded, FPVM_NATIVE is not "0"); otherwise enabled() is false.
-  NativeCode();
+  /// Reserves `capacity` bytes (at least kMinNativeCodeBytes) of executable memory when the tier
+  /// is usable here (x86-64 build, the mapping succeeded, FPVM_NATIVE is not "0"); otherwise
+  /// enabled() is false, and a host without the tier or a refused mapping is logged once per
+  /// process ("native tier unavailable … the interpreter runs everything").
+  explicit NativeCode(size_t capacity = kDefaultNativeCodeBytes);
   ~NativeCode();
   NativeCode(const NativeCode&) = delete;
   NativeCode& operator=(const NativeCode&) = delete;

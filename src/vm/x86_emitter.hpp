@@ -87,6 +87,37 @@ class Emitter {
     byte(0xF7);
     modrm(ext, m);
   }
+  /// F7 /ext with a register operand: neg (3), mul (4), imul (5), div (6), idiv (7).
+  void unaryR(Width w, unsigned ext, Reg r) {
+    rexRR(w, 0, r);
+    byte(0xF7);
+    byte(static_cast<uint8_t>(0xC0 | (ext << 3) | (r & 7)));
+  }
+  /// Two-register ALU form `opcode /r` with `reg` as destination (e.g. 0x2B sub, 0x33 xor,
+  /// 0x8B mov).
+  void aluRR(Width w, uint8_t opcode, Reg reg, Reg rm) {
+    rexRR(w, reg, rm);
+    byte(opcode);
+    byte(static_cast<uint8_t>(0xC0 | ((reg & 7) << 3) | (rm & 7)));
+  }
+  /// test a, b.
+  void testRR(Width w, Reg a, Reg b) {
+    rexRR(w, b, a);
+    byte(0x85);
+    byte(static_cast<uint8_t>(0xC0 | ((b & 7) << 3) | (a & 7)));
+  }
+  /// cqo (64-bit) / cdq (32-bit): sign-extends rax into rdx for idiv.
+  void signExtendIntoRdx(Width w) {
+    if (w == k64) byte(0x48);
+    byte(0x99);
+  }
+  /// jmp rel32 to a not-yet-known target; returns where the displacement goes (patchToHere()).
+  uint8_t* jmpForward() {
+    byte(0xE9);
+    uint8_t* at = p_;
+    imm32(0);
+    return at;
+  }
   /// movsxd dst, src32 (register form).
   void movsxd(Reg dst, Reg src) {
     rexRR(k64, dst, src);

@@ -123,6 +123,8 @@ bad_inputs() {
   expect_error "unknown flag" "bogus" out.json -- run --input revert.json --bogus 1
 
   expect_error "run missing input" "nope.json" out.json -- run --input nope.json --output out.json
+  expect_error "run code cache too small" "--native-code-kib 10 is outside 64..4194304" out.json -- \
+    run --input revert.json --output out.json --native-code-kib 10
   expect_error "run missing --input" "--input is required" out.json -- run --output out.json
   expect_error "run broken JSON" "broken.json" out.json -- run --input broken.json --output out.json
   expect_error "run negative pc" "\"pc\"" out.json -- run --input negative.json --output out.json
@@ -247,6 +249,21 @@ happy_path() {
   run_ok "resume" run --input mid.bin.gz --output end.json --meta ""
   run_ok "witness resumed" witness --input end.json
   [ "$(json_field stateHash ok.out)" = "$final" ] || fail "resumed final hash differs: $(cat ok.out)"
+
+  # Where the executable mapping of the code cache is refused (here: a 4 GiB cache under a 3 GB
+  # address-space limit), the interpreter runs everything, says so once, and ends on the same state.
+  checks=$((checks + 1))
+  (ulimit -v 3000000 && "$FPVM" run --input state.json --output nonative.json --meta "" --native-code-kib 4194304) \
+    >nonative.out 2>nonative.err
+  if [ ! -s nonative.json ] && grep -q "AddressSanitizer\|ThreadSanitizer" nonative.err; then
+    echo "SKIPPED (sanitizer build): the address-space limit check"
+  else
+    [ "$(grep -c 'native tier unavailable: the interpreter runs everything' nonative.err)" = 1 ] ||
+      fail "the refused mapping was not logged exactly once: $(cat nonative.err)"
+    grep -q 'reason="an executable mapping was refused' nonative.err || fail "no reason: $(cat nonative.err)"
+    run_ok "witness without native tier" witness --input nonative.json
+    [ "$(json_field stateHash ok.out)" = "$final" ] || fail "the interpreter-only run ends elsewhere: $(cat ok.out)"
+  fi
 
   # --output - writes the state to stdout.
   run_ok "run to stdout" run --input out.json --output - --meta ""

@@ -6,6 +6,8 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <iostream>
+#include <string>
 
 #include "common/file_io.hpp"
 #include "common/hex.hpp"
@@ -236,6 +238,40 @@ TEST_P(FastEngineTest, PageLimitStopsTheRun) {
       EXPECT_EQ(st.memory.pageCount(), 64u);
     }
   }
+}
+
+// The native code cache at its smallest (64 KiB) fills and is flushed many times in one run: the
+// fast engine still lands on the reference interpreter's state at every chunk boundary, and
+// compiles the code it lost again. Real programs, C and Go, up to 3 M steps each.
+TEST(FastEngineCodeCache, FlushedMidRunStaysExact) {
+  int checked = 0;
+  for (const std::string name : {"bignum.elf", "malloc_stress.elf", "go/tiny"}) {
+    const std::string path = std::string(FPVM_GUESTS_DIR) + "/" + name;
+    if (!std::filesystem::exists(path)) {
+      std::cout << "[ skipped ] " << path << " was not built" << std::endl;
+      continue;
+    }
+    SCOPED_TRACE(path);
+    vm::VmState ref = image::loadElf(image::parseElf(readFile(path), path));
+    vm::VmState fast = ref;
+    vm::HostContext host, refHost;
+    vm::NoTracker t;
+    vm::Interpreter<vm::NoTracker> interp(ref, refHost, t);
+    vm::FastEngine engine(fast, host, vm::Bookkeeping::Pages, true, vm::kMinNativeCodeBytes);
+    if (!engine.nativeTierActive()) GTEST_SKIP() << "no native tier on this host";
+    constexpr uint64_t kChunk = 100'003, kMaxSteps = 3'000'000;
+    while (!ref.exited && ref.step < kMaxSteps) {
+      for (uint64_t i = 0; i < kChunk && !ref.exited; ++i) ASSERT_EQ(interp.step(), vm::kOk) << "step " << ref.step;
+      ASSERT_NE(engine.run(kChunk), vm::FastStop::Reverted);
+      ASSERT_EQ(fast.step, ref.step);
+      ASSERT_EQ(fast.stateHash(), ref.stateHash()) << "after step " << ref.step;
+    }
+    EXPECT_GT(engine.nativeCodeFlushes(), 0u) << "64 KiB never filled";
+    std::cout << "[ cache ] " << name << ": " << ref.step << " steps, " << engine.nativeBlocksCompiled()
+              << " blocks compiled, " << engine.nativeCodeFlushes() << " flushes" << std::endl;
+    ++checked;
+  }
+  if (checked == 0) GTEST_SKIP() << "no guest was built";
 }
 
 }  // namespace

@@ -193,6 +193,28 @@ out("exec", "preimage-hint", bytes([0, 3]) + words(
 out("exec", "control-system", bytes([0x85, 0]) + words(
     0x0080006F, 0x00000013, 0xF1402573, 0x0FF0000F, 0x023170D3,
     enc_b(6, 0, A0, 8), 0x0000100F, 0x00100073, 0x30200073, 0x223170C3))
+# The M extension's special cases inside a native block that repeats: division and remainder by
+# zero and by -1 (the most negative dividend included), 32-bit forms, mulhsu of negative values.
+# Register pattern 0 gives a0 = ~0, s1 = 1 << 63, a2 = 0, tp = 0x80000000, t0 = 1 (fuzz_engines.cpp
+# kValues). Every result is folded into a3 (xor, then a rotate by one through a4/a5), so a wrong
+# one shows in the state at the end of the block, where the fuzzer compares.
+def muldiv_special():
+    pairs = [(9, 10), (4, 10), (10, 12), (9, 12), (5, 10), (4, 4), (10, 9), (12, 5)]
+    ops = [(0x33, f3) for f3 in (1, 2, 3, 4, 5, 6, 7)] + [(0x3B, f3) for f3 in (4, 5, 6, 7)]
+    body = []
+    for opcode, f3 in ops:
+        for rs1, rs2 in pairs:
+            body += [enc_r(opcode, 16, f3, rs1, rs2, 1),        # a6 = op(rs1, rs2)
+                     enc_r(0x33, 13, 4, 13, 16, 0),             # a3 ^= a6
+                     enc_i(0x13, 14, 1, 13, 1),                 # a4 = a3 << 1
+                     enc_i(0x13, 15, 5, 13, 63),                # a5 = a3 >> 63
+                     enc_r(0x33, 13, 6, 14, 15, 0)]             # a3 = a4 | a5
+    return [addi(31, 0, 40), addi(13, 0, 0)] + body + [
+        addi(31, 31, -1), enc_b(1, 31, 0, -4 * (len(body) + 1)), addi(A7, 0, 93), ECALL]
+
+
+for target in ("exec", "engines"):
+    out(target, "muldiv-special", bytes([0, 0]) + words(*muldiv_special()))
 # A jump to a misaligned target (revert).
 out("exec", "misaligned-jump", bytes([1, 0]) + words(lui(T0, 0x10), addi(T0, T0, 30), enc_i(0x67, 0, 0, T0, 0)))
 

@@ -2,7 +2,8 @@
 # Go programs for linux/riscv64 under fpvm (spec §9): one case per invocation.
 #   go_test.sh run <program> <exit code>   qemu-riscv64 and fpvm agree on stdout, stderr and exit
 #                                          code, and stdout equals programs/<program>/expected.txt
-#   go_test.sh unsupported-panic           an unrecovered panic: fpvm fails naming nanosleep
+#   go_test.sh unsupported-panic           an unrecovered panic: fpvm fails naming nanosleep, with
+#                                          a backtrace down to the panicking line
 #   go_test.sh unsupported-sleep           time.Sleep never returns (frozen clock)
 #   go_test.sh rollup-<case>               examples/go-rollup vs the C rollup guest
 # Environment (set by CTest): FPVM, QEMU (empty when missing), WORK, PROGRAMS, ELF (empty when
@@ -116,7 +117,13 @@ pc = int(sys.argv[2], 16)
 syms = [s for s in json.load(open(sys.argv[1]))["symbols"] if s["name"].startswith("runtime.usleep")]
 sys.exit(0 if any(s["start"] <= pc < s["start"] + s["size"] for s in syms) else 1)
 PY
+  # The symbolised backtrace after it reaches the panicking line across the system stack.
+  for needle in "backtrace (Go tables):" "in runtime.fatalpanic at runtime/panic.go:" \
+                "in main.main at fpvm.guest/panic/main.go:13" "in runtime.goexit"; do
+    grep -qF "$needle" "$d/fpvm.log" || fail "the backtrace does not show \"$needle\""
+  done
   echo "unrecovered panic: $msg"
+  sed -n '/^backtrace/,$p' "$d/fpvm.log" | head -12
   ;;
 
 unsupported-sleep)

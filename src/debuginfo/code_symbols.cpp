@@ -1,0 +1,42 @@
+// The program symbols the unwinder names frames with, from an ELF file or a meta.json file.
+#include "common/error.hpp"
+#include "debuginfo/unwinder.hpp"
+#include "image/elf_file.hpp"
+#include "mips64/metadata.hpp"
+
+namespace fpvm::debuginfo {
+
+namespace {
+
+constexpr size_t kElfMachineOffset = 18;
+constexpr uint16_t kEmMips = 8;
+
+std::vector<CodeSymbol> fromMetadata(const mips64::Metadata& meta) {
+  std::vector<CodeSymbol> out;
+  out.reserve(meta.symbols().size());
+  for (const mips64::Symbol& s : meta.symbols()) out.push_back(CodeSymbol{s.name, s.start, s.size});
+  return out;
+}
+
+}  // namespace
+
+std::vector<CodeSymbol> symbolsOfElf(ByteView elf, const std::string& what) {
+  if (elf.size() > kElfMachineOffset + 1 && elf[5] == 2 && getBE32(elf.data() + kElfMachineOffset) >> 16 == kEmMips) {
+    try {
+      return fromMetadata(mips64::Metadata::fromElf(elf));
+    } catch (const Error& e) {
+      throw Error(what + ": " + e.what());
+    }
+  }
+  const image::ElfFile file = image::parseElf(Bytes(elf.begin(), elf.end()), what);
+  std::vector<CodeSymbol> out;
+  out.reserve(file.symbols.size());
+  for (const image::ElfSymbol& s : file.symbols) out.push_back(CodeSymbol{s.name, s.value, s.size});
+  return out;
+}
+
+std::vector<CodeSymbol> symbolsOfMetaJson(const std::string& text, const std::string& what) {
+  return fromMetadata(mips64::Metadata::fromJson(text, what));  // both machines' meta.json list name, start, size
+}
+
+}  // namespace fpvm::debuginfo
