@@ -38,12 +38,9 @@ int runSubmit(const Args& args);
 int runBisect(const Args& args);
 /// Runs a suite of fault-proof-program fixtures from a JSON manifest (src/testrunner).
 int runTest(const Args& args);
-<<<<<<< HEAD
-/// Serves a program to gdb over the GDB remote protocol (src/gdbstub, docs/debugging.md).
-int runDebug(const Args& args);
-=======
 /// Profiles where a program's steps go, per function and per call stack (src/profile).
 int runProfile(const Args& args);
->>>>>>> main
+/// Serves a program to gdb over the GDB remote protocol (src/gdbstub, docs/debugging.md).
+int runDebug(const Args& args);
 
 }  // namespace fpvm::cli

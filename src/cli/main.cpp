@@ -51,11 +51,8 @@ const CommandInfo kCommands[] = {
     {"load-elf", fpvm::cli::runLoadElf, "load an ELF program into a prestate (--path, --out, --meta)"},
     {"run", fpvm::cli::runRun, "run a state (--input, --output, --stop-at, --proof-at, …) [-- server command…]"},
     {"test", fpvm::cli::runTest, "run a suite of program fixtures from a JSON manifest (--jobs, --junit, --update) MANIFEST"},
-<<<<<<< HEAD
-    {"debug", fpvm::cli::runDebug, "serve a program to gdb-multiarch over the GDB remote protocol (--input, --gdb HOST:PORT)"},
-=======
     {"profile", fpvm::cli::runProfile, "steps per function and call stack: table, folded stacks, flame graph (--input, --period, --exact, --svg)"},
->>>>>>> main
+    {"debug", fpvm::cli::runDebug, "serve a program to gdb-multiarch over the GDB remote protocol (--input, --gdb HOST:PORT)"},
     {"witness", fpvm::cli::runWitness, "print the witness and state hash of a state (--input, --output)"},
     {"cannon", fpvm::cli::runCannon, "Cannon's CLI for the MT64 MIPS VM: cannon load-elf|run|witness (also as a binary named cannon)"},
     {"verify-step", fpvm::cli::runVerifyStep, "check a one-step proof file statelessly (--proof)"},
