@@ -161,7 +161,9 @@ TEST(Server, Mips64RegistersAndThreads) {
   ASSERT_GE(threads.size(), 2u);
   std::string list = "m";
   for (const auto& t : threads) list += (list.size() > 1 ? "," : "") + std::to_string(t.threadId + 1);
-  if (threads.size() < 10) EXPECT_EQ(s.handle("qfThreadInfo"), list);
+  if (threads.size() < 10) {
+    EXPECT_EQ(s.handle("qfThreadInfo"), list);
+  }
   EXPECT_EQ(s.handle("qC"), "QC" + std::to_string(threads[0].threadId + 1));
   // Hg selects another thread's registers.
   const auto& other = threads[1];

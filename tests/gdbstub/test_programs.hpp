@@ -8,7 +8,7 @@
 
 #include "common/file_io.hpp"
 #include "core/any_machine.hpp"
-#include "image/elf_file.hpp"
+#include "debuginfo/unwinder.hpp"
 
 namespace fpvm::gdbstub::test {
 
@@ -50,9 +50,9 @@ inline Hash32 forwardHash(const std::string& path, uint64_t step) {
 
 /// The address of the symbol `name` in the ELF at `path` (0 when absent).
 inline uint64_t symbolAddress(const std::string& path, const std::string& name) {
-  const image::ElfFile elf = image::parseElf(readFile(path), path);
-  for (const auto& s : elf.symbols)
-    if (s.name == name) return s.value;
+  const Bytes elf = readFile(path);
+  for (const auto& s : debuginfo::symbolsOfElf(elf, path))  // either machine's ELF
+    if (s.name == name) return s.start;
   return 0;
 }
 
