@@ -27,7 +27,10 @@ std::unique_ptr<core::AnyMachine> loadProgram(const std::string& path, bool bare
   std::ifstream in(path, std::ios::binary);
   if (!in) throw Error("debug: cannot open program " + path);
   in.read(magic, 4);
-  if (in.gcount() == 4 && std::memcmp(magic, "\x7f" "ELF", 4) == 0) {
+  if (in.gcount() == 4 && std::memcmp(magic,
+                                      "\x7f"
+                                      "ELF",
+                                      4) == 0) {
     const Bytes elf = readFile(path);
     return core::machineFromElf(ByteView(elf), path, bare);
   }

@@ -13,8 +13,8 @@
 #include <cstdint>
 #include <functional>
 #include <map>
-#include <optional>
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
 
@@ -42,10 +42,10 @@ struct StopEvent {
 
 /// Tuning of the Controller.
 struct ControllerOptions {
-  uint64_t snapshotEvery = 4096;        ///< initial snapshot spacing in steps (a power of two)
-  size_t maxSnapshots = 256;            ///< at most this many snapshots (the first one included)
-  size_t maxSnapshotPages = 1u << 18;   ///< and at most this many pages of memory held by them
-  uint64_t pollEvery = 4096;            ///< ask `interrupted` after about this many steps
+  uint64_t snapshotEvery = 4096;            ///< initial snapshot spacing in steps (a power of two)
+  size_t maxSnapshots = 256;                ///< at most this many snapshots (the first one included)
+  size_t maxSnapshotPages = 1u << 18;       ///< and at most this many pages of memory held by them
+  uint64_t pollEvery = 4096;                ///< ask `interrupted` after about this many steps
   const vm::Symbolizer* symbols = nullptr;  ///< for revert messages (null = none)
 };
 

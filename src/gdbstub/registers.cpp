@@ -27,8 +27,8 @@ std::string riscvXml() {
       "<architecture>riscv:rv64</architecture>\n<feature name=\"org.gnu.gdb.riscv.cpu\">\n";
   for (int i = 0; i < 32; ++i) {
     const char* type = i == 1 ? "code_ptr" : i == 2 ? "data_ptr" : "int";
-    xml += "<reg name=\"x" + std::to_string(i) + "\" bitsize=\"64\" type=\"" + type + "\" regnum=\"" + std::to_string(i) +
-           "\"/>\n";
+    xml +=
+        "<reg name=\"x" + std::to_string(i) + "\" bitsize=\"64\" type=\"" + type + "\" regnum=\"" + std::to_string(i) + "\"/>\n";
   }
   xml += "<reg name=\"pc\" bitsize=\"64\" type=\"code_ptr\" regnum=\"32\"/>\n</feature>\n</target>\n";
   return xml;

@@ -50,8 +50,8 @@ bool startsWith(const std::string& s, std::string_view prefix) { return s.compar
 }  // namespace
 
 GdbServer::GdbServer(Controller& controller, Channel& channel) : controller_(controller), channel_(channel) {
-  lastStop_ = controller_.machine().exited() ? stopReply(StopEvent{StopEvent::Kind::Exited, {}})
-                                             : signalReply(kSigTrap, currentThread());
+  lastStop_ =
+      controller_.machine().exited() ? stopReply(StopEvent{StopEvent::Kind::Exited, {}}) : signalReply(kSigTrap, currentThread());
 }
 
 uint64_t GdbServer::currentThread() { return controller_.machine().registers().threadId + 1; }
