@@ -43,18 +43,6 @@ std::string backtraceOf(const core::AnyMachine& machine, std::vector<debuginfo::
   }
 }
 
-std::vector<debuginfo::CodeSymbol> codeSymbols(const image::SymbolTable& symbols) {
-  std::vector<debuginfo::CodeSymbol> code;
-  for (const image::ElfSymbol& s : symbols.symbols()) code.push_back({s.name, s.value, s.size});
-  return code;
-}
-
-std::vector<debuginfo::CodeSymbol> codeSymbols(const mips64::Metadata& meta) {
-  std::vector<debuginfo::CodeSymbol> code;
-  for (const mips64::Symbol& s : meta.symbols()) code.push_back({s.name, s.start, s.size});
-  return code;
-}
-
 /// Go's exit code after an unrecovered panic or a fatal error.
 constexpr uint8_t kGoPanicExitCode = 2;
 
@@ -62,22 +50,23 @@ constexpr uint8_t kGoPanicExitCode = 2;
 
 std::string backtraceText(const vm::VmState& state, const image::SymbolTable& symbols) {
   if (symbols.empty()) return "";
-  return backtraceOf(*core::machineFromState(state), codeSymbols(symbols), Want::Always);  // a copy, made once, on failure
+  return backtraceOf(*core::machineFromState(state), debuginfo::symbolsOf(symbols),
+                     Want::Always);  // a copy, made once, on failure
 }
 
 std::string backtraceText(const mips64::State& state, const mips64::Metadata& meta) {
   if (meta.empty()) return "";
-  return backtraceOf(*core::machineFromState(state), codeSymbols(meta), Want::Always);
+  return backtraceOf(*core::machineFromState(state), debuginfo::symbolsOf(meta), Want::Always);
 }
 
 std::string goPanicBacktrace(const vm::VmState& state, const image::SymbolTable& symbols) {
   if (symbols.empty() || !state.exited || state.exitCode != kGoPanicExitCode) return "";
-  return backtraceOf(*core::machineFromState(state), codeSymbols(symbols), Want::GoPanicOnly);
+  return backtraceOf(*core::machineFromState(state), debuginfo::symbolsOf(symbols), Want::GoPanicOnly);
 }
 
 std::string goPanicBacktrace(const mips64::State& state, const mips64::Metadata& meta) {
   if (meta.empty() || !state.exited || state.exitCode != kGoPanicExitCode) return "";
-  return backtraceOf(*core::machineFromState(state), codeSymbols(meta), Want::GoPanicOnly);
+  return backtraceOf(*core::machineFromState(state), debuginfo::symbolsOf(meta), Want::GoPanicOnly);
 }
 
 }  // namespace fpvm::cli

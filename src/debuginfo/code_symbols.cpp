@@ -2,6 +2,7 @@
 #include "common/error.hpp"
 #include "debuginfo/unwinder.hpp"
 #include "image/elf_file.hpp"
+#include "image/symbols.hpp"
 #include "mips64/metadata.hpp"
 
 namespace fpvm::debuginfo {
@@ -11,19 +12,26 @@ namespace {
 constexpr size_t kElfMachineOffset = 18;
 constexpr uint16_t kEmMips = 8;
 
-std::vector<CodeSymbol> fromMetadata(const mips64::Metadata& meta) {
+}  // namespace
+
+std::vector<CodeSymbol> symbolsOf(const mips64::Metadata& meta) {
   std::vector<CodeSymbol> out;
   out.reserve(meta.symbols().size());
   for (const mips64::Symbol& s : meta.symbols()) out.push_back(CodeSymbol{s.name, s.start, s.size});
   return out;
 }
 
-}  // namespace
+std::vector<CodeSymbol> symbolsOf(const image::SymbolTable& symbols) {
+  std::vector<CodeSymbol> out;
+  out.reserve(symbols.symbols().size());
+  for (const image::ElfSymbol& s : symbols.symbols()) out.push_back(CodeSymbol{s.name, s.value, s.size});
+  return out;
+}
 
 std::vector<CodeSymbol> symbolsOfElf(ByteView elf, const std::string& what) {
   if (elf.size() > kElfMachineOffset + 1 && elf[5] == 2 && getBE32(elf.data() + kElfMachineOffset) >> 16 == kEmMips) {
     try {
-      return fromMetadata(mips64::Metadata::fromElf(elf));
+      return symbolsOf(mips64::Metadata::fromElf(elf));
     } catch (const Error& e) {
       throw Error(what + ": " + e.what());
     }
@@ -36,7 +44,7 @@ std::vector<CodeSymbol> symbolsOfElf(ByteView elf, const std::string& what) {
 }
 
 std::vector<CodeSymbol> symbolsOfMetaJson(const std::string& text, const std::string& what) {
-  return fromMetadata(mips64::Metadata::fromJson(text, what));  // both machines' meta.json list name, start, size
+  return symbolsOf(mips64::Metadata::fromJson(text, what));  // both machines' meta.json list name, start, size
 }
 
 }  // namespace fpvm::debuginfo

@@ -20,6 +20,11 @@ void saveFp(PrologueEffects& e, int64_t off) {
   if (!e.fpSlot) e.fpSlot = e.spOffset + off;
 }
 
+/// The byte offset of a RISC-V JAL (imm[20|10:1|11|19:12], sign-extended).
+int64_t jalOffset(uint32_t w) {
+  return (static_cast<int32_t>(w & 0x80000000) >> 11) | (w & 0xff000) | ((w >> 9) & 0x800) | ((w >> 20) & 0x7fe);
+}
+
 /// Applies one RISC-V instruction.
 Flow riscvEffect(uint32_t w, PrologueEffects& e) {
   constexpr unsigned kSp = 2, kRa = 1, kS0 = 8;
@@ -97,7 +102,7 @@ void riscvMillicode(uint64_t target, PrologueEffects& e, const FetchInstruction&
       continue;
     }
     if ((w & 0x7f) == 0x6f && ((w >> 7) & 31) == 0) {  // j: the save routines share a tail
-      const int64_t off = (static_cast<int32_t>(w & 0x80000000) >> 11) | (w & 0xff000) | ((w >> 9) & 0x800) | ((w >> 20) & 0x7fe);
+      const int64_t off = jalOffset(w);
       target += static_cast<uint64_t>(off) - 4;
       continue;
     }
@@ -115,8 +120,7 @@ PrologueEffects analyzePrologue(core::Isa isa, uint64_t entry, uint64_t pc, cons
     if (isa == core::Isa::Riscv64) {
       constexpr unsigned kT0 = 5;
       if ((w & 0x7f) == 0x6f && ((w >> 7) & 31) == kT0) {
-        const int64_t off =
-            (static_cast<int32_t>(w & 0x80000000) >> 11) | (w & 0xff000) | ((w >> 9) & 0x800) | ((w >> 20) & 0x7fe);
+        const int64_t off = jalOffset(w);
         riscvMillicode(at + static_cast<uint64_t>(off), e, fetch);
         continue;
       }
@@ -180,8 +184,7 @@ std::optional<EpilogueEffects> analyzeEpilogue(core::Isa isa, uint64_t pc, const
     if (isa == core::Isa::Riscv64) {
       if (w == 0x00008067) return e;  // ret
       if ((w & 0xfff) == 0x06f) {     // j: follow it (a tail jump into the restore millicode)
-        const int64_t off =
-            (static_cast<int32_t>(w & 0x80000000) >> 11) | (w & 0xff000) | ((w >> 9) & 0x800) | ((w >> 20) & 0x7fe);
+        const int64_t off = jalOffset(w);
         pc += static_cast<uint64_t>(off) - 4;
         continue;
       }

@@ -14,6 +14,13 @@
 
 #include "core/any_machine.hpp"
 
+namespace fpvm::image {
+class SymbolTable;
+}
+namespace fpvm::mips64 {
+class Metadata;
+}
+
 namespace fpvm::debuginfo {
 
 /// One named code range of the program (an ELF symbol or a meta.json entry).
@@ -84,6 +91,10 @@ class Unwinder {
 
 /// The symbols of an ELF file.
 std::vector<CodeSymbol> symbolsOfElf(ByteView elf, const std::string& what);
+/// The symbols of MT64 metadata (Cannon's meta.json, already parsed).
+std::vector<CodeSymbol> symbolsOf(const mips64::Metadata& meta);
+/// The symbols of a RISC-V symbol table (`fpvm run --meta`).
+std::vector<CodeSymbol> symbolsOf(const image::SymbolTable& symbols);
 /// The symbols of a meta.json file (either machine's format: both list name, start and size).
 std::vector<CodeSymbol> symbolsOfMetaJson(const std::string& text, const std::string& what);
 
