@@ -413,8 +413,14 @@ TEST_F(CannonCli, InterruptedRunExits130) {
   s.memory.storeWord(0x1000, 0x1000ffff'00000000);
   writeStateFile(s, path("loop.bin"));
   for (const char* sig : {"INT", "TERM"}) {
+    // The signal goes out once the process catches both signals (SigCgt bits 1 and 14): a
+    // background job of a non-interactive shell starts with SIGINT ignored, so a SIGINT sent
+    // before main() installs its handler would be lost and the loop would never end.
     const std::string script = "cd " + quote(dir_) + " && { " + quote(cannonBinary()) + " run --input loop.bin --output out.bin --meta '' " +
-                               ">int.out 2>int.err & pid=$!; sleep 0.5; kill -" + sig + " $pid; wait $pid; echo $? >int.rc; }";
+                               ">int.out 2>int.err & pid=$!; for i in $(seq 200); do "
+                               "m=$(awk '/^SigCgt/{print $2}' /proc/$pid/status 2>/dev/null); "
+                               "[ -n \"$m\" ] && [ $((0x$m & 0x4002)) -eq $((0x4002)) ] && break; sleep 0.05; done; "
+                               "kill -" + sig + " $pid; wait $pid; echo $? >int.rc; }";
     ASSERT_EQ(std::system(script.c_str()), 0);
     EXPECT_EQ(slurp(path("int.rc")), "130\n") << sig;
     EXPECT_EQ(slurp(path("int.out")), "") << sig;  // no Asterisc-style "Exiting..." notice
