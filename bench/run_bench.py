@@ -7,7 +7,12 @@ native/fast, with geometric means. Times are CPU seconds (user+sys) of the child
 busy second core does not distort them; wall seconds are recorded too. Peak RSS comes from
 wait4(). Results go to JSON and a PNG chart.
 
+The interpreter-only column is the fast engine with its native tier off (FPVM_NATIVE=0); with
+--before FPVM another fpvm binary (an earlier build) runs the fast engine in the same run, for a
+before/after table.
+
 usage: bench/run_bench.py --build BUILD_DIR [--out bench/results] [--only NAME ...] [--skip-proving]
+                          [--before FPVM]
 """
 import argparse
 import json
@@ -20,11 +25,11 @@ import tempfile
 import time
 
 
-def run_measured(argv, stdout_path=None):
+def run_measured(argv, stdout_path=None, env=None):
     """Runs argv; returns (exit_code, cpu_seconds, wall_seconds, peak_rss_kib, stdout_bytes)."""
     out = open(stdout_path, "wb") if stdout_path else subprocess.PIPE
     start = time.monotonic()
-    proc = subprocess.Popen(argv, stdout=out, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(argv, stdout=out, stderr=subprocess.DEVNULL, env=env)
     data = b""
     if not stdout_path:
         data = proc.stdout.read()
@@ -49,6 +54,7 @@ def main():
     ap.add_argument("--out", default=os.path.join(os.path.dirname(os.path.abspath(__file__)), "results"))
     ap.add_argument("--only", nargs="*", help="run only these programs")
     ap.add_argument("--skip-proving", action="store_true", help="leave out the proving engine (slowest)")
+    ap.add_argument("--before", help="an earlier fpvm binary: its fast engine runs too (column 'before')")
     ap.add_argument("--chart-only", action="store_true", help="redraw the chart from OUT/engines.json")
     args = ap.parse_args()
     if args.chart_only:
@@ -75,9 +81,9 @@ def main():
     os.makedirs(args.out, exist_ok=True)
     tmp = tempfile.mkdtemp(prefix="fpvm-bench-")
     results = []
-    print("%-16s %12s | %8s %8s %8s %8s | %7s %7s %7s | %9s %9s" % (
-        "program", "instructions", "fast s", "prove s", "qemu s", "native s",
-        "f/qemu", "p/qemu", "nat/f", "fast MIPS", "RSS MiB"))
+    print("%-16s %12s | %8s %8s %8s %8s %8s %8s | %7s %7s %7s %7s %7s | %9s %9s" % (
+        "program", "instructions", "fast s", "prove s", "interp s", "before s", "qemu s", "native s",
+        "f/qemu", "p/qemu", "i/qemu", "b/qemu", "nat/f", "fast MIPS", "RSS MiB"))
     for name in names:
         elf = os.path.join(guests, name + ".elf")
         native = os.path.join(guests, "native", name)
@@ -91,11 +97,17 @@ def main():
         rc, cpu, wall, rss, nout = run_measured([native])
         row.update(native_s=cpu, native_wall_s=wall, native_exit=rc)
 
-        for engine in ["fast"] + ([] if args.skip_proving else ["proving"]):
+        columns = [("fast", fpvm, "fast", None), ("interp", fpvm, "fast", dict(os.environ, FPVM_NATIVE="0"))]
+        if not args.skip_proving:
+            columns.append(("proving", fpvm, "proving", None))
+        if args.before:
+            columns.append(("before", args.before, "fast", None))
+        for engine, binary, kind, env in columns:
             final = os.path.join(tmp, "%s-%s.bin" % (name, engine))
             gout = os.path.join(tmp, "%s-%s.out" % (name, engine))
-            rc, cpu, wall, rss, _ = run_measured([fpvm, "run", "--input", state, "--output", final, "--meta", "",
-                                                  "--info-at", "never", "--engine", engine, "--guest-stdout", gout])
+            rc, cpu, wall, rss, _ = run_measured([binary, "run", "--input", state, "--output", final, "--meta", "",
+                                                  "--info-at", "never", "--engine", kind, "--guest-stdout", gout],
+                                                 env=env)
             if rc != 0:
                 sys.exit("error: fpvm %s engine failed on %s" % (engine, name))
             w = json.loads(subprocess.run([fpvm, "witness", "--input", final], check=True,
@@ -105,34 +117,44 @@ def main():
             row.update({engine + "_s": cpu, engine + "_wall_s": wall, engine + "_rss_kib": rss,
                         engine + "_hash": w["stateHash"], "instructions": w["step"], engine + "_exit": w["exitCode"],
                         engine + "_stdout_matches_qemu": fout == qout})
-        if "proving_hash" in row and row["proving_hash"] != row["fast_hash"]:
-            sys.exit("error: fast and proving engines disagree on %s" % name)
+        for other in ("proving", "interp", "before"):
+            if other + "_hash" in row and row[other + "_hash"] != row["fast_hash"]:
+                sys.exit("error: the fast and %s runs disagree on %s" % (other, name))
         if not row["fast_stdout_matches_qemu"] or row["fast_exit"] != row["qemu_exit"]:
             sys.exit("error: fpvm and qemu disagree on %s" % name)
         row["fast_mips"] = row["instructions"] / row["fast_s"] / 1e6
         row["fast_over_qemu"] = row["qemu_s"] / row["fast_s"]
         row["native_over_fast"] = row["fast_s"] / row["native_s"] if row["native_s"] else float("nan")
-        if "proving_s" in row:
-            row["proving_over_qemu"] = row["qemu_s"] / row["proving_s"]
-            row["proving_mips"] = row["instructions"] / row["proving_s"] / 1e6
+        for other in ("proving", "interp", "before"):
+            if other + "_s" in row:
+                row[other + "_over_qemu"] = row["qemu_s"] / row[other + "_s"]
+                row[other + "_mips"] = row["instructions"] / row[other + "_s"] / 1e6
         results.append(row)
-        print("%-16s %12d | %8.3f %8s %8.3f %8.3f | %7.3f %7s %7.1f | %9.0f %9.1f" % (
-            name, row["instructions"], row["fast_s"], "%.3f" % row["proving_s"] if "proving_s" in row else "-",
-            row["qemu_s"], row["native_s"], row["fast_over_qemu"],
-            "%.3f" % row["proving_over_qemu"] if "proving_over_qemu" in row else "-",
+
+        def opt(key, fmt="%.3f"):
+            return fmt % row[key] if key in row else "-"
+        print("%-16s %12d | %8.3f %8s %8s %8s %8.3f %8.3f | %7.3f %7s %7s %7s %7.1f | %9.0f %9.1f" % (
+            name, row["instructions"], row["fast_s"], opt("proving_s"), opt("interp_s"), opt("before_s"),
+            row["qemu_s"], row["native_s"], row["fast_over_qemu"], opt("proving_over_qemu"),
+            opt("interp_over_qemu"), opt("before_over_qemu"),
             row["native_over_fast"], row["fast_mips"], row["fast_rss_kib"] / 1024), flush=True)
 
     summary = {
         "geomean_fast_over_qemu": geomean([r["fast_over_qemu"] for r in results]),
         "geomean_proving_over_qemu": geomean([r.get("proving_over_qemu") for r in results]),
+        "geomean_interp_over_qemu": geomean([r.get("interp_over_qemu") for r in results]),
+        "geomean_before_over_qemu": geomean([r.get("before_over_qemu") for r in results]),
+        "min_fast_over_qemu": min(r["fast_over_qemu"] for r in results),
         "geomean_native_over_fast": geomean([r["native_over_fast"] for r in results]),
         "geomean_fast_mips": geomean([r["fast_mips"] for r in results]),
         "time_unit": "CPU seconds (user+sys) of each child process",
         "host": os.uname().nodename, "cpus": os.cpu_count(),
     }
-    print("geomean: fast/qemu %.3f, proving/qemu %.3f, native/fast %.1f, fast %.0f MIPS" % (
-        summary["geomean_fast_over_qemu"], summary["geomean_proving_over_qemu"],
-        summary["geomean_native_over_fast"], summary["geomean_fast_mips"]))
+    print("geomean: fast/qemu %.3f (lowest %.3f), proving/qemu %.3f, interpreter/qemu %.3f, before/qemu %.3f, "
+          "native/fast %.1f, fast %.0f MIPS" % (
+              summary["geomean_fast_over_qemu"], summary["min_fast_over_qemu"], summary["geomean_proving_over_qemu"],
+              summary["geomean_interp_over_qemu"], summary["geomean_before_over_qemu"],
+              summary["geomean_native_over_fast"], summary["geomean_fast_mips"]))
     with open(os.path.join(args.out, "engines.json"), "w") as f:
         json.dump({"summary": summary, "programs": results}, f, indent=2)
     draw_chart(results, summary, os.path.join(args.out, "engines.png"))

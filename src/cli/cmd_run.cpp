@@ -89,11 +89,11 @@ int runRun(const Args& args) {
             "fast (validation), proving (per-store Merkle bookkeeping) or reference (reference interpreter on every step)");
   uint64_t nativeCodeKib = vm::kDefaultNativeCodeBytes >> 10;
   flags.add("native-code-kib", &nativeCodeKib,
-            "size of the fast engine's native code cache in KiB (flushed and refilled when full; at least 64)");
+            "size of the fast engine's native code cache in KiB (flushed and refilled when full; 64..1048576)");
   flags.takesServerCommand();
   if (!flags.parse(args)) return 0;
-  if (nativeCodeKib < (vm::kMinNativeCodeBytes >> 10) || nativeCodeKib > (uint64_t(1) << 22))
-    throw Error("run: --native-code-kib " + std::to_string(nativeCodeKib) + " is outside 64..4194304");
+  if (nativeCodeKib < (vm::kMinNativeCodeBytes >> 10) || nativeCodeKib > (vm::kMaxNativeCodeBytes >> 10))
+    throw Error("run: --native-code-kib " + std::to_string(nativeCodeKib) + " is outside 64..1048576");
   if (engine != "fast" && engine != "proving" && engine != "reference")
     throw Error("run: invalid value \"" + engine + "\" for flag --engine (expected fast, proving or reference)");
   if (pprofCpu)

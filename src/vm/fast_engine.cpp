@@ -17,8 +17,10 @@ constexpr unsigned kSlotsPerPage = merkle::kPageSize / 4;
 /// in checked mode, so chunks are long.
 constexpr uint64_t kChunkSteps = uint64_t(1) << 20;
 
-/// Shortest straight-line run worth a native block (a block call costs about as much as
-/// interpreting two instructions).
+/// Shortest straight-line run worth a native block when it does not end in a control transfer
+/// (entering native code from the interpreter costs about as much as interpreting two
+/// instructions). A run that ends in a branch, jal or jalr is compiled whatever its length: its
+/// block chains to the next one.
 constexpr unsigned kMinNativeBlock = 3;
 /// Longest native block (bounds the code one compile writes).
 constexpr unsigned kMaxNativeBlock = 256;
@@ -30,19 +32,13 @@ alignas(64) const uint8_t kZeroPage[merkle::kPageSize] = {};
 struct FastEngine::DecodedPage {
   /// One slot per instruction plus a sentinel that continues on the next page.
   Slot slots[kSlotsPerPage + 1];
-  /// A native block on this page: its first slot (the opNative head) and last slot, and the
-  /// head's own decoded instruction (run by the interpreter when the block leaves before it).
+  /// A native block on this page: its first slot (the opNative head, imm = code offset), its
+  /// last slot, and the link sites of other blocks that jump straight to it.
   struct NativeBlock {
     uint16_t first, last;
-    Slot head;
+    std::vector<uint64_t> incoming;
   };
   std::vector<NativeBlock> nativeBlocks;
-  /// The decoded instruction under the native head at `index`.
-  const Slot& headAt(unsigned index) const {
-    for (const NativeBlock& b : nativeBlocks)
-      if (b.first == index) return b.head;
-    std::abort();  // every opNative slot has its entry
-  }
   DecodedPage() { slots[kSlotsPerPage].op = opPageEnd; }
 };
 
@@ -66,6 +62,7 @@ void FastEngine::tryCompileNative(DecodedPage& page, unsigned index, uint64_t pc
   // middle of this run finds them undecoded and may start a block of its own there.
   Slot run[kMaxNativeBlock];
   unsigned n = 0;
+  bool terminated = false;
   while (n < kMaxNativeBlock && index + n < kSlotsPerPage) {
     const uint64_t at = pc + 4 * uint64_t(n);
     const Slot d = n == 0 ? page.slots[index] : decode(static_cast<uint32_t>(s_.memory.load(at, 4)), at);
@@ -73,31 +70,73 @@ void FastEngine::tryCompileNative(DecodedPage& page, unsigned index, uint64_t pc
       run[n++] = d;
       continue;
     }
-    // A branch or jal to this page ends the block inside it (decode() sent misaligned targets to
-    // opSlow already).
-    const uint64_t target = at + static_cast<uint64_t>(static_cast<int64_t>(d.imm));
-    if (nativeTerminatorOp(d.op) && (target >> merkle::kPageBits) == (pc >> merkle::kPageBits)) run[n++] = d;
+    // A branch, jal or jalr ends the block inside it (decode() sent misaligned branch and jal
+    // targets to opSlow already).
+    if (nativeTerminatorOp(d.op)) {
+      run[n++] = d;
+      terminated = true;
+    }
     break;
   }
-  if (n < kMinNativeBlock) return;
+  if (n == 0 || (!terminated && n < kMinNativeBlock)) return;
   const int32_t offset = native_->compile(run, n, pc);
   if (offset < 0) return;  // full: resetNativeCode() at the next chunk start
-  page.nativeBlocks.push_back({static_cast<uint16_t>(index), static_cast<uint16_t>(index + n - 1), run[0]});
+  page.nativeBlocks.push_back({static_cast<uint16_t>(index), static_cast<uint16_t>(index + n - 1), {}});
   ++nativeBlocksCompiled_;
   page.slots[index].op = opNative;
   page.slots[index].imm = offset;
+}
+
+void FastEngine::nativeMemoryStep(uint64_t* regs, uint64_t pc) {
+  const Slot d = decode(static_cast<uint32_t>(s_.memory.load(pc, 4)), pc);
+  const uint64_t addr = regs[d.rs1] + static_cast<uint64_t>(static_cast<int64_t>(d.imm));
+  switch (d.op) {
+    case opLb: regs[d.rd] = rv::sx(loadSlow(addr, 1), 8); break;
+    case opLh: regs[d.rd] = rv::sx(loadSlow(addr, 2), 16); break;
+    case opLw: regs[d.rd] = rv::sx(loadSlow(addr, 4), 32); break;
+    case opLd: regs[d.rd] = loadSlow(addr, 8); break;
+    case opLbu: regs[d.rd] = loadSlow(addr, 1); break;
+    case opLhu: regs[d.rd] = loadSlow(addr, 2); break;
+    case opLwu: regs[d.rd] = loadSlow(addr, 4); break;
+    case opSb: storeSlow(addr, 1, regs[d.rs2]); break;
+    case opSh: storeSlow(addr, 2, regs[d.rs2]); break;
+    case opSw: storeSlow(addr, 4, regs[d.rs2]); break;
+    case opSd: storeSlow(addr, 8, regs[d.rs2]); break;
+    default: std::abort();  // native code leaves to the engine only at loads and stores
+  }
+}
+
+void FastEngine::linkNativeExit(const NativeExit& exit) {
+  if (exit.pc & 3) return;
+  DecodedPage* page = codePage(exit.pc >> merkle::kPageBits);
+  const unsigned index = (exit.pc & (merkle::kPageSize - 1)) >> 2;
+  const Slot& target = page->slots[index];
+  if (target.op != opNative) return;  // not translated (yet): the next exit through here tries again
+  if (exit.reason == kNativeExitIndirect) {
+    native_->rememberIndirect(exit.pc, target.imm);
+    ++nativeIndirectEntries_;
+    return;
+  }
+  for (DecodedPage::NativeBlock& b : page->nativeBlocks) {
+    if (b.first == index) {
+      native_->link(exit.reason, target.imm);
+      b.incoming.push_back(exit.reason);
+      ++nativeLinks_;
+      return;
+    }
+  }
 }
 
 void FastEngine::invalidateCaches() {
   code_.clear();
   if (native_) native_->reset();
   for (auto& e : codeTlb_) e = CodeTlbEntry{};
-  for (auto& e : readTlb_) e = TlbEntry{};
+  for (auto& e : tlbs_.read) e = TlbEntry{};
   flushWriteTlb();
 }
 
 void FastEngine::flushWriteTlb() {
-  for (auto& e : writeTlb_) e = TlbEntry{};
+  for (auto& e : tlbs_.write) e = TlbEntry{};
 }
 
 FastEngine::DecodedPage* FastEngine::codePage(uint64_t pageIndex) {
@@ -110,7 +149,7 @@ FastEngine::DecodedPage* FastEngine::codePage(uint64_t pageIndex) {
   }
   // Pages holding decoded code never sit in the write TLB: their stores take the slow path,
   // which drops the decoded slots they overwrite.
-  TlbEntry& w = writeTlb_[pageIndex % kTlbSize];
+  TlbEntry& w = tlbs_.write[pageIndex % kTlbSize];
   if (w.page == pageIndex) w = TlbEntry{};
   auto page = std::make_unique<DecodedPage>();
   DecodedPage* raw = page.get();
@@ -126,10 +165,13 @@ void FastEngine::noteCodeWrite(uint64_t addr, unsigned size) {
       DecodedPage& page = *it->second;
       const unsigned index = (a & (merkle::kPageSize - 1)) >> 2;
       page.slots[index] = Slot{};
-      // A native block covering the word is stale: drop it (its head goes back to undecoded).
+      // A native block covering the word is stale: drop it (its head goes back to undecoded,
+      // the blocks that jump to it and the jalr lookups take their exits again).
       auto& blocks = page.nativeBlocks;
       for (size_t b = 0; b < blocks.size();) {
         if (blocks[b].first <= index && index <= blocks[b].last) {
+          for (const uint64_t site : blocks[b].incoming) NativeCode::unlink(site);
+          if (native_) native_->forgetIndirect();
           page.slots[blocks[b].first] = Slot{};
           blocks[b] = blocks.back();
           blocks.pop_back();
@@ -148,7 +190,7 @@ uint64_t FastEngine::loadSlow(uint64_t addr, unsigned size) {
   if (off + size > merkle::kPageSize) return s_.memory.load(addr, size);
   const merkle::Page* p = s_.memory.findPage(idx);
   const uint8_t* data = p ? p->data : kZeroPage;
-  readTlb_[idx % kTlbSize] = TlbEntry{idx, const_cast<uint8_t*>(data)};
+  tlbs_.read[idx % kTlbSize] = TlbEntry{idx, const_cast<uint8_t*>(data)};
   return getLE(data + off, size);
 }
 
@@ -158,8 +200,8 @@ void FastEngine::storeSlow(uint64_t addr, unsigned size, uint64_t value) {
   if (off + size > merkle::kPageSize) {
     s_.memory.store(addr, size, value);  // page-crossing: the memory marks both pages
     // A zero page cached for reads may just have been allocated.
-    readTlb_[idx % kTlbSize] = TlbEntry{};
-    readTlb_[(idx + 1) % kTlbSize] = TlbEntry{};
+    tlbs_.read[idx % kTlbSize] = TlbEntry{};
+    tlbs_.read[(idx + 1) % kTlbSize] = TlbEntry{};
     noteCodeWrite(addr, size);
     return;
   }
@@ -173,11 +215,11 @@ void FastEngine::storeSlow(uint64_t addr, unsigned size, uint64_t value) {
     data = s_.memory.pageForDirectWrite(idx);
   }
   putLE(data + off, value, size);
-  readTlb_[idx % kTlbSize] = TlbEntry{idx, data};
+  tlbs_.read[idx % kTlbSize] = TlbEntry{idx, data};
   if (code_.count(idx)) {
     noteCodeWrite(addr, size);
   } else {
-    writeTlb_[idx % kTlbSize] = TlbEntry{idx, data};
+    tlbs_.write[idx % kTlbSize] = TlbEntry{idx, data};
     writePages_[idx % kTlbSize] = page;
   }
 }
@@ -195,8 +237,8 @@ struct FastEngine::DelegatedStepTracker {
 void FastEngine::noteDelegatedAccess(uint64_t leafAddr) {
   const uint64_t page = leafAddr >> merkle::kPageBits;
   if (code_.count(page)) noteCodeWrite(leafAddr, 32);  // one lookup when the page holds no code
-  readTlb_[page % kTlbSize] = TlbEntry{};
-  writeTlb_[page % kTlbSize] = TlbEntry{};
+  tlbs_.read[page % kTlbSize] = TlbEntry{};
+  tlbs_.write[page % kTlbSize] = TlbEntry{};
 }
 
 RevertCode FastEngine::slowStep(uint64_t* regs, uint64_t& pc) {
@@ -303,7 +345,7 @@ FastStop FastEngine::runThreaded(uint64_t maxSteps, const std::atomic<bool>* can
     const uint64_t a_ = (addr);                                                 \
     const uint64_t i_ = a_ >> merkle::kPageBits;                                \
     const unsigned o_ = a_ & (merkle::kPageSize - 1);                           \
-    const TlbEntry& e_ = readTlb_[i_ % kTlbSize];                               \
+    const TlbEntry& e_ = tlbs_.read[i_ % kTlbSize];                               \
     if (e_.page == i_ && o_ + (size) <= merkle::kPageSize) [[likely]] {         \
       uint64_t v_ = 0;                                                          \
       std::memcpy(&v_, e_.data + o_, (size));                                   \
@@ -317,7 +359,7 @@ FastStop FastEngine::runThreaded(uint64_t maxSteps, const std::atomic<bool>* can
     const uint64_t a_ = (addr);                                                 \
     const uint64_t i_ = a_ >> merkle::kPageBits;                                \
     const unsigned o_ = a_ & (merkle::kPageSize - 1);                           \
-    const TlbEntry& e_ = writeTlb_[i_ % kTlbSize];                              \
+    const TlbEntry& e_ = tlbs_.write[i_ % kTlbSize];                              \
     const uint64_t v_ = (value);                                                \
     if (e_.page == i_ && o_ + (size) <= merkle::kPageSize) [[likely]] {         \
       std::memcpy(e_.data + o_, &v_, (size));                                   \
@@ -382,7 +424,7 @@ L_Undecoded: {
   if constexpr (kBookkeeping == Bookkeeping::Pages) {
     // A run starts here when the previous slot cannot be part of a block (or was never
     // executed): try to make this slot the head of a native block.
-    if (native_ && nativeOp(slot->op)) {
+    if (native_ && (nativeOp(slot->op) || nativeTerminatorOp(slot->op))) {
       const unsigned index = static_cast<unsigned>(slot - page->slots);
       if (index == 0 || !nativeOp(slot[-1].op)) {
         tryCompileNative(*page, index, at);
@@ -394,46 +436,26 @@ L_Undecoded: {
 }
 
 L_Native: {
-  // A native block runs up to its end or up to an access it leaves to the interpreter; the
-  // instructions it completed count as part of the current run.
-  // Repeated iterations of a self-looping block come off the loop budget; the last iteration
-  // is accounted through the slot pointer like any run.
-  const uint64_t before = static_cast<uint64_t>(RUN_DONE());
-  nativeLoopBudget_ = budget - before;
-  const uint32_t result = native_->at(slot->imm)(x, readTlb_, writeTlb_, &nativeLoopBudget_);
-  budget = nativeLoopBudget_ + before;
-  const uint32_t done = result & kNativeDoneMask;
-  if (done == 0) [[unlikely]] goto L_native_head_access;
-  if (const uint32_t target = result >> kNativeTargetShift) {
-    // Ended with a taken branch or jal to this page: settle the run like JUMP does.
-    slot += done - 1;
-    budget -= static_cast<uint64_t>(RUN_DONE() + 1);
-    slot = &page->slots[target - 1];
-    goto L_run;
+  // Native code runs from this block on, chained from block to block, until an exit; the
+  // instructions before the head in the current run are accounted first, the native ones come
+  // off the budget.
+  budget -= static_cast<uint64_t>(RUN_DONE());
+  nativeBudget_ = budget;
+  const NativeExit exit = native_->run(slot->imm, x, &tlbs_, &nativeBudget_);
+  budget = nativeBudget_;
+  pc = exit.pc;
+  step = chunkEnd - budget;
+  if (exit.reason == kNativeExitMemory) {
+    nativeMemoryStep(x, pc);  // budget covers it: the block gave back the steps from pc on
+    --budget;
+    ++step;
+    pc += 4;
+  } else if (exit.reason == kNativeExitReference) {
+    goto L_slow_at_pc;
+  } else if (exit.reason != kNativeExitNext) {
+    linkNativeExit(exit);
   }
-  slot += done;
-  DISPATCH();
-}
-
-L_native_head_access: {
-  // The block's first instruction is a load or store the TLBs could not serve: do it here.
-  const Slot d = page->headAt(static_cast<unsigned>(slot - page->slots));
-  const uint64_t addr = A + IMM;
-  switch (d.op) {
-    case opLb: RD = rv::sx(loadSlow(addr, 1), 8); break;
-    case opLh: RD = rv::sx(loadSlow(addr, 2), 16); break;
-    case opLw: RD = rv::sx(loadSlow(addr, 4), 32); break;
-    case opLd: RD = loadSlow(addr, 8); break;
-    case opLbu: RD = loadSlow(addr, 1); break;
-    case opLhu: RD = loadSlow(addr, 2); break;
-    case opLwu: RD = loadSlow(addr, 4); break;
-    case opSb: storeSlow(addr, 1, B); break;
-    case opSh: storeSlow(addr, 2, B); break;
-    case opSw: storeSlow(addr, 4, B); break;
-    case opSd: storeSlow(addr, 8, B); break;
-    default: std::abort();  // blocks leave before an instruction only at memory accesses
-  }
-  ADVANCE();
+  goto L_enter;
 }
 
 L_Slow:

@@ -2,8 +2,8 @@
 /// The engine that runs long stretches: the same machine as the reference interpreter, executed
 /// from a cache of pre-decoded instructions with software TLBs over the paged memory. With
 /// Bookkeeping::Pages it is the fast (validation) engine, with a native-code tier where the
-/// platform allows; with Bookkeeping::LeafPairs it is the proving engine (per-store Merkle
-/// bookkeeping, no native tier). Rare instructions (ECALL, atomics, anything that can revert)
+/// platform allows (native_block.hpp); with Bookkeeping::LeafPairs it is the proving engine
+/// (per-store Merkle bookkeeping, no native tier). Rare instructions (ECALL, atomics, anything that can revert)
 /// are handed to the reference interpreter for that one step, so all engines share one
 /// definition of those semantics.
 #include <atomic>
@@ -66,6 +66,9 @@ class FastEngine {
   uint64_t nativeBlocksCompiled() const { return nativeBlocksCompiled_; }
   /// Times the code cache was full and flushed.
   uint64_t nativeCodeFlushes() const { return nativeCodeFlushes_; }
+  /// Direct jumps linked block to block, and jalr targets entered into the lookup table.
+  uint64_t nativeLinks() const { return nativeLinks_; }
+  uint64_t nativeIndirectEntries() const { return nativeIndirectEntries_; }
 
   struct DecodedPage;
 
@@ -88,6 +91,12 @@ class FastEngine {
   void tryCompileNative(DecodedPage& page, unsigned index, uint64_t pc);
   /// Drops every native block and decoded page (the code memory is full).
   void resetNativeCode();
+  /// Executes the load or store at `pc` that native code left to the engine (TLB miss or
+  /// page-crossing access) with the guest registers `regs`.
+  void nativeMemoryStep(uint64_t* regs, uint64_t pc);
+  /// After native code returned at a direct jump's link site or a jalr lookup miss: when the
+  /// target now heads a native block, links the site to it or records it for jalr lookups.
+  void linkNativeExit(const NativeExit& exit);
 
   VmState& s_;
   HostContext& host_;
@@ -96,15 +105,10 @@ class FastEngine {
   uint64_t lastSyscall_ = ~uint64_t(0);
 
   std::unordered_map<uint64_t, std::unique_ptr<DecodedPage>> code_;
-  static constexpr unsigned kTlbSize = 256;
-  struct TlbEntry {
-    uint64_t page = ~uint64_t(0);
-    uint8_t* data = nullptr;
-  };
-  static_assert(sizeof(TlbEntry) == NativeTlbLayout::kEntryBytes && kTlbSize == NativeTlbLayout::kEntries &&
-                offsetof(TlbEntry, data) == NativeTlbLayout::kDataOffset);  // native blocks read these TLBs
-  TlbEntry readTlb_[kTlbSize];
-  TlbEntry writeTlb_[kTlbSize];
+  static constexpr unsigned kTlbSize = NativeTlbs::kEntries;
+  using TlbEntry = NativeTlbEntry;
+  /// The read and write TLBs (native blocks read both through one pointer).
+  NativeTlbs tlbs_;
   /// The Page behind each write-TLB entry (Bookkeeping::LeafPairs marks pairs there).
   merkle::Page* writePages_[kTlbSize] = {};
   struct CodeTlbEntry {
@@ -114,10 +118,12 @@ class FastEngine {
   CodeTlbEntry codeTlb_[kTlbSize];
   /// The native-code tier (Bookkeeping::Pages only, where the platform allows it).
   std::unique_ptr<NativeCode> native_;
-  /// Steps a native block may still repeat itself for (see NativeCode::BlockFn).
-  uint64_t nativeLoopBudget_ = 0;
+  /// The step budget native code runs with (a member: its address goes to the native code).
+  uint64_t nativeBudget_ = 0;
   uint64_t nativeBlocksCompiled_ = 0;
   uint64_t nativeCodeFlushes_ = 0;
+  uint64_t nativeLinks_ = 0;
+  uint64_t nativeIndirectEntries_ = 0;
 };
 
 }  // namespace fpvm::vm

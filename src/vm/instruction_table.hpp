@@ -17,7 +17,7 @@ enum class Format : uint8_t { R, I, S, B, U, J };
 enum class OpClass : uint8_t { Alu, MulDiv, Load, Store, Branch, Jump, System, Atomic, Fence };
 
 /// Whether the native tier may compile an Op: never, inside a block, or as a block's last
-/// instruction (a branch or jal whose target is on the block's page).
+/// instruction (a branch, jal or jalr).
 enum class Native : uint8_t { No, Body, End };
 
 /// One encoding row: words with (word & mask) == match are `op`.
@@ -44,6 +44,15 @@ inline constexpr Row kRows[] = {
 inline constexpr Native kNative[kOpCount] = {
 #define FPVM_INTERNAL(Name) Native::No,
 #define FPVM_INSTR(Name, mnemonic, format, match, mask, cls, native) Native::native,
+#define FPVM_ALIAS(...)
+#include "vm/instruction_table.def"
+};
+
+/// Format of each Op's primary row, indexed by Op (internal Ops read and write no register: U
+/// stands in for them). Tells the native tier which of rs1, rs2 and rd an Op uses.
+inline constexpr Format kFormat[kOpCount] = {
+#define FPVM_INTERNAL(Name) Format::U,
+#define FPVM_INSTR(Name, mnemonic, format, match, mask, cls, native) Format::format,
 #define FPVM_ALIAS(...)
 #include "vm/instruction_table.def"
 };

@@ -34,30 +34,89 @@ void logUnavailableOnce(const std::string& why) {
 
 namespace {
 
-/// Upper bound of the bytes one instruction (with its exit stubs) compiles to.
-constexpr size_t kMaxBytesPerInstruction = 112;
+/// Upper bound of the bytes one instruction (with its exit stub) compiles to, and of a block's
+/// entry and terminator code.
+constexpr size_t kMaxBytesPerInstruction = 160;
+constexpr size_t kMaxBlockOverheadBytes = 640;
 
 using namespace x86;
 
 /// Guest register r in the register array (rdi).
-Mem reg(unsigned r) { return Mem{rdi, -1, static_cast<int32_t>(8 * r)}; }
+Mem guestReg(unsigned r) { return Mem{rdi, -1, static_cast<int32_t>(8 * r)}; }
 
+/// Host registers that hold guest registers inside a block, in the order they are handed out.
+/// Fixed roles elsewhere: rdi guest register array, rsi TLBs, r9 step budget; rax, rcx, rdx and
+/// r10 are scratch.
+constexpr Reg kPool[] = {rbx, rbp, r12, r13, r14, r15, r11, r8};
+constexpr unsigned kPoolSize = sizeof(kPool) / sizeof(kPool[0]);
+
+constexpr int32_t kReadTlbOffset = static_cast<int32_t>(offsetof(NativeTlbs, read));
+constexpr int32_t kWriteTlbOffset = static_cast<int32_t>(offsetof(NativeTlbs, write));
+static_assert(sizeof(NativeTlbEntry) == 16 && offsetof(NativeTlbEntry, data) == 8);
+static_assert(sizeof(NativeCode::IndirectEntry) == 16 && offsetof(NativeCode::IndirectEntry, code) == 8);
+
+/// Which registers an instruction reads and writes (rd is the sink for x0: never allocated).
+struct Uses {
+  bool rs1, rs2, rd;
+};
+Uses usesOf(const Slot& s) {
+  if (s.op == opNop) return {false, false, false};
+  if (s.op == opCsr) return {false, false, true};
+  switch (table::kFormat[s.op]) {
+    case table::Format::R: return {true, true, true};
+    case table::Format::I: return {true, false, true};
+    case table::Format::S:
+    case table::Format::B: return {true, true, false};
+    case table::Format::U:
+    case table::Format::J: return {false, false, true};
+  }
+  return {true, true, true};
+}
+
+/// An exit taken from inside the block: the jcc displacements that lead to it, and what it
+/// writes back and reports.
 struct PendingExit {
-  uint8_t* dispAt;
-  uint32_t completed;
+  uint8_t* dispAt[2];
+  unsigned count;
+  uint32_t dirty;  ///< guest registers (bit g) to write back
+  uint64_t pc;
+  uint32_t undo;  ///< steps paid at entry that did not run
+  uint64_t reason;
 };
 
-/// Emits one block. Tracks which guest register rax still holds, so an instruction that reads
-/// the register the previous one wrote takes it from rax instead of reloading it through memory.
+/// Emits one block: entry (pays its length from the budget, loads the allocated guest registers
+/// it reads), one emit<Name> per instruction, the terminator's jumps and the exit stubs.
 class BlockCompiler {
  public:
-  BlockCompiler(Emitter& e, std::vector<PendingExit>& exits, uint64_t startPc, uint32_t count)
-      : e_(e), exits_(exits), startPc_(startPc), count_(count) {
-    e_.movRR(k64, r8, rdx);  // the write TLB (rdx is needed for indexing and mulh)
-    e_.movRR(k64, r9, rcx);  // the loop budget
-    head_ = e_.here();
+  BlockCompiler(Emitter& e, const uint8_t* exitCode, const NativeCode::IndirectEntry* indirect, const Slot* slots,
+                uint32_t count, uint64_t startPc)
+      : e_(e), exitCode_(exitCode), indirect_(indirect), slots_(slots), count_(count), startPc_(startPc) {}
+
+  void compile() {
+    const Slot& last = slots_[count_ - 1];
+    const uint64_t lastPc = startPc_ + 4 * uint64_t(count_ - 1);
+    loops_ = (last.op == opJal || (last.op >= opBeq && last.op <= opBgeu)) &&
+             lastPc + static_cast<uint64_t>(static_cast<int64_t>(last.imm)) == startPc_;
+    allocate();
+    e_.aluRegImm(k64, 5, r9, static_cast<int32_t>(count_));  // sub r9, count: pay the block
+    uint8_t* noBudget = e_.jccForward(kBelow);
+    for (unsigned g = 1; g < 32; ++g)
+      if (host_[g] >= 0 && (loops_ || (loadAtEntry_ >> g & 1))) e_.regMem(k64, 0x8B, Reg(host_[g]), guestReg(g));
+    body_ = e_.here();
+    for (uint32_t k = 0; k < count_; ++k) instruction(slots_[k], startPc_ + 4 * uint64_t(k), k);
+    if (!nativeTerminatorOp(last.op)) {
+      spill(dirty_);
+      chainTo(startPc_ + 4 * uint64_t(count_));
+    }
+    for (const PendingExit& x : exits_) {
+      for (unsigned i = 0; i < x.count; ++i) e_.patchToHere(x.dispAt[i]);
+      exitStub(x.dirty, x.pc, x.undo, x.reason);
+    }
+    e_.patchToHere(noBudget);
+    exitStub(0, startPc_, count_, kNativeExitNext);
   }
 
+ private:
   void instruction(const Slot& s, uint64_t pc, uint32_t k) {
     // One case per row of instruction_table.def marked Body or End: a row without its
     // emit<Name> below fails to compile.
@@ -79,59 +138,48 @@ class BlockCompiler {
     }
   }
 
- private:
   // --- one emitter per compilable row of instruction_table.def ---
 #define FPVM_EMIT(Name) void emit##Name([[maybe_unused]] const Slot& s, [[maybe_unused]] uint64_t pc, [[maybe_unused]] uint32_t k)
   FPVM_EMIT(Nop) {}
-  FPVM_EMIT(Csr) { storeImm(s, 0); }
-  FPVM_EMIT(Lui) { storeImm(s, s.imm); }
-  FPVM_EMIT(Auipc) {
-    e_.movImm64(rax, pc + static_cast<uint64_t>(static_cast<int64_t>(s.imm)));
-    storeRd(s);
-  }
+  FPVM_EMIT(Csr) { putImm(s.rd, 0); }
+  FPVM_EMIT(Lui) { putImm(s.rd, static_cast<uint64_t>(static_cast<int64_t>(s.imm))); }
+  FPVM_EMIT(Auipc) { putImm(s.rd, pc + static_cast<uint64_t>(static_cast<int64_t>(s.imm))); }
   FPVM_EMIT(Jal) {
-    e_.movImm64(rax, pc + 4);
-    storeRd(s);
-    taken(s, pc, k);
+    putImm(s.rd, pc + 4);
+    jumpTo(pc + static_cast<uint64_t>(static_cast<int64_t>(s.imm)));
   }
-  FPVM_EMIT(Beq) { branch(s, pc, k, kEqual); }
-  FPVM_EMIT(Bne) { branch(s, pc, k, kNotEqual); }
-  FPVM_EMIT(Blt) { branch(s, pc, k, kLess); }
-  FPVM_EMIT(Bge) { branch(s, pc, k, kGreaterEqual); }
-  FPVM_EMIT(Bltu) { branch(s, pc, k, kBelow); }
-  FPVM_EMIT(Bgeu) { branch(s, pc, k, kAboveEqual); }
+  FPVM_EMIT(Jalr) { indirectJump(s, pc, k); }
+  FPVM_EMIT(Beq) { branch(s, pc, kEqual); }
+  FPVM_EMIT(Bne) { branch(s, pc, kNotEqual); }
+  FPVM_EMIT(Blt) { branch(s, pc, kLess); }
+  FPVM_EMIT(Bge) { branch(s, pc, kGreaterEqual); }
+  FPVM_EMIT(Bltu) { branch(s, pc, kBelow); }
+  FPVM_EMIT(Bgeu) { branch(s, pc, kAboveEqual); }
   FPVM_EMIT(Lb) {
-    const Mem at{rcx};
-    load(s, k, 1, [&] { e_.regMem0F(k64, 0xBE, rax, at); });
+    load(s, pc, k, 1, [&](Reg dst, const Mem& at) { e_.regMem0F(k64, 0xBE, dst, at); });
   }
   FPVM_EMIT(Lh) {
-    const Mem at{rcx};
-    load(s, k, 2, [&] { e_.regMem0F(k64, 0xBF, rax, at); });
+    load(s, pc, k, 2, [&](Reg dst, const Mem& at) { e_.regMem0F(k64, 0xBF, dst, at); });
   }
   FPVM_EMIT(Lw) {
-    const Mem at{rcx};
-    load(s, k, 4, [&] { e_.movsxdMem(rax, at); });
+    load(s, pc, k, 4, [&](Reg dst, const Mem& at) { e_.movsxdMem(dst, at); });
   }
   FPVM_EMIT(Ld) {
-    const Mem at{rcx};
-    load(s, k, 8, [&] { e_.regMem(k64, 0x8B, rax, at); });
+    load(s, pc, k, 8, [&](Reg dst, const Mem& at) { e_.regMem(k64, 0x8B, dst, at); });
   }
   FPVM_EMIT(Lbu) {
-    const Mem at{rcx};
-    load(s, k, 1, [&] { e_.regMem0F(k32, 0xB6, rax, at); });
+    load(s, pc, k, 1, [&](Reg dst, const Mem& at) { e_.regMem0F(k32, 0xB6, dst, at); });
   }
   FPVM_EMIT(Lhu) {
-    const Mem at{rcx};
-    load(s, k, 2, [&] { e_.regMem0F(k32, 0xB7, rax, at); });
+    load(s, pc, k, 2, [&](Reg dst, const Mem& at) { e_.regMem0F(k32, 0xB7, dst, at); });
   }
   FPVM_EMIT(Lwu) {
-    const Mem at{rcx};
-    load(s, k, 4, [&] { e_.regMem(k32, 0x8B, rax, at); });
+    load(s, pc, k, 4, [&](Reg dst, const Mem& at) { e_.regMem(k32, 0x8B, dst, at); });
   }
-  FPVM_EMIT(Sb) { store(s, k, 1); }
-  FPVM_EMIT(Sh) { store(s, k, 2); }
-  FPVM_EMIT(Sw) { store(s, k, 4); }
-  FPVM_EMIT(Sd) { store(s, k, 8); }
+  FPVM_EMIT(Sb) { store(s, pc, k, 1); }
+  FPVM_EMIT(Sh) { store(s, pc, k, 2); }
+  FPVM_EMIT(Sw) { store(s, pc, k, 4); }
+  FPVM_EMIT(Sd) { store(s, pc, k, 8); }
   FPVM_EMIT(Addi) { aluImm(s, k64, 0); }
   FPVM_EMIT(Slti) { compareImm(s, kLess); }
   FPVM_EMIT(Sltiu) { compareImm(s, kBelow); }
@@ -145,16 +193,16 @@ class BlockCompiler {
   FPVM_EMIT(Slliw) { shiftImm(s, k32, 4); }
   FPVM_EMIT(Srliw) { shiftImm(s, k32, 5); }
   FPVM_EMIT(Sraiw) { shiftImm(s, k32, 7); }
-  FPVM_EMIT(Add) { aluRR(s, k64, 0x03, true); }
-  FPVM_EMIT(Sub) { aluRR(s, k64, 0x2B, false); }
+  FPVM_EMIT(Add) { aluRR(s, k64, 0x03); }
+  FPVM_EMIT(Sub) { aluRR(s, k64, 0x2B); }
   FPVM_EMIT(Sll) { shiftRR(s, k64, 4); }
   FPVM_EMIT(Slt) { compareRR(s, kLess); }
   FPVM_EMIT(Sltu) { compareRR(s, kBelow); }
-  FPVM_EMIT(Xor) { aluRR(s, k64, 0x33, true); }
+  FPVM_EMIT(Xor) { aluRR(s, k64, 0x33); }
   FPVM_EMIT(Srl) { shiftRR(s, k64, 5); }
   FPVM_EMIT(Sra) { shiftRR(s, k64, 7); }
-  FPVM_EMIT(Or) { aluRR(s, k64, 0x0B, true); }
-  FPVM_EMIT(And) { aluRR(s, k64, 0x23, true); }
+  FPVM_EMIT(Or) { aluRR(s, k64, 0x0B); }
+  FPVM_EMIT(And) { aluRR(s, k64, 0x23); }
   FPVM_EMIT(Mul) { multiply(s, k64); }
   FPVM_EMIT(Mulh) { multiplyHigh(s, 5); }
   FPVM_EMIT(Mulhu) { multiplyHigh(s, 4); }
@@ -163,8 +211,8 @@ class BlockCompiler {
   FPVM_EMIT(Divu) { divide(s, k64, false, false); }
   FPVM_EMIT(Rem) { divide(s, k64, true, true); }
   FPVM_EMIT(Remu) { divide(s, k64, false, true); }
-  FPVM_EMIT(Addw) { aluRR(s, k32, 0x03, true); }
-  FPVM_EMIT(Subw) { aluRR(s, k32, 0x2B, false); }
+  FPVM_EMIT(Addw) { aluRR(s, k32, 0x03); }
+  FPVM_EMIT(Subw) { aluRR(s, k32, 0x2B); }
   FPVM_EMIT(Sllw) { shiftRR(s, k32, 4); }
   FPVM_EMIT(Srlw) { shiftRR(s, k32, 5); }
   FPVM_EMIT(Sraw) { shiftRR(s, k32, 7); }
@@ -175,95 +223,182 @@ class BlockCompiler {
   FPVM_EMIT(Remuw) { divide(s, k32, false, true); }
 #undef FPVM_EMIT
 
-  static constexpr int kNone = -1;
+  // --- register allocation ---
 
-  /// rax = guest register r (nothing to do when rax holds it; 32-bit users ignore the upper half).
-  void loadRax(unsigned r) {
-    if (raxHolds_ == static_cast<int>(r)) return;
-    e_.regMem(k64, 0x8B, rax, reg(r));
-    raxHolds_ = static_cast<int>(r);
-  }
-  /// rd = rax (sign-extending eax first for 32-bit results).
-  void storeRd(const Slot& s, Width w = k64) {
-    if (w == k32) e_.movsxd(rax, rax);
-    e_.regMem(k64, 0x89, rax, reg(s.rd));
-    raxHolds_ = s.rd;
-  }
-  void storeImm(const Slot& s, int32_t imm) {
-    e_.storeImm(reg(s.rd), imm);
-    if (raxHolds_ == s.rd) raxHolds_ = kNone;
-  }
-  void aluRR(const Slot& s, Width w, uint8_t opcode, bool commutative) {
-    if (commutative && raxHolds_ == s.rs2 && raxHolds_ != s.rs1) {
-      e_.regMem(w, opcode, rax, reg(s.rs1));
-    } else {
-      loadRax(s.rs1);
-      e_.regMem(w, opcode, rax, reg(s.rs2));
+  /// Hands the pool to the guest registers the block uses most (at least twice), and notes which
+  /// of them the block reads before it writes them (loaded at entry).
+  void allocate() {
+    unsigned uses[32] = {};
+    uint32_t seen = 0;
+    for (uint32_t k = 0; k < count_; ++k) {
+      const Slot& s = slots_[k];
+      const Uses u = usesOf(s);
+      auto read = [&](unsigned g) {
+        if (g == 0) return;
+        ++uses[g];
+        if (!(seen >> g & 1)) loadAtEntry_ |= uint32_t(1) << g;
+        seen |= uint32_t(1) << g;
+      };
+      if (u.rs1) read(s.rs1);
+      if (u.rs2) read(s.rs2);
+      if (u.rd && s.rd < 32) {
+        ++uses[s.rd];
+        seen |= uint32_t(1) << s.rd;
+        writes_ |= uint32_t(1) << s.rd;
+      }
     }
-    storeRd(s, w);
+    for (int& h : host_) h = -1;
+    for (unsigned n = 0; n < kPoolSize; ++n) {
+      unsigned best = 0;
+      for (unsigned g = 1; g < 32; ++g)
+        if (host_[g] < 0 && uses[g] >= 2 && uses[g] > uses[best]) best = g;
+      if (best == 0) break;
+      host_[best] = kPool[n];
+    }
   }
-  void shiftRR(const Slot& s, Width w, unsigned ext) {
-    loadRax(s.rs1);
-    e_.regMem(k32, 0x8B, rcx, reg(s.rs2));
-    e_.shiftCl(w, ext, rax);  // x86 masks the count like RV64 (63, or 31 for 32-bit)
-    storeRd(s, w);
+  bool inHost(unsigned g) const { return g < 32 && host_[g] >= 0; }
+  Reg hostOf(unsigned g) const { return static_cast<Reg>(host_[g]); }
+  /// Allocated registers to write back at an exit: those written so far; in a block that loops
+  /// to itself, every one it writes (a later iteration exits with the earlier one's values).
+  uint32_t exitDirty() const { return loops_ ? writes_ & allocatedMask() : dirty_; }
+  uint32_t allocatedMask() const {
+    uint32_t m = 0;
+    for (unsigned g = 1; g < 32; ++g)
+      if (host_[g] >= 0) m |= uint32_t(1) << g;
+    return m;
   }
-  void compareRR(const Slot& s, Cond c) {
-    loadRax(s.rs1);
-    e_.regMem(k64, 0x3B, rax, reg(s.rs2));
-    e_.setccToRax(c);
-    storeRd(s);
+  void spill(uint32_t mask) {
+    for (unsigned g = 1; g < 32; ++g)
+      if ((mask >> g & 1) && host_[g] >= 0) e_.regMem(k64, 0x89, hostOf(g), guestReg(g));
   }
-  void compareImm(const Slot& s, Cond c) {
-    loadRax(s.rs1);
-    e_.aluRegImm(k64, 7, rax, s.imm);
-    e_.setccToRax(c);
-    storeRd(s);
+
+  // --- operands ---
+
+  /// dst = guest register g.
+  void get(Reg dst, unsigned g) {
+    if (inHost(g)) {
+      if (hostOf(g) != dst) e_.movRR(k64, dst, hostOf(g));
+    } else {
+      e_.regMem(k64, 0x8B, dst, guestReg(g));
+    }
+  }
+  /// dst = dst <opcode> guest register g (one-byte-opcode ALU group, or imul with 0x0F prefix).
+  void op2(Width w, uint8_t opcode, Reg dst, unsigned g) {
+    if (inHost(g)) e_.aluRR(w, opcode, dst, hostOf(g));
+    else e_.regMem(w, opcode, dst, guestReg(g));
+  }
+  /// Guest register g = src (sign-extending the low half first for 32-bit results).
+  void put(unsigned g, Reg src, Width w = k64) {
+    if (w == k32) e_.movsxd(src, src);
+    if (g >= 32) return;  // x0
+    if (inHost(g)) {
+      if (hostOf(g) != src) e_.movRR(k64, hostOf(g), src);
+      dirty_ |= uint32_t(1) << g;
+    } else {
+      e_.regMem(k64, 0x89, src, guestReg(g));
+    }
+  }
+  void putImm(unsigned g, uint64_t v) {
+    if (g >= 32) return;
+    if (inHost(g)) {
+      if (v == 0) e_.aluRR(k32, 0x33, hostOf(g), hostOf(g));
+      else e_.movImm64(hostOf(g), v);
+      dirty_ |= uint32_t(1) << g;
+    } else if (static_cast<uint64_t>(static_cast<int64_t>(static_cast<int32_t>(v))) == v) {
+      e_.storeImm(guestReg(g), static_cast<int32_t>(v));
+    } else {
+      e_.movImm64(rax, v);
+      e_.regMem(k64, 0x89, rax, guestReg(g));
+    }
+  }
+  /// Where a result for rd is computed: its host register when it has one and the computation
+  /// does not read rd after writing it (`avoid`), else rax.
+  Reg resultReg(const Slot& s, unsigned avoid = 64) const {
+    return inHost(s.rd) && s.rd != avoid ? hostOf(s.rd) : rax;
+  }
+  void finish(const Slot& s, Reg r, Width w) {
+    if (r == rax) {
+      put(s.rd, rax, w);
+    } else {
+      if (w == k32) e_.movsxd(r, r);
+      dirty_ |= uint32_t(1) << s.rd;
+    }
+  }
+
+  // --- ALU ---
+
+  void aluRR(const Slot& s, Width w, uint8_t opcode) {
+    const Reg r = resultReg(s, s.rs2);
+    get(r, s.rs1);
+    op2(w, opcode, r, s.rs2);
+    finish(s, r, w);
   }
   void aluImm(const Slot& s, Width w, unsigned ext) {
-    loadRax(s.rs1);
-    e_.aluRegImm(w, ext, rax, s.imm);
-    storeRd(s, w);
+    const Reg r = resultReg(s);
+    get(r, s.rs1);
+    if (s.imm != 0 || w == k32 || ext == 4) e_.aluRegImm(w, ext, r, s.imm);  // (andi 0 is 0)
+    finish(s, r, w);
   }
   void shiftImm(const Slot& s, Width w, unsigned ext) {
-    loadRax(s.rs1);
-    e_.shiftImm(w, ext, rax, static_cast<uint8_t>(s.imm));
-    storeRd(s, w);
+    const Reg r = resultReg(s);
+    get(r, s.rs1);
+    e_.shiftImm(w, ext, r, static_cast<uint8_t>(s.imm));
+    finish(s, r, w);
+  }
+  void shiftRR(const Slot& s, Width w, unsigned ext) {
+    get(rcx, s.rs2);
+    const Reg r = resultReg(s);
+    get(r, s.rs1);
+    e_.shiftCl(w, ext, r);  // x86 masks the count like RV64 (63, or 31 for 32-bit)
+    finish(s, r, w);
+  }
+  void compareRR(const Slot& s, Cond c) {
+    get(rax, s.rs1);
+    op2(k64, 0x3B, rax, s.rs2);
+    e_.setccToRax(c);
+    put(s.rd, rax);
+  }
+  void compareImm(const Slot& s, Cond c) {
+    get(rax, s.rs1);
+    e_.aluRegImm(k64, 7, rax, s.imm);
+    e_.setccToRax(c);
+    put(s.rd, rax);
   }
   void multiply(const Slot& s, Width w) {
-    if (raxHolds_ == s.rs2 && raxHolds_ != s.rs1) {
-      e_.regMem0F(w, 0xAF, rax, reg(s.rs1));
-    } else {
-      loadRax(s.rs1);
-      e_.regMem0F(w, 0xAF, rax, reg(s.rs2));
-    }
-    storeRd(s, w);
+    const Reg r = resultReg(s, s.rs2);
+    get(r, s.rs1);
+    if (inHost(s.rs2)) e_.regReg0F(w, 0xAF, r, hostOf(s.rs2));
+    else e_.regMem0F(w, 0xAF, r, guestReg(s.rs2));
+    finish(s, r, w);
+  }
+  /// rdx:rax = rax × guest register g (mul: ext 4, imul: ext 5).
+  void wideMultiply(unsigned ext, unsigned g) {
+    if (inHost(g)) e_.unaryR(k64, ext, hostOf(g));
+    else e_.mulMem(ext, guestReg(g));
   }
   /// mulh (imul, ext 5) / mulhu (mul, ext 4): the high half lands in rdx.
   void multiplyHigh(const Slot& s, unsigned ext) {
-    loadRax(s.rs1);
-    e_.mulMem(ext, reg(s.rs2));
-    e_.regMem(k64, 0x89, rdx, reg(s.rd));
-    raxHolds_ = kNone;
+    get(rax, s.rs1);
+    wideMultiply(ext, s.rs2);
+    put(s.rd, rdx);
   }
   /// mulhsu: the unsigned high half minus rs2 when rs1 is negative (rs1 signed, rs2 unsigned).
   void multiplyHighSignedUnsigned(const Slot& s) {
-    loadRax(s.rs1);
+    get(rax, s.rs1);
     e_.movRR(k64, r10, rax);
-    e_.mulMem(4, reg(s.rs2));               // rdx = high half of rs1 × rs2, both unsigned
-    e_.shiftImm(k64, 7, r10, 63);           // all ones when rs1 < 0
-    e_.regMem(k64, 0x23, r10, reg(s.rs2));  // and r10, rs2
-    e_.aluRR(k64, 0x2B, rdx, r10);          // sub rdx, r10
-    e_.regMem(k64, 0x89, rdx, reg(s.rd));
-    raxHolds_ = kNone;
+    wideMultiply(4, s.rs2);           // rdx = high half of rs1 × rs2, both unsigned
+    e_.shiftImm(k64, 7, r10, 63);     // all ones when rs1 < 0
+    op2(k64, 0x23, r10, s.rs2);       // and r10, rs2
+    e_.aluRR(k64, 0x2B, rdx, r10);    // sub rdx, r10
+    put(s.rd, rdx);
   }
   /// div/divu/rem/remu and their 32-bit forms with the RISC-V special cases of alu.hpp: by zero
   /// the quotient is all ones and the remainder the dividend; signed by -1 the quotient is the
   /// negated dividend (the most negative value stays itself) and the remainder 0 — so x86's
-  /// divide never faults. 32-bit results are sign-extended by storeRd.
+  /// divide never faults. 32-bit results are sign-extended.
   void divide(const Slot& s, Width w, bool isSigned, bool remainder) {
-    loadRax(s.rs1);
-    e_.regMem(w, 0x8B, rcx, reg(s.rs2));
+    get(rax, s.rs1);
+    get(rcx, s.rs2);
     e_.testRR(w, rcx, rcx);
     uint8_t* byZero = e_.jccForward(kEqual);
     uint8_t* byMinusOne = nullptr;
@@ -290,89 +425,139 @@ class BlockCompiler {
       if (!remainder) e_.aluRegImm(w, 1, rax, -1);
     }
     e_.patchToHere(done);
-    raxHolds_ = kNone;
-    storeRd(s, w);
+    put(s.rd, rax, w);
   }
-  /// rcx = host address of the access at rs1 + imm through the TLB at `tlb`; a miss or a
-  /// page-crossing access leaves the block reporting `k` instructions completed.
-  void tlbAccess(const Slot& s, unsigned size, Reg tlb, uint32_t k) {
-    loadRax(s.rs1);
-    if (s.imm != 0) {
-      e_.aluRegImm(k64, 0, rax, s.imm);
-      raxHolds_ = kNone;
-    }
+
+  // --- memory ---
+
+  /// rcx = host address of the access at rs1 + imm through the TLB at `tlbOffset` from rsi; a
+  /// miss or a page-crossing access leaves the block before instruction k.
+  void tlbAccess(const Slot& s, uint64_t pc, uint32_t k, unsigned size, int32_t tlbOffset) {
+    get(rax, s.rs1);
+    if (s.imm != 0) e_.aluRegImm(k64, 0, rax, s.imm);
     e_.movRR(k64, rcx, rax);
     e_.shiftImm(k64, 5, rcx, merkle::kPageBits);  // page index
-    static_assert(NativeTlbLayout::kEntries == 256 && NativeTlbLayout::kEntryBytes == 16);
+    static_assert(NativeTlbs::kEntries == 256);
     e_.movzxEdxCl();              // % 256 entries
     e_.shiftImm(k32, 4, rdx, 4);  // * 16 bytes per entry
-    e_.regMem(k64, 0x3B, rcx, Mem{tlb, rdx, 0});
-    exits_.push_back({e_.jccForward(kNotEqual), k});
+    e_.regMem(k64, 0x3B, rcx, Mem{rsi, rdx, tlbOffset});
+    PendingExit x{{e_.jccForward(kNotEqual), nullptr}, 1, exitDirty(), pc, count_ - k, kNativeExitMemory};
     e_.movRR(k32, rcx, rax);
     e_.aluRegImm(k32, 4, rcx, static_cast<int32_t>(merkle::kPageSize - 1));  // offset in page
     if (size > 1) {
       e_.aluRegImm(k32, 7, rcx, static_cast<int32_t>(merkle::kPageSize - size));
-      exits_.push_back({e_.jccForward(kAbove), k});
+      x.dispAt[x.count++] = e_.jccForward(kAbove);
     }
-    e_.regMem(k64, 0x03, rcx, Mem{tlb, rdx, NativeTlbLayout::kDataOffset});
+    exits_.push_back(x);
+    e_.regMem(k64, 0x03, rcx, Mem{rsi, rdx, tlbOffset + 8});
   }
   template <typename EmitLoad>
-  void load(const Slot& s, uint32_t k, unsigned size, EmitLoad emitLoad) {
-    tlbAccess(s, size, rsi, k);
-    emitLoad();
-    storeRd(s);
+  void load(const Slot& s, uint64_t pc, uint32_t k, unsigned size, EmitLoad emitLoad) {
+    tlbAccess(s, pc, k, size, kReadTlbOffset);
+    const Reg r = resultReg(s);
+    emitLoad(r, Mem{rcx});
+    finish(s, r, k64);
   }
-  void store(const Slot& s, uint32_t k, unsigned size) {
-    tlbAccess(s, size, r8, k);
-    loadRax(s.rs2);
-    e_.store(size, rax, Mem{rcx});
+  void store(const Slot& s, uint64_t pc, uint32_t k, unsigned size) {
+    tlbAccess(s, pc, k, size, kWriteTlbOffset);
+    Reg v = rax;
+    if (inHost(s.rs2)) v = hostOf(s.rs2);
+    else get(rax, s.rs2);
+    e_.store(size, v, Mem{rcx});
   }
 
-  /// Slot index (on the block's page) of the branch or jump target, + 1.
-  static uint32_t targetIndex(const Slot& s, uint64_t pc) {
-    const uint64_t target = pc + static_cast<uint64_t>(static_cast<int64_t>(s.imm));
-    return static_cast<uint32_t>((target & (merkle::kPageSize - 1)) >> 2) + 1;
-  }
-  /// Returns from the block: `done` instructions completed, continuing at `target` (0 = after them).
-  void leave(uint32_t done, uint32_t target) {
-    e_.movImm32(rax, done | (target << kNativeTargetShift));
-    e_.ret();
-  }
-  /// The block's last instruction: taken → return with the target, otherwise fall through.
-  void branch(const Slot& s, uint64_t pc, uint32_t k, Cond taken) {
-    loadRax(s.rs1);
-    e_.regMem(k64, 0x3B, rax, reg(s.rs2));
-    uint8_t* notTaken = e_.jccForward(static_cast<Cond>(taken ^ 1));  // x86 pairs: cc ^ 1 negates
-    this->taken(s, pc, k);
-    e_.patchToHere(notTaken);
-  }
-  /// The branch or jump at position k is taken: repeat the block when it targets the block's
-  /// start and the loop budget allows another iteration, otherwise return the target.
-  void taken(const Slot& s, uint64_t pc, uint32_t k) {
-    if (pc + static_cast<uint64_t>(static_cast<int64_t>(s.imm)) == startPc_) {
-      e_.aluMemImm(k64, 7, Mem{r9}, static_cast<int32_t>(count_ + kNativeLoopReserve));
-      uint8_t* low = e_.jccForward(kBelow);
-      e_.aluMemImm(k64, 5, Mem{r9}, static_cast<int32_t>(count_));
-      e_.jmpBack(head_);
-      e_.patchToHere(low);
+  // --- control transfer (the block's last instruction) ---
+
+  /// A direct jump to `target` after the whole block ran: back to the block's own body while the
+  /// budget allows, else through a link site.
+  void jumpTo(uint64_t target) {
+    if (target == startPc_ && loops_) {
+      e_.aluRegImm(k64, 5, r9, static_cast<int32_t>(count_));  // pay the next iteration
+      e_.jccTo(kAboveEqual, body_);
+      e_.aluRegImm(k64, 0, r9, static_cast<int32_t>(count_));
+      exitStub(exitDirty(), startPc_, 0, kNativeExitNext);
+      return;
     }
-    leave(k + 1, targetIndex(s, pc));
+    spill(exitDirty());
+    chainTo(target);
+  }
+  /// A link site: `jmp rel32` that falls through to its own exit until NativeCode::link() points
+  /// it at the target's block. Allocated registers must already be written back.
+  void chainTo(uint64_t target) {
+    uint8_t* site = e_.jmpForward();
+    e_.patchToHere(site);  // displacement 0: the exit below
+    e_.movImm64(rax, target);
+    e_.movImm64(rdx, reinterpret_cast<uint64_t>(site));
+    e_.jmpTo(exitCode_);
+  }
+  void branch(const Slot& s, uint64_t pc, Cond taken) {
+    get(rax, s.rs1);
+    op2(k64, 0x3B, rax, s.rs2);
+    uint8_t* toTaken = e_.jccForward(taken);
+    jumpTo(pc + 4);
+    e_.patchToHere(toTaken);
+    jumpTo(pc + static_cast<uint64_t>(static_cast<int64_t>(s.imm)));
+  }
+  /// jalr: the target through the lookup table of translated entries; a misaligned target leaves
+  /// before the instruction for the reference interpreter (which reverts).
+  void indirectJump(const Slot& s, uint64_t pc, uint32_t k) {
+    get(rax, s.rs1);
+    if (s.imm != 0) e_.aluRegImm(k64, 0, rax, s.imm);
+    e_.aluRegImm(k64, 4, rax, -2);  // and rax, ~1
+    e_.testAlImm(3);
+    exits_.push_back({{e_.jccForward(kNotEqual), nullptr}, 1, exitDirty(), pc, count_ - k, kNativeExitReference});
+    if (s.rd < 32) {
+      e_.movImm64(rcx, pc + 4);
+      put(s.rd, rcx);
+    }
+    spill(exitDirty());
+    e_.movRR(k64, rcx, rax);
+    e_.shiftImm(k64, 5, rcx, 2);
+    e_.aluRegImm(k32, 4, rcx, NativeCode::kIndirectEntries - 1);
+    e_.shiftImm(k32, 4, rcx, 4);  // * 16 bytes per entry
+    e_.movImm64(rdx, reinterpret_cast<uint64_t>(indirect_));
+    e_.regMem(k64, 0x3B, rax, Mem{rdx, rcx, 0});
+    uint8_t* miss = e_.jccForward(kNotEqual);
+    e_.jmpMem(Mem{rdx, rcx, 8});
+    e_.patchToHere(miss);
+    e_.movImm32(rdx, static_cast<uint32_t>(kNativeExitIndirect));
+    e_.jmpTo(exitCode_);
+  }
+
+  /// Writes back `dirty`, gives back `undo` steps, returns pc and reason.
+  void exitStub(uint32_t dirty, uint64_t pc, uint32_t undo, uint64_t reason) {
+    spill(dirty);
+    if (undo != 0) e_.aluRegImm(k64, 0, r9, static_cast<int32_t>(undo));
+    e_.movImm64(rax, pc);
+    e_.movImm32(rdx, static_cast<uint32_t>(reason));
+    e_.jmpTo(exitCode_);
   }
 
   Emitter& e_;
-  std::vector<PendingExit>& exits_;
-  const uint64_t startPc_;
+  const uint8_t* exitCode_;
+  const NativeCode::IndirectEntry* indirect_;
+  const Slot* slots_;
   const uint32_t count_;
-  const uint8_t* head_;  ///< code of the first instruction (loop target; rax holds nothing there)
-  int raxHolds_ = kNone;
+  const uint64_t startPc_;
+  bool loops_ = false;            ///< the block jumps back to its own start
+  int host_[32] = {};             ///< host register of each guest register, or -1
+  uint32_t loadAtEntry_ = 0;      ///< guest registers read before written
+  uint32_t writes_ = 0;           ///< guest registers the block writes
+  uint32_t dirty_ = 0;            ///< allocated registers written so far (at the emit position)
+  const uint8_t* body_ = nullptr;  ///< code of the first instruction (after the entry loads)
+  std::vector<PendingExit> exits_;
 };
+
+/// Entry code (at offset 0): saves the callee-saved registers and the budget pointer, loads the
+/// budget into r9 and jumps to the block. Exit code: stores r9 back and returns rax:rdx.
+constexpr Reg kSaved[] = {rbx, rbp, r12, r13, r14, r15};
 
 }  // namespace
 
 NativeCode::NativeCode(size_t capacity) {
   const char* env = std::getenv("FPVM_NATIVE");
   if (env && std::strcmp(env, "0") == 0) return;
-  capacity = std::max(capacity, kMinNativeCodeBytes);
+  capacity = std::clamp(capacity, kMinNativeCodeBytes, kMaxNativeCodeBytes);
   void* p = mmap(nullptr, capacity, PROT_READ | PROT_WRITE | PROT_EXEC, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
   if (p == MAP_FAILED) {  // e.g. W^X enforced: the interpreter runs everything
     const int err = errno;
@@ -381,33 +566,77 @@ NativeCode::NativeCode(size_t capacity) {
   }
   base_ = static_cast<uint8_t*>(p);
   capacity_ = capacity;
+  indirect_ = std::make_unique<IndirectEntry[]>(kIndirectEntries);
+  emitEntryAndExit();
 }
 
 NativeCode::~NativeCode() {
   if (base_) munmap(base_, capacity_);
 }
 
+void NativeCode::emitEntryAndExit() {
+  Emitter e(base_);
+  // NativeExit entry(uint64_t* regs /*rdi*/, const NativeTlbs* tlbs /*rsi*/, uint64_t* budget /*rdx*/,
+  //                  const uint8_t* block /*rcx*/)
+  for (Reg r : kSaved) e.push(r);
+  e.push(rdx);
+  e.regMem(k64, 0x8B, r9, Mem{rdx});
+  e.jmpR(rcx);
+  while (e.size() % 16 != 0) e.ret();  // padding, never executed
+  exitOffset_ = e.size();
+  e.pop(rcx);
+  e.regMem(k64, 0x89, r9, Mem{rcx});
+  for (size_t i = sizeof(kSaved) / sizeof(kSaved[0]); i-- > 0;) e.pop(kSaved[i]);
+  e.ret();
+  firstBlock_ = (e.size() + 15) & ~size_t(15);
+  used_ = firstBlock_;
+}
+
 int32_t NativeCode::compile(const Slot* slots, unsigned count, uint64_t pc) {
-  if (!base_) return -1;
-  if (capacity_ - used_ < count * kMaxBytesPerInstruction + 64) {
+  if (!base_ || count == 0) return -1;
+  const size_t room = count * kMaxBytesPerInstruction + kMaxBlockOverheadBytes;
+  if (capacity_ - used_ < room) {
     full_ = true;
     return -1;
   }
   uint8_t* start = base_ + used_;
   Emitter e(start);
-  std::vector<PendingExit> exits;
-  BlockCompiler compiler(e, exits, pc, count);
-  for (unsigned k = 0; k < count; ++k) compiler.instruction(slots[k], pc + 4 * uint64_t(k), k);
-  e.movImm32(rax, count);
-  e.ret();
-  for (const PendingExit& x : exits) {
-    e.patchToHere(x.dispAt);
-    e.movImm32(rax, x.completed);
-    e.ret();
-  }
+  BlockCompiler compiler(e, base_ + exitOffset_, indirect_.get(), slots, count, pc);
+  compiler.compile();
+  if (e.size() > room) std::abort();  // the bound above is wrong: the next block would be overwritten
   const int32_t offset = static_cast<int32_t>(used_);
   used_ += (e.size() + 15) & ~size_t(15);
   return offset;
+}
+
+NativeExit NativeCode::run(int32_t entry, uint64_t* regs, const NativeTlbs* tlbs, uint64_t* budget) const {
+  using EntryFn = NativeExit (*)(uint64_t*, const NativeTlbs*, uint64_t*, const uint8_t*);
+  return reinterpret_cast<EntryFn>(base_)(regs, tlbs, budget, base_ + entry);
+}
+
+void NativeCode::link(uint64_t site, int32_t entry) {
+  auto* at = reinterpret_cast<uint8_t*>(site);
+  const int32_t rel = static_cast<int32_t>((base_ + entry) - (at + 4));
+  std::memcpy(at, &rel, 4);
+}
+
+void NativeCode::unlink(uint64_t site) {
+  const int32_t rel = 0;
+  std::memcpy(reinterpret_cast<uint8_t*>(site), &rel, 4);
+}
+
+void NativeCode::rememberIndirect(uint64_t pc, int32_t entry) {
+  indirect_[(pc >> 2) & (kIndirectEntries - 1)] = IndirectEntry{pc, base_ + entry};
+}
+
+void NativeCode::forgetIndirect() {
+  if (indirect_) std::fill(indirect_.get(), indirect_.get() + kIndirectEntries, IndirectEntry{});
+}
+
+void NativeCode::reset() {
+  used_ = firstBlock_;
+  full_ = false;
+  forgetIndirect();
 }
 
 #else  // no native tier on this platform
@@ -415,6 +644,12 @@ int32_t NativeCode::compile(const Slot* slots, unsigned count, uint64_t pc) {
 NativeCode::NativeCode(size_t) { logUnavailableOnce("this host is not x86-64 Linux"); }
 NativeCode::~NativeCode() = default;
 int32_t NativeCode::compile(const Slot*, unsigned, uint64_t) { return -1; }
+NativeExit NativeCode::run(int32_t, uint64_t*, const NativeTlbs*, uint64_t*) const { std::abort(); }
+void NativeCode::link(uint64_t, int32_t) {}
+void NativeCode::unlink(uint64_t) {}
+void NativeCode::rememberIndirect(uint64_t, int32_t) {}
+void NativeCode::forgetIndirect() {}
+void NativeCode::reset() {}
 
 #endif
 

@@ -1,88 +1,123 @@
 #pragma once
-/// The fast engine's native-code tier: straight-line runs of decoded instructions (ALU, loads,
-/// stores; no control transfer) translated to x86-64 and run in place of the interpreter.
+/// The fast engine's native-code tier: runs of decoded instructions translated to x86-64, chained
+/// to each other, run in place of the interpreter.
 ///
-/// A block reads and writes guest registers in the interpreter's register array and memory
-/// through the interpreter's software TLBs; on a TLB miss (or a page-crossing access) it leaves
-/// early, so the interpreter executes that instruction itself (slow path, code-write detection,
-/// page allocation). It returns how many instructions it completed, which keeps step counting
-/// exact. Blocks never span a code page, so one page's blocks are dropped when its code changes.
+/// A block is a straight-line run on one code page (ALU ops, loads, stores) that may end in a
+/// control transfer (branch, jal, jalr). Inside a block the most used guest registers live in
+/// host registers; they are loaded at the block's entry and written back at every exit. Blocks
+/// jump to each other directly: a direct jump's exit is a patchable site that the engine points
+/// at the target's block once that block exists (and points back when the target is dropped); a
+/// jalr looks its target up in a small table of translated entry points. Each block pays its
+/// length from the step budget at its entry, so the step count is exact wherever the native code
+/// returns. Memory goes through the interpreter's software TLBs; a miss or a page-crossing access
+/// returns before the instruction, which the engine then executes itself (slow path, code-write
+/// detection, page allocation).
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 
 #include "vm/decoded_slot.hpp"
 #include "vm/instruction_table.hpp"
 
 namespace fpvm::vm {
 
-/// Layout of the TLB entries a block reads (the fast engine's TlbEntry): page index at offset 0,
-/// host pointer to the page's bytes at offset 8, 256 direct-mapped entries by page index.
-struct NativeTlbLayout {
-  static constexpr unsigned kEntryBytes = 16;
-  static constexpr unsigned kDataOffset = 8;
+/// One software-TLB entry as native code reads it: page index, host pointer to the page's bytes.
+struct NativeTlbEntry {
+  uint64_t page = ~uint64_t(0);
+  uint8_t* data = nullptr;
+};
+/// The read and write TLBs, adjacent (blocks address both from one register), direct-mapped by
+/// page index.
+struct NativeTlbs {
   static constexpr unsigned kEntries = 256;
+  NativeTlbEntry read[kEntries];
+  NativeTlbEntry write[kEntries];
 };
 
 /// True when `op` can be part of a native block (Native::Body in instruction_table.def).
 constexpr bool nativeOp(uint8_t op) { return op < kOpCount && table::kNative[op] == table::Native::Body; }
-/// True when `op` can end a native block (Native::End: a conditional branch or jal whose target
-/// lies on the block's page).
+/// True when `op` can end a native block (Native::End: a conditional branch, jal or jalr).
 constexpr bool nativeTerminatorOp(uint8_t op) { return op < kOpCount && table::kNative[op] == table::Native::End; }
 
-/// What a block returns: instructions completed in the low 16 bits; when the block ended with a
-/// taken branch or a jal, the slot index of the target + 1 in the high 16 bits.
-constexpr uint32_t kNativeDoneMask = 0xFFFF;
-/// Steps a block leaves in the caller's loop budget when it repeats itself (the interpreter needs
-/// a page's worth of slack to finish the run without checks).
-constexpr uint64_t kNativeLoopReserve = 1025;
-constexpr unsigned kNativeTargetShift = 16;
+/// Why native code returned (NativeExit::reason). Any value above kNativeExitIndirect is a link
+/// site: the exit was a direct jump that NativeCode::link() may point at the target's block.
+enum : uint64_t {
+  /// Continue at pc (every instruction before it has run).
+  kNativeExitNext = 0,
+  /// The load or store at pc was left to the engine (TLB miss or page-crossing access).
+  kNativeExitMemory = 1,
+  /// The instruction at pc must run on the reference interpreter (a misaligned jalr target).
+  kNativeExitReference = 2,
+  /// A jalr to pc found no translated entry (NativeCode::rememberIndirect() adds one).
+  kNativeExitIndirect = 3,
+};
+/// Where native code stopped and why.
+struct NativeExit {
+  uint64_t pc;
+  uint64_t reason;
+};
 
-/// Default size of an engine's code cache (MachineOptions::nativeCodeBytes): a few thousand
+/// Default size of an engine's code cache (MachineOptions::nativeCodeBytes): thousands of
 /// blocks, far more than any program here compiles between flushes.
 constexpr size_t kDefaultNativeCodeBytes = size_t(16) << 20;
-/// Smallest code cache: room for the longest block (256 instructions).
+/// Smallest code cache: room for the longest block (256 instructions) and the entry code.
 constexpr size_t kMinNativeCodeBytes = size_t(64) << 10;
+/// Largest code cache: every jump inside it stays within rel32 reach.
+constexpr size_t kMaxNativeCodeBytes = size_t(1) << 30;
 
-/// Executable memory holding compiled blocks. Not thread-safe; one per engine.
+/// Executable memory holding compiled blocks, their entry/exit code and the jalr lookup table.
+/// Not thread-safe; one per engine.
 class NativeCode {
  public:
-  /// A compiled block: returns the number of instructions completed (0 <= n <= block length; 0
-  /// when its first instruction is an access the TLBs cannot serve), plus the taken target (see
-  /// kNativeTargetShift).
-  /// A block that branches back to its own first instruction repeats in place while
-  /// `*loopBudget` (steps the caller still allows) stays above one iteration plus
-  /// kNativeLoopReserve, subtracting each repeated iteration from it.
-  using BlockFn = uint32_t (*)(uint64_t* regs, const void* readTlb, const void* writeTlb, uint64_t* loopBudget);
-
-  /// Reserves `capacity` bytes (at least kMinNativeCodeBytes) of executable memory when the tier
-  /// is usable here (x86-64 build, the mapping succeeded, FPVM_NATIVE is not "0"); otherwise
-  /// enabled() is false, and a host without the tier or a refused mapping is logged once per
-  /// process ("native tier unavailable … the interpreter runs everything").
+  /// Reserves `capacity` bytes (clamped to kMinNativeCodeBytes..kMaxNativeCodeBytes) of
+  /// executable memory when the tier is usable here (x86-64 build, the mapping succeeded,
+  /// FPVM_NATIVE is not "0"); otherwise enabled() is false, and a host without the tier or a
+  /// refused mapping is logged once per process ("native tier unavailable … the interpreter runs
+  /// everything").
   explicit NativeCode(size_t capacity = kDefaultNativeCodeBytes);
   ~NativeCode();
   NativeCode(const NativeCode&) = delete;
   NativeCode& operator=(const NativeCode&) = delete;
 
   bool enabled() const { return base_ != nullptr; }
-  /// Compiles `count` decoded instructions that start at guest address `pc`: all nativeOp, except
-  /// that the last may be a nativeTerminatorOp whose target is on the same page. Returns the
-  /// block's offset, or -1 when the memory is full (see reset()).
+  /// Compiles `count` decoded instructions that start at guest address `pc`, all on one page: all
+  /// nativeOp, except that the last may be a nativeTerminatorOp. Returns the block's entry
+  /// offset, or -1 when the memory is full (see reset()).
   int32_t compile(const Slot* slots, unsigned count, uint64_t pc);
-  /// The block at `offset`.
-  BlockFn at(int32_t offset) const { return reinterpret_cast<BlockFn>(base_ + offset); }
+  /// Runs native code from the block at `entry` with the guest registers `regs` (33 entries, the
+  /// last the x0 sink) and `*budget` steps allowed; returns with the registers written back and
+  /// `*budget` reduced by the instructions that ran.
+  NativeExit run(int32_t entry, uint64_t* regs, const NativeTlbs* tlbs, uint64_t* budget) const;
+  /// Points the link site `site` (an exit reason above kNativeExitIndirect) at the block `entry`.
+  void link(uint64_t site, int32_t entry);
+  /// Points a linked site back at its exit.
+  static void unlink(uint64_t site);
+  /// Records `entry` as the translation of guest address `pc` for jalr lookups.
+  void rememberIndirect(uint64_t pc, int32_t entry);
+  /// Forgets every jalr lookup entry (a block was dropped).
+  void forgetIndirect();
   /// Forgets every block (callers must drop every reference first).
-  void reset() {
-    used_ = 0;
-    full_ = false;
-  }
+  void reset();
   /// True once a compile() failed for lack of room.
   bool full() const { return full_; }
 
+  /// One jalr lookup entry: guest pc, host code of its block.
+  struct IndirectEntry {
+    uint64_t pc = ~uint64_t(0);
+    const uint8_t* code = nullptr;
+  };
+  static constexpr unsigned kIndirectEntries = 4096;
+
  private:
+  void emitEntryAndExit();
+
   uint8_t* base_ = nullptr;
   size_t capacity_ = 0;
   size_t used_ = 0;
+  size_t exitOffset_ = 0;  ///< where the exit code starts
+  size_t firstBlock_ = 0;  ///< bytes of the entry/exit code at the start
   bool full_ = false;
+  std::unique_ptr<IndirectEntry[]> indirect_;
 };
 
 }  // namespace fpvm::vm

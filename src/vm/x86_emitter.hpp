@@ -8,7 +8,24 @@
 namespace fpvm::vm::x86 {
 
 /// General-purpose registers by their hardware numbers.
-enum Reg : uint8_t { rax = 0, rcx = 1, rdx = 2, rbx = 3, rsp = 4, rbp = 5, rsi = 6, rdi = 7, r8 = 8, r9 = 9, r10 = 10, r11 = 11 };
+enum Reg : uint8_t {
+  rax = 0,
+  rcx = 1,
+  rdx = 2,
+  rbx = 3,
+  rsp = 4,
+  rbp = 5,
+  rsi = 6,
+  rdi = 7,
+  r8 = 8,
+  r9 = 9,
+  r10 = 10,
+  r11 = 11,
+  r12 = 12,
+  r13 = 13,
+  r14 = 14,
+  r15 = 15
+};
 
 /// A memory operand [base + index + disp] (index < 0: none; scale 1).
 struct Mem {
@@ -97,6 +114,13 @@ class Emitter {
   /// 0x8B mov).
   void aluRR(Width w, uint8_t opcode, Reg reg, Reg rm) {
     rexRR(w, reg, rm);
+    byte(opcode);
+    byte(static_cast<uint8_t>(0xC0 | ((reg & 7) << 3) | (rm & 7)));
+  }
+  /// Two-register form of a two-byte opcode 0F xx with `reg` as destination (imul 0F AF).
+  void regReg0F(Width w, uint8_t opcode, Reg reg, Reg rm) {
+    rexRR(w, reg, rm);
+    byte(0x0F);
     byte(opcode);
     byte(static_cast<uint8_t>(0xC0 | ((reg & 7) << 3) | (rm & 7)));
   }
@@ -195,6 +219,40 @@ class Emitter {
   void jmpBack(const uint8_t* target) {
     byte(0xE9);
     imm32(static_cast<int32_t>(target - (p_ + 4)));
+  }
+  /// jmp rel32 to an already emitted position anywhere in the buffer (same as jmpBack).
+  void jmpTo(const uint8_t* target) { jmpBack(target); }
+  /// jcc rel32 to an already emitted position.
+  void jccTo(Cond c, const uint8_t* target) {
+    byte(0x0F);
+    byte(0x80 | c);
+    imm32(static_cast<int32_t>(target - (p_ + 4)));
+  }
+  /// jmp qword [mem] (FF /4).
+  void jmpMem(const Mem& m) {
+    rex(k32, 0, m);
+    byte(0xFF);
+    modrm(4, m);
+  }
+  /// jmp reg (FF /4).
+  void jmpR(Reg r) {
+    rexRR(k32, 0, r);
+    byte(0xFF);
+    byte(static_cast<uint8_t>(0xE0 | (r & 7)));
+  }
+  /// push / pop of a 64-bit register.
+  void push(Reg r) {
+    if (r >= 8) byte(0x41);
+    byte(static_cast<uint8_t>(0x50 | (r & 7)));
+  }
+  void pop(Reg r) {
+    if (r >= 8) byte(0x41);
+    byte(static_cast<uint8_t>(0x58 | (r & 7)));
+  }
+  /// test al, imm8.
+  void testAlImm(uint8_t imm) {
+    byte(0xA8);
+    byte(imm);
   }
   void ret() { byte(0xC3); }
 

@@ -123,7 +123,7 @@ bad_inputs() {
   expect_error "unknown flag" "bogus" out.json -- run --input revert.json --bogus 1
 
   expect_error "run missing input" "nope.json" out.json -- run --input nope.json --output out.json
-  expect_error "run code cache too small" "--native-code-kib 10 is outside 64..4194304" out.json -- \
+  expect_error "run code cache too small" "--native-code-kib 10 is outside 64..1048576" out.json -- \
     run --input revert.json --output out.json --native-code-kib 10
   expect_error "run missing --input" "--input is required" out.json -- run --output out.json
   expect_error "run broken JSON" "broken.json" out.json -- run --input broken.json --output out.json
@@ -250,10 +250,10 @@ happy_path() {
   run_ok "witness resumed" witness --input end.json
   [ "$(json_field stateHash ok.out)" = "$final" ] || fail "resumed final hash differs: $(cat ok.out)"
 
-  # Where the executable mapping of the code cache is refused (here: a 4 GiB cache under a 3 GB
+  # Where the executable mapping of the code cache is refused (here: a 1 GiB cache under a 700 MB
   # address-space limit), the interpreter runs everything, says so once, and ends on the same state.
   checks=$((checks + 1))
-  (ulimit -v 3000000 && "$FPVM" run --input state.json --output nonative.json --meta "" --native-code-kib 4194304) \
+  (ulimit -v 700000 && "$FPVM" run --input state.json --output nonative.json --meta "" --native-code-kib 1048576) \
     >nonative.out 2>nonative.err
   if [ ! -s nonative.json ] && grep -q "AddressSanitizer\|ThreadSanitizer" nonative.err; then
     echo "SKIPPED (sanitizer build): the address-space limit check"

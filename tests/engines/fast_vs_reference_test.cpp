@@ -8,9 +8,11 @@
 #include <filesystem>
 #include <iostream>
 #include <string>
+#include <vector>
 
 #include "common/file_io.hpp"
 #include "common/hex.hpp"
+#include "test_support/rv_asm.hpp"
 #include "test_support/shared_data.hpp"
 #include "image/elf_loader.hpp"
 #include "test_support/variant_engine.hpp"
@@ -118,6 +120,77 @@ TEST_P(FastEngineTest, LoopStoppedAtArbitraryStepsMatchesReference) {
   }
   EXPECT_TRUE(st.exited);
   EXPECT_EQ(st.stateHash(), ref.stateHash());
+}
+
+// Chained native code stopped anywhere: a loop that calls two functions (jal links, jalr
+// lookups, a tail call), whose callee keeps more guest registers live than the native tier has
+// host registers, stores and loads through a pointer that moves to a new page now and then (TLB
+// misses leave blocks with allocated registers written), and every 8th iteration rewrites the
+// callee's first instruction (its block is dropped and every block linked to it unlinked). Every
+// stop after chunks of many sizes lands on the reference interpreter's registers and step; the
+// state hash is compared every few chunks and at the end.
+TEST_P(FastEngineTest, ChainedCallsStoppedAnywhereMatchReference) {
+  if (GetParam() == test::EngineVariant::ProveThenVerify)
+    GTEST_SKIP() << "about chained native code; the proof path is the reference interpreter's and is checked elsewhere";
+  using namespace test::rvasm;
+  constexpr int32_t kF1 = 12, kF2 = 33;
+  std::vector<uint32_t> prog = {
+      addi(27, zero, 2000),                // 0: counter
+      jal(ra, (kF1 - 1) * 4),              // 1 loop: call F1
+      jal(ra, (kF2 - 2) * 4),              // 2: call F2
+      addi(27, 27, -1),                    // 3
+      andi(28, 27, 7),                     // 4
+      bne(28, zero, 16),                   // 5: to 9 unless counter % 8 == 0
+      xor_(31, 31, 30),                    // 6: toggle F1's first instruction (+3 / +5)
+      sw(31, 29, kF1 * 4),                 // 7: rewrite it
+      addi(6, 6, 2047),                    // 8: data pointer to new leaves and pages
+      bne(27, zero, -32),                  // 9: back to 1
+      addi(a7, zero, 93),                  // 10
+      0x00000073,                          // 11: ecall (exit)
+      addi(a0, a0, 3),                     // 12 = F1
+  };
+  for (uint32_t r = 10; r <= 26; ++r) prog.push_back(add(r, r, r == 26 ? 10 : r + 1));  // 13..29
+  prog.push_back(sd(20, 6, 16));           // 30
+  prog.push_back(ld(21, 6, 16));           // 31
+  prog.push_back(jalr(zero, ra, 0));       // 32: ret
+  prog.push_back(addi(7, 7, 1));           // 33 = F2
+  prog.push_back(sd(7, 6, 8));             // 34
+  prog.push_back(jal(zero, (kF1 - 35) * 4));  // 35: tail call F1
+  ASSERT_EQ(prog.size(), 36u);
+  vm::VmState st;
+  st.memory.writeBytes(0x1000, reinterpret_cast<const uint8_t*>(prog.data()), prog.size() * 4);
+  st.pc = 0x1000;
+  st.registers[6] = 0x80000;
+  st.registers[29] = 0x1000;
+  st.registers[31] = addi(a0, a0, 3);
+  st.registers[30] = addi(a0, a0, 3) ^ addi(a0, a0, 5);
+  for (uint32_t r = 10; r <= 26; ++r) st.registers[r] = 0x9E3779B97F4A7C15ull * r;
+  vm::VmState ref = st;
+  vm::HostContext host, refHost;
+  vm::NoTracker t;
+  vm::Interpreter<vm::NoTracker> interp(ref, refHost, t);
+  test::VariantEngine engine(GetParam(), st, host);
+  const uint64_t chunks[] = {1, 2, 3, 5, 17, 100, 999, 4096, 4097, 31, 50000, 7, 1025};
+  for (size_t i = 0; !ref.exited; ++i) {
+    const uint64_t chunk = chunks[i % std::size(chunks)];
+    for (uint64_t k = 0; k < chunk && !ref.exited; ++k) ASSERT_EQ(interp.step(), vm::kOk);
+    ASSERT_NE(engine.run(chunk), vm::FastStop::Reverted);
+    ASSERT_EQ(st.step, ref.step);
+    ASSERT_EQ(st.pc, ref.pc) << "after step " << ref.step;
+    ASSERT_EQ(st.registers, ref.registers) << "after step " << ref.step;
+    if (i % 4 == 0) {
+      ASSERT_EQ(st.stateHash(), ref.stateHash()) << "after step " << ref.step;
+    }
+  }
+  EXPECT_TRUE(st.exited);
+  EXPECT_EQ(st.stateHash(), ref.stateHash());
+  if (vm::FastEngine* fast = engine.fastEngine(); fast && fast->nativeTierActive()) {
+    // The native path took part: blocks were linked and jalr targets looked up.
+    EXPECT_GT(fast->nativeLinks(), 100u);
+    EXPECT_GT(fast->nativeIndirectEntries(), 0u);
+    std::cout << "[ native ] " << ref.step << " steps, " << fast->nativeBlocksCompiled() << " blocks compiled, "
+              << fast->nativeLinks() << " links, " << fast->nativeIndirectEntries() << " jalr entries" << std::endl;
+  }
 }
 
 // Proving bookkeeping marks exactly the leaf pairs the reference interpreter marks, step by step

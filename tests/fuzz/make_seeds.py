@@ -215,6 +215,70 @@ def muldiv_special():
 
 for target in ("exec", "engines"):
     out(target, "muldiv-special", bytes([0, 0]) + words(*muldiv_special()))
+# Native-tier generation 2: chained blocks and register allocation.
+def enc_j(rd, imm):
+    imm &= 0x1FFFFF
+    return ((((imm >> 20) & 1) << 31) | (((imm >> 1) & 0x3FF) << 21) | (((imm >> 11) & 1) << 20) |
+            (((imm >> 12) & 0xFF) << 12) | (rd << 7) | 0x6F)
+
+
+RA, T2 = 1, 7
+
+
+def chain_calls():
+    """Calls and returns between small blocks (jal links, jalr lookups, a tail call), a store that
+    rewrites the first instruction of a block other blocks are linked to, then a call into the
+    copy of the code in the data area (another page) and back."""
+    F1, F2 = 18, 21
+    w = [
+        addi(31, 0, 30),                       # 0
+        enc_j(RA, (F1 - 1) * 4),               # 1 loop: call F1
+        enc_j(RA, (F2 - 2) * 4),               # 2 call F2
+        addi(31, 31, -1),                      # 3
+        enc_b(1, 31, 0, -12),                  # 4 bne x31, x0, loop
+        lui(T0, 0x10),                         # 5 t0 = code base
+        lui(T1, 0x00550),                      # 6 t1 = addi a0, a0, 5
+        addi(T1, T1, 0x513),                   # 7
+        enc_s(0x23, 2, T0, T1, F1 * 4),        # 8 sw t1, F1(t0): rewrite F1's first instruction
+        addi(31, 0, 5),                        # 9
+        enc_j(RA, (F1 - 10) * 4),              # 10 loop2: call F1
+        addi(31, 31, -1),                      # 11
+        enc_b(1, 31, 0, -8),                   # 12 bne x31, x0, loop2
+        lui(T2, 0x7F),                         # 13 t2 = the data area (0x7F0000000000)
+        enc_i(0x13, T2, 1, T2, 28),            # 14
+        enc_i(0x67, RA, 0, T2, F1 * 4),        # 15 call F1's copy there (the original F1)
+        addi(A7, 0, 93),                       # 16 exit
+        ECALL,                                 # 17
+        addi(A0, A0, 3),                       # 18 F1
+        enc_r(0x33, A1, 4, A1, A0, 0),         # 19 xor a1, a1, a0
+        enc_i(0x67, 0, 0, RA, 0),              # 20 ret
+        addi(A2, A2, 1),                       # 21 F2
+        enc_j(0, (F1 - 22) * 4),               # 22 tail call F1
+    ]
+    return w
+
+
+def register_pressure():
+    """One block that loops over 28 chained additions (more guest registers than the allocator
+    has host registers), storing and loading some of them, moving its data pointer to a new page
+    every iteration: TLB misses leave the block with allocated registers written."""
+    body = []
+    for r in range(1, 29):
+        body.append(enc_r(0x33, r, 0, r, r % 28 + 1, 0))       # add r, r, r+1
+        if r % 4 == 0:
+            body.append(enc_s(0x23, 3, 30, r, 8 * r))          # sd r, 8r(x30)
+        if r % 6 == 0:
+            body.append(enc_i(0x03, r, 3, 30, 8 * (r - 2)))    # ld r, 8(r-2)(x30)
+    body.append(enc_r(0x33, 30, 0, 30, 29, 0))                 # x30 += 4096
+    return [addi(31, 0, 40), lui(30, 0x7F), enc_i(0x13, 30, 1, 30, 28), lui(29, 1)] + body + [
+        addi(31, 31, -1), enc_b(1, 31, 0, -4 * (len(body) + 1)), addi(A7, 0, 93), ECALL]
+
+
+for target in ("exec", "engines"):
+    out(target, "chain-calls", bytes([0, 0]) + words(*chain_calls()))
+    out(target, "chain-calls-short-chunks", bytes([0, 1]) + words(*chain_calls()))
+    out(target, "register-pressure", bytes([2, 0]) + words(*register_pressure()))
+    out(target, "register-pressure-short-chunks", bytes([2, 3]) + words(*register_pressure()))
 # A jump to a misaligned target (revert).
 out("exec", "misaligned-jump", bytes([1, 0]) + words(lui(T0, 0x10), addi(T0, T0, 30), enc_i(0x67, 0, 0, T0, 0)))
 
