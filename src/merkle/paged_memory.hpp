@@ -116,6 +116,8 @@ class PagedMemory {
   /// Attaches `log` (nullptr detaches): every later write notes the leaf pairs it covers there.
   /// The log belongs to this object: copies and moves of the memory do not take it.
   void setPairLog(PairLog* log) { log_ = log; }
+  /// The attached pair log, or nullptr.
+  PairLog* pairLog() const { return log_; }
   /// The node at `height` (1..58) with index `index` (= address >> (5 + height)) as of the last
   /// merkleRoot()/proveLeaf(), ignoring writes since; nullptr when it lies inside a page that
   /// keeps no inner-node cache (a page hashed at most once, or allocated since). The pointer

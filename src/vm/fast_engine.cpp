@@ -44,8 +44,8 @@ struct FastEngine::DecodedPage {
 
 FastEngine::FastEngine(VmState& state, HostContext& host, Bookkeeping bookkeeping, bool nativeTier, size_t nativeCodeBytes)
     : s_(state), host_(host), bookkeeping_(bookkeeping) {
-  if (bookkeeping == Bookkeeping::Pages && nativeTier) {
-    native_ = std::make_unique<NativeCode>(nativeCodeBytes);
+  if (nativeTier) {
+    native_ = std::make_unique<NativeCode>(nativeCodeBytes, bookkeeping == Bookkeeping::LeafPairs);
     if (!native_->enabled()) native_.reset();
   }
 }
@@ -268,6 +268,8 @@ FastStop FastEngine::runThreaded(uint64_t maxSteps, const std::atomic<bool>* can
   // on their first write by refilling the write TLB.
   flushWriteTlb();
   if (s_.exited) return FastStop::Exited;
+  // A pair log notes every write: then compiled stores leave to the engine's slow path.
+  if (kBookkeeping == Bookkeeping::LeafPairs && native_) native_->setStoresLeave(s_.memory.pairLog() != nullptr);
   uint64_t x[33];
   for (int i = 0; i < 32; ++i) x[i] = s_.registers[i];
   x[0] = 0;
@@ -421,15 +423,13 @@ L_PageEnd:
 L_Undecoded: {
   const uint64_t at = PC_OF(slot);
   *slot = decode(static_cast<uint32_t>(s_.memory.load(at, 4)), at);
-  if constexpr (kBookkeeping == Bookkeeping::Pages) {
-    // A run starts here when the previous slot cannot be part of a block (or was never
-    // executed): try to make this slot the head of a native block.
-    if (native_ && (nativeOp(slot->op) || nativeTerminatorOp(slot->op))) {
-      const unsigned index = static_cast<unsigned>(slot - page->slots);
-      if (index == 0 || !nativeOp(slot[-1].op)) {
-        tryCompileNative(*page, index, at);
-        if (slot->op == opNative && table != kLabels) goto L_Slow;  // checked mode: one step
-      }
+  // A run starts here when the previous slot cannot be part of a block (or was never executed):
+  // try to make this slot the head of a native block.
+  if (native_ && (nativeOp(slot->op) || nativeTerminatorOp(slot->op))) {
+    const unsigned index = static_cast<unsigned>(slot - page->slots);
+    if (index == 0 || !nativeOp(slot[-1].op)) {
+      tryCompileNative(*page, index, at);
+      if (slot->op == opNative && table != kLabels) goto L_Slow;  // checked mode: one step
     }
   }
   goto* kLabels[slot->op];

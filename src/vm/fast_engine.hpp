@@ -3,7 +3,7 @@
 /// from a cache of pre-decoded instructions with software TLBs over the paged memory. With
 /// Bookkeeping::Pages it is the fast (validation) engine, with a native-code tier where the
 /// platform allows (native_block.hpp); with Bookkeeping::LeafPairs it is the proving engine
-/// (per-store Merkle bookkeeping, no native tier). Rare instructions (ECALL, atomics, anything that can revert)
+/// (per-store Merkle bookkeeping, done inline by its native code too). Rare instructions (ECALL, atomics, anything that can revert)
 /// are handed to the reference interpreter for that one step, so all engines share one
 /// definition of those semantics.
 #include <atomic>
@@ -43,9 +43,9 @@ enum class Bookkeeping {
 /// (call invalidateCaches() after anything else writes memory).
 class FastEngine {
  public:
-  /// `nativeTier` allows the native-code tier (Bookkeeping::Pages only; also off where the
-  /// platform has none or FPVM_NATIVE=0 is set), with a code cache of `nativeCodeBytes`; a full
-  /// cache is flushed at the next chunk start and refilled as code runs.
+  /// `nativeTier` allows the native-code tier (off where the platform has none or FPVM_NATIVE=0
+  /// is set), with a code cache of `nativeCodeBytes`; a full cache is flushed at the next chunk
+  /// start and refilled as code runs.
   FastEngine(VmState& state, HostContext& host, Bookkeeping bookkeeping = Bookkeeping::Pages, bool nativeTier = true,
              size_t nativeCodeBytes = kDefaultNativeCodeBytes);
   ~FastEngine();

@@ -1,6 +1,7 @@
 #include "vm/native_block.hpp"
 
 #include "merkle/geometry.hpp"
+#include "merkle/paged_memory.hpp"
 
 #include <algorithm>
 #include <atomic>
@@ -36,7 +37,7 @@ namespace {
 
 /// Upper bound of the bytes one instruction (with its exit stub) compiles to, and of a block's
 /// entry and terminator code.
-constexpr size_t kMaxBytesPerInstruction = 160;
+constexpr size_t kMaxBytesPerInstruction = 224;
 constexpr size_t kMaxBlockOverheadBytes = 640;
 
 using namespace x86;
@@ -73,10 +74,31 @@ Uses usesOf(const Slot& s) {
   return {true, true, true};
 }
 
+/// Where a merkle::Page keeps what leaf-pair stores update, measured on a Page (the write TLB's
+/// data pointer is the Page itself when `data` is its first member).
+struct PageLayout {
+  bool dataFirst;
+  int32_t dirtyPairs, queued;
+};
+PageLayout pageLayout() {
+  static const auto probe = std::make_unique<merkle::Page>();
+  const auto* base = reinterpret_cast<const uint8_t*>(probe.get());
+  return {reinterpret_cast<const uint8_t*>(probe->data) == base,
+          static_cast<int32_t>(reinterpret_cast<const uint8_t*>(&probe->dirtyPairs) - base),
+          static_cast<int32_t>(reinterpret_cast<const uint8_t*>(&probe->queued) - base)};
+}
+
+/// How compiled stores treat the memory's Merkle bookkeeping.
+struct StoreMode {
+  bool leafPairs;                ///< mark the leaf pair in the Page (proving engine)
+  const uint8_t* storesLeave;    ///< nonzero: every store leaves to the engine
+  PageLayout page;
+};
+
 /// An exit taken from inside the block: the jcc displacements that lead to it, and what it
 /// writes back and reports.
 struct PendingExit {
-  uint8_t* dispAt[2];
+  uint8_t* dispAt[5];
   unsigned count;
   uint32_t dirty;  ///< guest registers (bit g) to write back
   uint64_t pc;
@@ -88,9 +110,9 @@ struct PendingExit {
 /// it reads), one emit<Name> per instruction, the terminator's jumps and the exit stubs.
 class BlockCompiler {
  public:
-  BlockCompiler(Emitter& e, const uint8_t* exitCode, const NativeCode::IndirectEntry* indirect, const Slot* slots,
-                uint32_t count, uint64_t startPc)
-      : e_(e), exitCode_(exitCode), indirect_(indirect), slots_(slots), count_(count), startPc_(startPc) {}
+  BlockCompiler(Emitter& e, const uint8_t* exitCode, const NativeCode::IndirectEntry* indirect, StoreMode stores,
+                const Slot* slots, uint32_t count, uint64_t startPc)
+      : e_(e), exitCode_(exitCode), indirect_(indirect), stores_(stores), slots_(slots), count_(count), startPc_(startPc) {}
 
   void compile() {
     const Slot& last = slots_[count_ - 1];
@@ -431,8 +453,9 @@ class BlockCompiler {
   // --- memory ---
 
   /// rcx = host address of the access at rs1 + imm through the TLB at `tlbOffset` from rsi; a
-  /// miss or a page-crossing access leaves the block before instruction k.
-  void tlbAccess(const Slot& s, uint64_t pc, uint32_t k, unsigned size, int32_t tlbOffset) {
+  /// miss or a page-crossing access leaves the block before instruction k (the jumps are added
+  /// to `x`). With leaf-pair stores, the pair is marked in the Page first (or the store leaves).
+  void tlbAccess(const Slot& s, unsigned size, int32_t tlbOffset, PendingExit& x, bool markPair) {
     get(rax, s.rs1);
     if (s.imm != 0) e_.aluRegImm(k64, 0, rax, s.imm);
     e_.movRR(k64, rcx, rax);
@@ -441,25 +464,56 @@ class BlockCompiler {
     e_.movzxEdxCl();              // % 256 entries
     e_.shiftImm(k32, 4, rdx, 4);  // * 16 bytes per entry
     e_.regMem(k64, 0x3B, rcx, Mem{rsi, rdx, tlbOffset});
-    PendingExit x{{e_.jccForward(kNotEqual), nullptr}, 1, exitDirty(), pc, count_ - k, kNativeExitMemory};
+    x.dispAt[x.count++] = e_.jccForward(kNotEqual);
     e_.movRR(k32, rcx, rax);
     e_.aluRegImm(k32, 4, rcx, static_cast<int32_t>(merkle::kPageSize - 1));  // offset in page
     if (size > 1) {
       e_.aluRegImm(k32, 7, rcx, static_cast<int32_t>(merkle::kPageSize - size));
       x.dispAt[x.count++] = e_.jccForward(kAbove);
     }
-    exits_.push_back(x);
-    e_.regMem(k64, 0x03, rcx, Mem{rsi, rdx, tlbOffset + 8});
+    if (!markPair) {
+      e_.regMem(k64, 0x03, rcx, Mem{rsi, rdx, tlbOffset + 8});
+      return;
+    }
+    // r10 = the Page. Not queued for re-hashing: the engine's store queues it.
+    e_.regMem(k64, 0x8B, r10, Mem{rsi, rdx, tlbOffset + 8});
+    e_.cmpByteMemImm(Mem{r10, -1, stores_.page.queued}, 0);
+    x.dispAt[x.count++] = e_.jccForward(kEqual);
+    if (size > 1) {  // a store over two leaf pairs: the engine marks both
+      e_.movRR(k32, rax, rcx);
+      e_.aluRegImm(k32, 4, rax, 63);
+      e_.aluRegImm(k32, 7, rax, static_cast<int32_t>(64 - size));
+      x.dispAt[x.count++] = e_.jccForward(kAbove);
+    }
+    e_.movRR(k32, rax, rcx);
+    e_.shiftImm(k32, 5, rax, 6);  // pair index in the page
+    e_.regMem(k64, 0x8B, rdx, Mem{r10, -1, stores_.page.dirtyPairs});
+    e_.btsRR(rdx, rax);
+    e_.regMem(k64, 0x89, rdx, Mem{r10, -1, stores_.page.dirtyPairs});
+    e_.aluRR(k64, 0x03, rcx, r10);  // add rcx, r10
+  }
+  /// The exit before instruction k for an access the engine does itself.
+  PendingExit memoryExit(uint64_t pc, uint32_t k) const {
+    return PendingExit{{}, 0, exitDirty(), pc, count_ - k, kNativeExitMemory};
   }
   template <typename EmitLoad>
   void load(const Slot& s, uint64_t pc, uint32_t k, unsigned size, EmitLoad emitLoad) {
-    tlbAccess(s, pc, k, size, kReadTlbOffset);
+    PendingExit x = memoryExit(pc, k);
+    tlbAccess(s, size, kReadTlbOffset, x, false);
+    exits_.push_back(x);
     const Reg r = resultReg(s);
     emitLoad(r, Mem{rcx});
     finish(s, r, k64);
   }
   void store(const Slot& s, uint64_t pc, uint32_t k, unsigned size) {
-    tlbAccess(s, pc, k, size, kWriteTlbOffset);
+    PendingExit x = memoryExit(pc, k);
+    if (stores_.leafPairs) {  // a pair log is attached: the engine does (and notes) every store
+      e_.movImm64(rax, reinterpret_cast<uint64_t>(stores_.storesLeave));
+      e_.cmpByteMemImm(Mem{rax}, 0);
+      x.dispAt[x.count++] = e_.jccForward(kNotEqual);
+    }
+    tlbAccess(s, size, kWriteTlbOffset, x, stores_.leafPairs);
+    exits_.push_back(x);
     Reg v = rax;
     if (inHost(s.rs2)) v = hostOf(s.rs2);
     else get(rax, s.rs2);
@@ -536,6 +590,7 @@ class BlockCompiler {
   Emitter& e_;
   const uint8_t* exitCode_;
   const NativeCode::IndirectEntry* indirect_;
+  const StoreMode stores_;
   const Slot* slots_;
   const uint32_t count_;
   const uint64_t startPc_;
@@ -554,9 +609,10 @@ constexpr Reg kSaved[] = {rbx, rbp, r12, r13, r14, r15};
 
 }  // namespace
 
-NativeCode::NativeCode(size_t capacity) {
+NativeCode::NativeCode(size_t capacity, bool leafPairs) : leafPairs_(leafPairs) {
   const char* env = std::getenv("FPVM_NATIVE");
   if (env && std::strcmp(env, "0") == 0) return;
+  if (leafPairs && !pageLayout().dataFirst) return;  // the write TLB's data pointer would not be the Page
   capacity = std::clamp(capacity, kMinNativeCodeBytes, kMaxNativeCodeBytes);
   void* p = mmap(nullptr, capacity, PROT_READ | PROT_WRITE | PROT_EXEC, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
   if (p == MAP_FAILED) {  // e.g. W^X enforced: the interpreter runs everything
@@ -601,7 +657,8 @@ int32_t NativeCode::compile(const Slot* slots, unsigned count, uint64_t pc) {
   }
   uint8_t* start = base_ + used_;
   Emitter e(start);
-  BlockCompiler compiler(e, base_ + exitOffset_, indirect_.get(), slots, count, pc);
+  BlockCompiler compiler(e, base_ + exitOffset_, indirect_.get(), StoreMode{leafPairs_, &storesLeave_, pageLayout()},
+                         slots, count, pc);
   compiler.compile();
   if (e.size() > room) std::abort();  // the bound above is wrong: the next block would be overwritten
   const int32_t offset = static_cast<int32_t>(used_);
@@ -641,7 +698,7 @@ void NativeCode::reset() {
 
 #else  // no native tier on this platform
 
-NativeCode::NativeCode(size_t) { logUnavailableOnce("this host is not x86-64 Linux"); }
+NativeCode::NativeCode(size_t, bool) { logUnavailableOnce("this host is not x86-64 Linux"); }
 NativeCode::~NativeCode() = default;
 int32_t NativeCode::compile(const Slot*, unsigned, uint64_t) { return -1; }
 NativeExit NativeCode::run(int32_t, uint64_t*, const NativeTlbs*, uint64_t*) const { std::abort(); }

@@ -74,7 +74,12 @@ class NativeCode {
   /// FPVM_NATIVE is not "0"); otherwise enabled() is false, and a host without the tier or a
   /// refused mapping is logged once per process ("native tier unavailable … the interpreter runs
   /// everything").
-  explicit NativeCode(size_t capacity = kDefaultNativeCodeBytes);
+  ///
+  /// With `leafPairs` (the proving engine) every store also marks the 64-byte leaf pair it writes
+  /// in its merkle::Page (the write TLB's data pointer is the Page): a store to a page not yet
+  /// queued for re-hashing, one that straddles two pairs, or any store while setStoresLeave(true)
+  /// leaves to the engine, whose slow path does the full bookkeeping.
+  explicit NativeCode(size_t capacity = kDefaultNativeCodeBytes, bool leafPairs = false);
   ~NativeCode();
   NativeCode(const NativeCode&) = delete;
   NativeCode& operator=(const NativeCode&) = delete;
@@ -100,6 +105,9 @@ class NativeCode {
   void reset();
   /// True once a compile() failed for lack of room.
   bool full() const { return full_; }
+  /// Makes every store of leaf-pair code leave to the engine (while a pair log is attached: the
+  /// log notes every write).
+  void setStoresLeave(bool leave) { storesLeave_ = leave ? 1 : 0; }
 
   /// One jalr lookup entry: guest pc, host code of its block.
   struct IndirectEntry {
@@ -117,6 +125,8 @@ class NativeCode {
   size_t exitOffset_ = 0;  ///< where the exit code starts
   size_t firstBlock_ = 0;  ///< bytes of the entry/exit code at the start
   bool full_ = false;
+  bool leafPairs_ = false;
+  uint8_t storesLeave_ = 0;  ///< read by compiled stores (leaf-pair code)
   std::unique_ptr<IndirectEntry[]> indirect_;
 };
 

@@ -249,6 +249,20 @@ class Emitter {
     if (r >= 8) byte(0x41);
     byte(static_cast<uint8_t>(0x58 | (r & 7)));
   }
+  /// cmp byte [mem], imm8 (80 /7 ib).
+  void cmpByteMemImm(const Mem& m, uint8_t imm) {
+    rex(k32, 0, m);
+    byte(0x80);
+    modrm(7, m);
+    byte(imm);
+  }
+  /// bts dst, bit (register forms: sets bit `bit & 63` of dst).
+  void btsRR(Reg dst, Reg bit) {
+    rexRR(k64, bit, dst);
+    byte(0x0F);
+    byte(0xAB);
+    byte(static_cast<uint8_t>(0xC0 | ((bit & 7) << 3) | (dst & 7)));
+  }
   /// test al, imm8.
   void testAlImm(uint8_t imm) {
     byte(0xA8);

@@ -16,15 +16,16 @@ enum class EngineVariant {
   Reference,        ///< vm::Interpreter on every step
   FastNative,       ///< FastEngine, Bookkeeping::Pages, native tier on
   FastInterpreter,  ///< FastEngine, Bookkeeping::Pages, native tier off (threaded interpreter only)
-  Proving,          ///< FastEngine, Bookkeeping::LeafPairs
+  Proving,          ///< FastEngine, Bookkeeping::LeafPairs, native tier off
   ProveThenVerify,  ///< vm::proveStep, then proof::verifyStep on the proof alone
+  ProvingNative,    ///< FastEngine, Bookkeeping::LeafPairs, native tier on (stores mark leaf pairs inline)
 };
 
 /// Every variant, in the order above.
 inline const std::vector<EngineVariant>& allEngineVariants() {
   static const std::vector<EngineVariant> all = {EngineVariant::Reference, EngineVariant::FastNative,
                                                  EngineVariant::FastInterpreter, EngineVariant::Proving,
-                                                 EngineVariant::ProveThenVerify};
+                                                 EngineVariant::ProveThenVerify, EngineVariant::ProvingNative};
   return all;
 }
 
@@ -36,6 +37,7 @@ inline std::string engineVariantName(EngineVariant v) {
     case EngineVariant::FastInterpreter: return "FastInterpreter";
     case EngineVariant::Proving: return "Proving";
     case EngineVariant::ProveThenVerify: return "ProveThenVerify";
+    case EngineVariant::ProvingNative: return "ProvingNative";
   }
   return "Unknown";
 }

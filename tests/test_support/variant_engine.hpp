@@ -19,11 +19,11 @@ class VariantEngine {
  public:
   VariantEngine(EngineVariant variant, vm::VmState& state, vm::HostContext& host)
       : variant_(variant), s_(state), host_(host) {
-    if (variant == EngineVariant::FastNative || variant == EngineVariant::FastInterpreter ||
-        variant == EngineVariant::Proving) {
-      fast_ = std::make_unique<vm::FastEngine>(
-          state, host, variant == EngineVariant::Proving ? vm::Bookkeeping::LeafPairs : vm::Bookkeeping::Pages,
-          variant == EngineVariant::FastNative);
+    if (variant != EngineVariant::Reference && variant != EngineVariant::ProveThenVerify) {
+      const bool proving = variant == EngineVariant::Proving || variant == EngineVariant::ProvingNative;
+      fast_ = std::make_unique<vm::FastEngine>(state, host, proving ? vm::Bookkeeping::LeafPairs : vm::Bookkeeping::Pages,
+                                               variant == EngineVariant::FastNative ||
+                                                   variant == EngineVariant::ProvingNative);
     }
   }
 

@@ -187,7 +187,8 @@ class SingleStep : public ::testing::TestWithParam<EngineVariant> {
     // The run: one step, or (native) lead-in + instruction + a stopper that reverts.
     uint64_t budget = 1;
     bool stopper = false;
-    const bool leadIn = variant == EngineVariant::FastNative && placeLeadIn(b, a);
+    const bool native = variant == EngineVariant::FastNative || variant == EngineVariant::ProvingNative;
+    const bool leadIn = native && placeLeadIn(b, a);
     if (leadIn) {
       b.pc = pc - 8;
       budget = 3;
@@ -207,9 +208,9 @@ class SingleStep : public ::testing::TestWithParam<EngineVariant> {
         }
       }
     }
-    const bool proving = variant == EngineVariant::Proving;
+    const bool proving = variant == EngineVariant::Proving || variant == EngineVariant::ProvingNative;
     vm::FastEngine engine(b, h, proving ? vm::Bookkeeping::LeafPairs : vm::Bookkeeping::Pages,
-                          variant == EngineVariant::FastNative);
+                          native);
     const vm::FastStop stop = engine.run(budget);
     if (stopper && engine.nativeTierActive()) {
       // The lead-in and the instruction form a native block when the tier compiles the instruction.
