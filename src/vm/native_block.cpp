@@ -90,8 +90,8 @@ PageLayout pageLayout() {
 
 /// How compiled stores treat the memory's Merkle bookkeeping.
 struct StoreMode {
-  bool leafPairs;                ///< mark the leaf pair in the Page (proving engine)
-  const uint8_t* storesLeave;    ///< nonzero: every store leaves to the engine
+  bool leafPairs;              ///< mark the leaf pair in the Page (proving engine)
+  const uint8_t* storesLeave;  ///< nonzero: every store leaves to the engine
   PageLayout page;
 };
 
@@ -335,9 +335,7 @@ class BlockCompiler {
   }
   /// Where a result for rd is computed: its host register when it has one and the computation
   /// does not read rd after writing it (`avoid`), else rax.
-  Reg resultReg(const Slot& s, unsigned avoid = 64) const {
-    return inHost(s.rd) && s.rd != avoid ? hostOf(s.rd) : rax;
-  }
+  Reg resultReg(const Slot& s, unsigned avoid = 64) const { return inHost(s.rd) && s.rd != avoid ? hostOf(s.rd) : rax; }
   void finish(const Slot& s, Reg r, Width w) {
     if (r == rax) {
       put(s.rd, rax, w);
@@ -408,10 +406,10 @@ class BlockCompiler {
   void multiplyHighSignedUnsigned(const Slot& s) {
     get(rax, s.rs1);
     e_.movRR(k64, r10, rax);
-    wideMultiply(4, s.rs2);           // rdx = high half of rs1 × rs2, both unsigned
-    e_.shiftImm(k64, 7, r10, 63);     // all ones when rs1 < 0
-    op2(k64, 0x23, r10, s.rs2);       // and r10, rs2
-    e_.aluRR(k64, 0x2B, rdx, r10);    // sub rdx, r10
+    wideMultiply(4, s.rs2);         // rdx = high half of rs1 × rs2, both unsigned
+    e_.shiftImm(k64, 7, r10, 63);   // all ones when rs1 < 0
+    op2(k64, 0x23, r10, s.rs2);     // and r10, rs2
+    e_.aluRR(k64, 0x2B, rdx, r10);  // sub rdx, r10
     put(s.rd, rdx);
   }
   /// div/divu/rem/remu and their 32-bit forms with the RISC-V special cases of alu.hpp: by zero
@@ -594,11 +592,11 @@ class BlockCompiler {
   const Slot* slots_;
   const uint32_t count_;
   const uint64_t startPc_;
-  bool loops_ = false;            ///< the block jumps back to its own start
-  int host_[32] = {};             ///< host register of each guest register, or -1
-  uint32_t loadAtEntry_ = 0;      ///< guest registers read before written
-  uint32_t writes_ = 0;           ///< guest registers the block writes
-  uint32_t dirty_ = 0;            ///< allocated registers written so far (at the emit position)
+  bool loops_ = false;             ///< the block jumps back to its own start
+  int host_[32] = {};              ///< host register of each guest register, or -1
+  uint32_t loadAtEntry_ = 0;       ///< guest registers read before written
+  uint32_t writes_ = 0;            ///< guest registers the block writes
+  uint32_t dirty_ = 0;             ///< allocated registers written so far (at the emit position)
   const uint8_t* body_ = nullptr;  ///< code of the first instruction (after the entry loads)
   std::vector<PendingExit> exits_;
 };
@@ -657,8 +655,8 @@ int32_t NativeCode::compile(const Slot* slots, unsigned count, uint64_t pc) {
   }
   uint8_t* start = base_ + used_;
   Emitter e(start);
-  BlockCompiler compiler(e, base_ + exitOffset_, indirect_.get(), StoreMode{leafPairs_, &storesLeave_, pageLayout()},
-                         slots, count, pc);
+  BlockCompiler compiler(e, base_ + exitOffset_, indirect_.get(), StoreMode{leafPairs_, &storesLeave_, pageLayout()}, slots,
+                         count, pc);
   compiler.compile();
   if (e.size() > room) std::abort();  // the bound above is wrong: the next block would be overwritten
   const int32_t offset = static_cast<int32_t>(used_);
