@@ -3,8 +3,9 @@
 /// from a cache of pre-decoded instructions with software TLBs over the paged memory. With
 /// Bookkeeping::Pages it is the fast (validation) engine, with a native-code tier where the
 /// platform allows (native_block.hpp); with Bookkeeping::LeafPairs it is the proving engine
-/// (per-store Merkle bookkeeping, done inline by its native code too). Rare instructions (ECALL, atomics, anything that can
-/// revert) are handed to the reference interpreter for that one step, so all engines share one definition of those semantics.
+/// (per-store Merkle bookkeeping, done inline by its native code too). Rare instructions
+/// (ECALL, atomics, anything that can revert) are handed to the reference interpreter for that
+/// one step, so all engines share one definition of those semantics.
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
