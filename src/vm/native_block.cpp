@@ -37,7 +37,7 @@ namespace {
 
 /// Upper bound of the bytes one instruction (with its exit stub) compiles to, and of a block's
 /// entry and terminator code.
-constexpr size_t kMaxBytesPerInstruction = 224;
+constexpr size_t kMaxBytesPerInstruction = 320;
 constexpr size_t kMaxBlockOverheadBytes = 640;
 
 using namespace x86;

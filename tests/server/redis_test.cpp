@@ -140,7 +140,8 @@ TEST_F(RedisTest, HeartbeatsKeepALongJobFromBeingTakenOver) {
   TestServer s(cfg, std::move(v));  // two consumer threads: the idle one would take the entry over
   const Hash32 prestate = hash32FromHex(s.prestate(0));
   redis::RedisProducer producer(redis_.url(), "test:");
-  const std::string id = producer.submit(prestate, counterInput(300'000'000, 0));  // ~1.2 G steps, a few seconds
+  // ~4.8 G steps: about 2 s with the native tier, many heartbeat periods (150 ms) long.
+  const std::string id = producer.submit(prestate, counterInput(1'200'000'000, 0));
   auto outcome = producer.wait(prestate, id, 60s);
   ASSERT_TRUE(outcome.ok) << outcome.message;
   waitForJobs(s.server(), "result", 1);
