@@ -6,13 +6,6 @@ namespace fpvm {
 namespace {
 constexpr char kDigits[] = "0123456789abcdef";
 
-int hexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
 constexpr char kB64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
 int b64Value(char c) {
@@ -25,14 +18,23 @@ int b64Value(char c) {
 }
 }  // namespace
 
+int hexDigitValue(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+void appendHexByte(std::string& out, uint8_t b) {
+  out += kDigits[b >> 4];
+  out += kDigits[b & 15];
+}
+
 std::string toHex(ByteView data, bool prefix) {
   std::string out;
   out.reserve(data.size() * 2 + 2);
   if (prefix) out += "0x";
-  for (uint8_t b : data) {
-    out += kDigits[b >> 4];
-    out += kDigits[b & 15];
-  }
+  for (uint8_t b : data) appendHexByte(out, b);
   return out;
 }
 
@@ -50,7 +52,7 @@ Bytes fromHex(std::string_view text, std::string_view what) {
   if (text.size() % 2 != 0) throw Error(std::string(what) + ": odd number of hex digits");
   Bytes out(text.size() / 2);
   for (size_t i = 0; i < out.size(); ++i) {
-    int hi = hexValue(text[2 * i]), lo = hexValue(text[2 * i + 1]);
+    int hi = hexDigitValue(text[2 * i]), lo = hexDigitValue(text[2 * i + 1]);
     if (hi < 0 || lo < 0) throw Error(std::string(what) + ": invalid hex digit");
     out[i] = static_cast<uint8_t>(hi << 4 | lo);
   }

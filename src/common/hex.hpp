@@ -7,6 +7,10 @@
 
 namespace fpvm {
 
+/// The value of one hex digit (either case), or -1 when `c` is none.
+int hexDigitValue(char c);
+/// Appends the two lowercase hex digits of `b` to `out`.
+void appendHexByte(std::string& out, uint8_t b);
 /// Lowercase hex of `data`, with a "0x" prefix when `prefix` is true.
 std::string toHex(ByteView data, bool prefix = true);
 /// "0x" + 64 lowercase hex digits.

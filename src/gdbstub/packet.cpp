@@ -1,18 +1,8 @@
 #include "gdbstub/packet.hpp"
 
+#include "common/hex.hpp"
+
 namespace fpvm::gdbstub {
-namespace {
-
-constexpr char kHex[] = "0123456789abcdef";
-
-int hexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-}  // namespace
 
 uint8_t checksum(std::string_view payload) {
   uint8_t sum = 0;
@@ -27,8 +17,7 @@ std::string frame(std::string_view payload) {
   out += '$';
   out += payload;
   out += '#';
-  out += kHex[sum >> 4];
-  out += kHex[sum & 15];
+  appendHexByte(out, sum);
   return out;
 }
 
@@ -62,11 +51,7 @@ std::string unescapeBinary(std::string_view data) {
 std::string hexEncode(std::string_view data) {
   std::string out;
   out.reserve(data.size() * 2);
-  for (char c : data) {
-    const auto b = static_cast<uint8_t>(c);
-    out += kHex[b >> 4];
-    out += kHex[b & 15];
-  }
+  for (char c : data) appendHexByte(out, static_cast<uint8_t>(c));
   return out;
 }
 
@@ -75,7 +60,7 @@ std::optional<std::string> hexDecode(std::string_view hex) {
   std::string out;
   out.reserve(hex.size() / 2);
   for (size_t i = 0; i < hex.size(); i += 2) {
-    const int hi = hexValue(hex[i]), lo = hexValue(hex[i + 1]);
+    const int hi = hexDigitValue(hex[i]), lo = hexDigitValue(hex[i + 1]);
     if (hi < 0 || lo < 0) return std::nullopt;
     out += static_cast<char>(hi * 16 + lo);
   }
@@ -92,7 +77,7 @@ std::optional<Incoming> PacketReader::next() {
       if (hash == std::string::npos || buffer_.size() < hash + 3) return std::nullopt;
       Incoming in;
       in.payload = buffer_.substr(1, hash - 1);
-      const int hi = hexValue(buffer_[hash + 1]), lo = hexValue(buffer_[hash + 2]);
+      const int hi = hexDigitValue(buffer_[hash + 1]), lo = hexDigitValue(buffer_[hash + 2]);
       const bool good = hi >= 0 && lo >= 0 && checksum(in.payload) == hi * 16 + lo;
       in.kind = good ? Incoming::Kind::Packet : Incoming::Kind::BadChecksum;
       buffer_.erase(0, hash + 3);

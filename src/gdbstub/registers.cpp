@@ -1,5 +1,7 @@
 #include "gdbstub/registers.hpp"
 
+#include "common/hex.hpp"
+
 namespace fpvm::gdbstub {
 namespace {
 
@@ -9,14 +11,11 @@ constexpr size_t kMipsFirstFpu = 38;
 
 /// `value` as 16 hex digits, least significant byte first when `littleEndian`.
 std::string encode64(uint64_t value, bool littleEndian) {
-  static constexpr char kHex[] = "0123456789abcdef";
   std::string out;
   out.reserve(16);
   for (int i = 0; i < 8; ++i) {
     const int byte = littleEndian ? i : 7 - i;
-    const auto b = static_cast<uint8_t>(value >> (8 * byte));
-    out += kHex[b >> 4];
-    out += kHex[b & 15];
+    appendHexByte(out, static_cast<uint8_t>(value >> (8 * byte)));
   }
   return out;
 }

@@ -80,12 +80,15 @@ struct PageLayout {
   bool dataFirst;
   int32_t dirtyPairs, queued;
 };
-PageLayout pageLayout() {
-  static const auto probe = std::make_unique<merkle::Page>();
-  const auto* base = reinterpret_cast<const uint8_t*>(probe.get());
-  return {reinterpret_cast<const uint8_t*>(probe->data) == base,
-          static_cast<int32_t>(reinterpret_cast<const uint8_t*>(&probe->dirtyPairs) - base),
-          static_cast<int32_t>(reinterpret_cast<const uint8_t*>(&probe->queued) - base)};
+const PageLayout& pageLayout() {
+  static const PageLayout layout = [] {
+    const auto probe = std::make_unique<merkle::Page>();
+    const auto* base = reinterpret_cast<const uint8_t*>(probe.get());
+    return PageLayout{reinterpret_cast<const uint8_t*>(probe->data) == base,
+                      static_cast<int32_t>(reinterpret_cast<const uint8_t*>(&probe->dirtyPairs) - base),
+                      static_cast<int32_t>(reinterpret_cast<const uint8_t*>(&probe->queued) - base)};
+  }();
+  return layout;
 }
 
 /// How compiled stores treat the memory's Merkle bookkeeping.
@@ -276,19 +279,14 @@ class BlockCompiler {
         if (host_[g] < 0 && uses[g] >= 2 && uses[g] > uses[best]) best = g;
       if (best == 0) break;
       host_[best] = kPool[n];
+      allocated_ |= uint32_t(1) << best;
     }
   }
   bool inHost(unsigned g) const { return g < 32 && host_[g] >= 0; }
   Reg hostOf(unsigned g) const { return static_cast<Reg>(host_[g]); }
   /// Allocated registers to write back at an exit: those written so far; in a block that loops
   /// to itself, every one it writes (a later iteration exits with the earlier one's values).
-  uint32_t exitDirty() const { return loops_ ? writes_ & allocatedMask() : dirty_; }
-  uint32_t allocatedMask() const {
-    uint32_t m = 0;
-    for (unsigned g = 1; g < 32; ++g)
-      if (host_[g] >= 0) m |= uint32_t(1) << g;
-    return m;
-  }
+  uint32_t exitDirty() const { return loops_ ? writes_ & allocated_ : dirty_; }
   void spill(uint32_t mask) {
     for (unsigned g = 1; g < 32; ++g)
       if ((mask >> g & 1) && host_[g] >= 0) e_.regMem(k64, 0x89, hostOf(g), guestReg(g));
@@ -595,6 +593,7 @@ class BlockCompiler {
   bool loops_ = false;             ///< the block jumps back to its own start
   int host_[32] = {};              ///< host register of each guest register, or -1
   uint32_t loadAtEntry_ = 0;       ///< guest registers read before written
+  uint32_t allocated_ = 0;         ///< guest registers with a host register
   uint32_t writes_ = 0;            ///< guest registers the block writes
   uint32_t dirty_ = 0;             ///< allocated registers written so far (at the emit position)
   const uint8_t* body_ = nullptr;  ///< code of the first instruction (after the entry loads)

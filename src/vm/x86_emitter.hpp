@@ -215,13 +215,11 @@ class Emitter {
     const int32_t rel = static_cast<int32_t>(p_ - (dispAt + 4));
     std::memcpy(dispAt, &rel, 4);
   }
-  /// jmp rel32 back to an already emitted position.
-  void jmpBack(const uint8_t* target) {
+  /// jmp rel32 to an already emitted position anywhere in the buffer.
+  void jmpTo(const uint8_t* target) {
     byte(0xE9);
     imm32(static_cast<int32_t>(target - (p_ + 4)));
   }
-  /// jmp rel32 to an already emitted position anywhere in the buffer (same as jmpBack).
-  void jmpTo(const uint8_t* target) { jmpBack(target); }
   /// jcc rel32 to an already emitted position.
   void jccTo(Cond c, const uint8_t* target) {
     byte(0x0F);
