@@ -98,6 +98,9 @@ struct StoreMode {
   PageLayout page;
 };
 
+/// pc + the instruction's sign-extended immediate (auipc's value, a branch or jal target).
+uint64_t relative(const Slot& s, uint64_t pc) { return pc + static_cast<uint64_t>(static_cast<int64_t>(s.imm)); }
+
 /// An exit taken from inside the block: the jcc displacements that lead to it, and what it
 /// writes back and reports.
 struct PendingExit {
@@ -120,8 +123,7 @@ class BlockCompiler {
   void compile() {
     const Slot& last = slots_[count_ - 1];
     const uint64_t lastPc = startPc_ + 4 * uint64_t(count_ - 1);
-    loops_ = (last.op == opJal || (last.op >= opBeq && last.op <= opBgeu)) &&
-             lastPc + static_cast<uint64_t>(static_cast<int64_t>(last.imm)) == startPc_;
+    loops_ = (last.op == opJal || (last.op >= opBeq && last.op <= opBgeu)) && relative(last, lastPc) == startPc_;
     allocate();
     e_.aluRegImm(k64, 5, r9, static_cast<int32_t>(count_));  // sub r9, count: pay the block
     uint8_t* noBudget = e_.jccForward(kBelow);
@@ -168,10 +170,10 @@ class BlockCompiler {
   FPVM_EMIT(Nop) {}
   FPVM_EMIT(Csr) { putImm(s.rd, 0); }
   FPVM_EMIT(Lui) { putImm(s.rd, static_cast<uint64_t>(static_cast<int64_t>(s.imm))); }
-  FPVM_EMIT(Auipc) { putImm(s.rd, pc + static_cast<uint64_t>(static_cast<int64_t>(s.imm))); }
+  FPVM_EMIT(Auipc) { putImm(s.rd, relative(s, pc)); }
   FPVM_EMIT(Jal) {
     putImm(s.rd, pc + 4);
-    jumpTo(pc + static_cast<uint64_t>(static_cast<int64_t>(s.imm)));
+    jumpTo(relative(s, pc));
   }
   FPVM_EMIT(Jalr) { indirectJump(s, pc, k); }
   FPVM_EMIT(Beq) { branch(s, pc, kEqual); }
@@ -546,7 +548,7 @@ class BlockCompiler {
     uint8_t* toTaken = e_.jccForward(taken);
     jumpTo(pc + 4);
     e_.patchToHere(toTaken);
-    jumpTo(pc + static_cast<uint64_t>(static_cast<int64_t>(s.imm)));
+    jumpTo(relative(s, pc));
   }
   /// jalr: the target through the lookup table of translated entries; a misaligned target leaves
   /// before the instruction for the reference interpreter (which reverts).
