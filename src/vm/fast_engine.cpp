@@ -446,8 +446,7 @@ L_Native: {
   pc = exit.pc;
   step = chunkEnd - budget;
   if (exit.reason == kNativeExitMemory) {
-    nativeMemoryStep(x, pc);  // budget covers it: the block gave back the steps from pc on
-    --budget;
+    nativeMemoryStep(x, pc);  // the block gave back the steps from pc on; L_enter recomputes the budget
     ++step;
     pc += 4;
   } else if (exit.reason == kNativeExitReference) {
