@@ -7,8 +7,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <fstream>
 #include <string>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -54,12 +56,23 @@ inline int countLines(const std::string& path, const std::string& needle) {
 /// saying a result was stored, plus the lines of a survivor that found a result already stored.
 /// The second kind is the victim's: killed after its SET but before its log line, its stored
 /// result is logged by nobody, and the survivor that re-ran the taken-over entry says so.
+/// The producer may read the victim's stored result and finish before the survivor has taken the
+/// entry over (it waits for the entry to sit idle), and a consumer logs only after its XDEL, so
+/// this waits up to 20 s for the logs to account for `expected` results before counting.
 /// Returns {stored lines, already-stored lines}.
-inline std::pair<int, int> storedResultLines(const std::vector<std::string>& logs) {
-  std::pair<int, int> n{0, 0};
-  for (const auto& log : logs) {
-    n.first += countLines(log, "stored=yes");
-    n.second += countLines(log, "stored=\"no (a result existed)\"");
+inline std::pair<int, int> storedResultLines(const std::vector<std::string>& logs, int expected) {
+  auto count = [&] {
+    std::pair<int, int> n{0, 0};
+    for (const auto& log : logs) {
+      n.first += countLines(log, "stored=yes");
+      n.second += countLines(log, "stored=\"no (a result existed)\"");
+    }
+    return n;
+  };
+  std::pair<int, int> n = count();
+  for (int i = 0; i < 1000 && n.first + n.second < expected; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    n = count();
   }
   return n;
 }
