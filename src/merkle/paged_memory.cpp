@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "common/keccak256.hpp"
+#include "common/keccak_multi.hpp"
 #include "merkle/zero_hashes.hpp"
 
 namespace fpvm::merkle {
@@ -163,15 +164,27 @@ uint8_t* PagedMemory::pageForDirectWrite(uint64_t pageIndex) {
   return p.data;
 }
 
+namespace {
+
+static_assert(sizeof(Hash32) == 32, "page nodes must be contiguous 32-byte hashes");
+
+/// Every node of a page's subtree (nodes[1..127], children of i at 2i and 2i+1), level by
+/// level, many hashes at a time: the 64 leaf pairs are the page's bytes in order, and each level
+/// is the contiguous pairs of the one below.
+void hashWholePage(const uint8_t* data, Hash32* nodes) {
+  keccak256Of64Many(data, nodes[64].data(), 64);
+  for (unsigned n = 32; n >= 1; n /= 2) keccak256Of64Many(nodes[2 * n].data(), nodes[n].data(), n);
+}
+
+}  // namespace
+
 void PagedMemory::rehashPage(Page& page) {
   uint64_t mask = page.dirtyPairs;
   if (!page.hashes && !page.hashedBefore) {
     // First hash of this page: compute the root in a scratch buffer, keep no cache.
     PageHashes scratch;
-    Hash32* n = scratch.nodes;
-    for (unsigned p = 0; p < 64; ++p) keccak256Of64(page.data + 64 * p, n[64 + p].data());
-    for (unsigned i = 63; i >= 1; --i) keccak256Of64(n[2 * i].data(), n[i].data());
-    page.root = n[1];
+    hashWholePage(page.data, scratch.nodes);
+    page.root = scratch.nodes[1];
     page.dirtyPairs = 0;
     page.hashedBefore = true;
     return;
@@ -182,6 +195,11 @@ void PagedMemory::rehashPage(Page& page) {
   }
   page.dirtyPairs = 0;
   Hash32* nodes = page.hashes->nodes;
+  if (std::popcount(mask) >= 32) {  // most of the page changed: hash all of it, many at a time
+    hashWholePage(page.data, nodes);
+    page.root = nodes[1];
+    return;
+  }
   // Height 1: hash of each dirty 64-byte leaf pair (nodes 64..127).
   for (uint64_t m = mask; m; m &= m - 1) {
     unsigned p = std::countr_zero(m);

@@ -131,16 +131,28 @@ void FastEngine::invalidateCaches() {
   code_.clear();
   if (native_) native_->reset();
   for (auto& e : codeTlb_) e = CodeTlbEntry{};
-  for (auto& e : tlbs_.read) e = TlbEntry{};
+  for (auto& e : context_.tlbs.read) e = TlbEntry{};
   flushWriteTlb();
 }
 
 void FastEngine::flushWriteTlb() {
-  for (auto& e : tlbs_.write) e = TlbEntry{};
+  if (writeTlbFills_ > kTlbSize) {
+    for (auto& e : context_.tlbs.write) e = TlbEntry{};
+  } else {
+    for (unsigned i = 0; i < writeTlbFills_; ++i) context_.tlbs.write[writeTlbFilled_[i]] = TlbEntry{};
+  }
+  writeTlbFills_ = 0;
+}
+
+void FastEngine::fillWriteTlb(uint64_t pageIndex, uint8_t* data) {
+  const auto i = static_cast<uint16_t>(pageIndex % kTlbSize);
+  context_.tlbs.write[i] = TlbEntry::of(pageIndex, data);
+  if (writeTlbFills_ < kTlbSize) writeTlbFilled_[writeTlbFills_] = i;
+  ++writeTlbFills_;  // past kTlbSize: the next flush clears them all
 }
 
 FastEngine::DecodedPage* FastEngine::codePage(uint64_t pageIndex) {
-  CodeTlbEntry& c = codeTlb_[pageIndex % kTlbSize];
+  CodeTlbEntry& c = codeTlb_[pageIndex % kCodeTlbSize];
   if (c.page == pageIndex) return c.decoded;
   auto it = code_.find(pageIndex);
   if (it != code_.end()) {
@@ -149,8 +161,8 @@ FastEngine::DecodedPage* FastEngine::codePage(uint64_t pageIndex) {
   }
   // Pages holding decoded code never sit in the write TLB: their stores take the slow path,
   // which drops the decoded slots they overwrite.
-  TlbEntry& w = tlbs_.write[pageIndex % kTlbSize];
-  if (w.page == pageIndex) w = TlbEntry{};
+  TlbEntry& w = context_.tlbs.write[pageIndex % kTlbSize];
+  if (w.holds(pageIndex)) w = TlbEntry{};
   auto page = std::make_unique<DecodedPage>();
   DecodedPage* raw = page.get();
   code_.emplace(pageIndex, std::move(page));
@@ -190,7 +202,7 @@ uint64_t FastEngine::loadSlow(uint64_t addr, unsigned size) {
   if (off + size > merkle::kPageSize) return s_.memory.load(addr, size);
   const merkle::Page* p = s_.memory.findPage(idx);
   const uint8_t* data = p ? p->data : kZeroPage;
-  tlbs_.read[idx % kTlbSize] = TlbEntry{idx, const_cast<uint8_t*>(data)};
+  context_.tlbs.read[idx % kTlbSize] = TlbEntry::of(idx, data);
   return getLE(data + off, size);
 }
 
@@ -200,8 +212,8 @@ void FastEngine::storeSlow(uint64_t addr, unsigned size, uint64_t value) {
   if (off + size > merkle::kPageSize) {
     s_.memory.store(addr, size, value);  // page-crossing: the memory marks both pages
     // A zero page cached for reads may just have been allocated.
-    tlbs_.read[idx % kTlbSize] = TlbEntry{};
-    tlbs_.read[(idx + 1) % kTlbSize] = TlbEntry{};
+    context_.tlbs.read[idx % kTlbSize] = TlbEntry{};
+    context_.tlbs.read[(idx + 1) % kTlbSize] = TlbEntry{};
     noteCodeWrite(addr, size);
     return;
   }
@@ -215,11 +227,11 @@ void FastEngine::storeSlow(uint64_t addr, unsigned size, uint64_t value) {
     data = s_.memory.pageForDirectWrite(idx);
   }
   putLE(data + off, value, size);
-  tlbs_.read[idx % kTlbSize] = TlbEntry{idx, data};
+  context_.tlbs.read[idx % kTlbSize] = TlbEntry::of(idx, data);
   if (code_.count(idx)) {
     noteCodeWrite(addr, size);
   } else {
-    tlbs_.write[idx % kTlbSize] = TlbEntry{idx, data};
+    fillWriteTlb(idx, data);
     writePages_[idx % kTlbSize] = page;
   }
 }
@@ -237,8 +249,8 @@ struct FastEngine::DelegatedStepTracker {
 void FastEngine::noteDelegatedAccess(uint64_t leafAddr) {
   const uint64_t page = leafAddr >> merkle::kPageBits;
   if (code_.count(page)) noteCodeWrite(leafAddr, 32);  // one lookup when the page holds no code
-  tlbs_.read[page % kTlbSize] = TlbEntry{};
-  tlbs_.write[page % kTlbSize] = TlbEntry{};
+  context_.tlbs.read[page % kTlbSize] = TlbEntry{};
+  context_.tlbs.write[page % kTlbSize] = TlbEntry{};
 }
 
 RevertCode FastEngine::slowStep(uint64_t* regs, uint64_t& pc) {
@@ -270,7 +282,7 @@ FastStop FastEngine::runThreaded(uint64_t maxSteps, const std::atomic<bool>* can
   if (s_.exited) return FastStop::Exited;
   // A pair log notes every write: then compiled stores leave to the engine's slow path.
   if (kBookkeeping == Bookkeeping::LeafPairs && native_) native_->setStoresLeave(s_.memory.pairLog() != nullptr);
-  uint64_t x[33];
+  uint64_t* const x = context_.regs;  // native code reads them (and the TLBs) from one pointer
   for (int i = 0; i < 32; ++i) x[i] = s_.registers[i];
   x[0] = 0;
   x[32] = 0;
@@ -347,10 +359,10 @@ FastStop FastEngine::runThreaded(uint64_t maxSteps, const std::atomic<bool>* can
     const uint64_t a_ = (addr);                                                 \
     const uint64_t i_ = a_ >> merkle::kPageBits;                                \
     const unsigned o_ = a_ & (merkle::kPageSize - 1);                           \
-    const TlbEntry& e_ = tlbs_.read[i_ % kTlbSize];                               \
-    if (e_.page == i_ && o_ + (size) <= merkle::kPageSize) [[likely]] {         \
+    const TlbEntry& e_ = context_.tlbs.read[i_ % kTlbSize];                               \
+    if (e_.holds(i_) && o_ + (size) <= merkle::kPageSize) [[likely]] {          \
       uint64_t v_ = 0;                                                          \
-      std::memcpy(&v_, e_.data + o_, (size));                                   \
+      std::memcpy(&v_, e_.host(a_), (size));                                    \
       (out) = v_;                                                               \
     } else {                                                                    \
       (out) = loadSlow(a_, (size));                                             \
@@ -361,10 +373,10 @@ FastStop FastEngine::runThreaded(uint64_t maxSteps, const std::atomic<bool>* can
     const uint64_t a_ = (addr);                                                 \
     const uint64_t i_ = a_ >> merkle::kPageBits;                                \
     const unsigned o_ = a_ & (merkle::kPageSize - 1);                           \
-    const TlbEntry& e_ = tlbs_.write[i_ % kTlbSize];                              \
+    const TlbEntry& e_ = context_.tlbs.write[i_ % kTlbSize];                              \
     const uint64_t v_ = (value);                                                \
-    if (e_.page == i_ && o_ + (size) <= merkle::kPageSize) [[likely]] {         \
-      std::memcpy(e_.data + o_, &v_, (size));                                   \
+    if (e_.holds(i_) && o_ + (size) <= merkle::kPageSize) [[likely]] {          \
+      std::memcpy(e_.host(a_), &v_, (size));                                    \
       if constexpr (kBookkeeping == Bookkeeping::LeafPairs)                     \
         s_.memory.noteDirectWrite(*writePages_[i_ % kTlbSize], i_, o_, (size)); \
     } else {                                                                    \
@@ -441,7 +453,7 @@ L_Native: {
   // off the budget.
   budget -= static_cast<uint64_t>(RUN_DONE());
   nativeBudget_ = budget;
-  const NativeExit exit = native_->run(slot->imm, x, &tlbs_, &nativeBudget_);
+  const NativeExit exit = native_->run(slot->imm, &context_, &nativeBudget_);
   budget = nativeBudget_;
   pc = exit.pc;
   step = chunkEnd - budget;

@@ -86,6 +86,10 @@ class FastEngine {
   void noteDelegatedAccess(uint64_t leafAddr);
   struct DelegatedStepTracker;
   void flushWriteTlb();
+  /// Maps page `pageIndex` (bytes at `data`) in the write TLB and notes the entry for the next
+  /// flushWriteTlb() (each run() starts with one: clearing only the filled entries keeps short
+  /// runs cheap).
+  void fillWriteTlb(uint64_t pageIndex, uint8_t* data);
   /// Compiles the straight-line run starting at `slot` (index `index` of `page`, guest address
   /// `pc`) into a native block and makes `slot` its head, when the run is long enough.
   void tryCompileNative(DecodedPage& page, unsigned index, uint64_t pc);
@@ -107,15 +111,20 @@ class FastEngine {
   std::unordered_map<uint64_t, std::unique_ptr<DecodedPage>> code_;
   static constexpr unsigned kTlbSize = NativeTlbs::kEntries;
   using TlbEntry = NativeTlbEntry;
-  /// The read and write TLBs (native blocks read both through one pointer).
-  NativeTlbs tlbs_;
+  /// The guest registers while run() runs, and the read and write TLBs (native blocks address
+  /// all of them through one pointer).
+  NativeContext context_;
   /// The Page behind each write-TLB entry (Bookkeeping::LeafPairs marks pairs there).
   merkle::Page* writePages_[kTlbSize] = {};
+  /// Write-TLB entries filled since the last flush (the first kTlbSize of them; when more, all).
+  uint16_t writeTlbFilled_[kTlbSize] = {};
+  unsigned writeTlbFills_ = 0;
   struct CodeTlbEntry {
     uint64_t page = ~uint64_t(0);
     DecodedPage* decoded = nullptr;
   };
-  CodeTlbEntry codeTlb_[kTlbSize];
+  static constexpr unsigned kCodeTlbSize = 256;
+  CodeTlbEntry codeTlb_[kCodeTlbSize];
   /// The native-code tier (Bookkeeping::Pages only, where the platform allows it).
   std::unique_ptr<NativeCode> native_;
   /// The step budget native code runs with (a member: its address goes to the native code).

@@ -46,14 +46,29 @@ using namespace x86;
 Mem guestReg(unsigned r) { return Mem{rdi, -1, static_cast<int32_t>(8 * r)}; }
 
 /// Host registers that hold guest registers inside a block, in the order they are handed out.
-/// Fixed roles elsewhere: rdi guest register array, rsi TLBs, r9 step budget; rax, rcx, rdx and
-/// r10 are scratch.
-constexpr Reg kPool[] = {rbx, rbp, r12, r13, r14, r15, r11, r8};
+/// Fixed roles elsewhere: rdi the NativeContext (guest registers, TLBs), r9 step budget; rax, rcx,
+/// rdx and r10 are scratch.
+constexpr Reg kPool[] = {rbx, rbp, r12, r13, r14, r15, r11, r8, rsi};
 constexpr unsigned kPoolSize = sizeof(kPool) / sizeof(kPool[0]);
 
-constexpr int32_t kReadTlbOffset = static_cast<int32_t>(offsetof(NativeTlbs, read));
-constexpr int32_t kWriteTlbOffset = static_cast<int32_t>(offsetof(NativeTlbs, write));
-static_assert(sizeof(NativeTlbEntry) == 16 && offsetof(NativeTlbEntry, data) == 8);
+/// Guest registers that live in the first pool registers in every block: loaded by the entry
+/// code, stored by the exit code, and never written back or reloaded when one block jumps to
+/// another. The rest of the pool is handed out per block. a0–a5 (x10–x15): the registers GCC
+/// and Go use most for arguments, results and loop temporaries (decision 0019 has the
+/// measurements of the sets tried).
+constexpr unsigned kGlobalGuests[] = {15, 14, 13, 12, 11, 10};
+constexpr unsigned kGlobalCount = sizeof(kGlobalGuests) / sizeof(kGlobalGuests[0]);
+static_assert(kGlobalCount < kPoolSize, "blocks need pool registers of their own");
+constexpr uint32_t kGlobalMask = [] {
+  uint32_t m = 0;
+  for (unsigned g : kGlobalGuests) m |= uint32_t(1) << g;
+  return m;
+}();
+
+constexpr int32_t kReadTlbOffset = static_cast<int32_t>(offsetof(NativeContext, tlbs) + offsetof(NativeTlbs, read));
+constexpr int32_t kWriteTlbOffset = static_cast<int32_t>(offsetof(NativeContext, tlbs) + offsetof(NativeTlbs, write));
+static_assert(offsetof(NativeContext, regs) == 0);
+static_assert(sizeof(NativeTlbEntry) == 16 && offsetof(NativeTlbEntry, addend) == 8);
 static_assert(sizeof(NativeCode::IndirectEntry) == 16 && offsetof(NativeCode::IndirectEntry, code) == 8);
 
 /// Which registers an instruction reads and writes (rd is the sink for x0: never allocated).
@@ -74,8 +89,8 @@ Uses usesOf(const Slot& s) {
   return {true, true, true};
 }
 
-/// Where a merkle::Page keeps what leaf-pair stores update, measured on a Page (the write TLB's
-/// data pointer is the Page itself when `data` is its first member).
+/// Where a merkle::Page keeps what leaf-pair stores update, measured on a Page (the write TLB maps
+/// a page to the Page itself when `data` is its first member).
 struct PageLayout {
   bool dataFirst;
   int32_t dirtyPairs, queued;
@@ -127,8 +142,9 @@ class BlockCompiler {
     allocate();
     e_.aluRegImm(k64, 5, r9, static_cast<int32_t>(count_));  // sub r9, count: pay the block
     uint8_t* noBudget = e_.jccForward(kBelow);
+    const uint32_t local = allocated_ & ~kGlobalMask;
     for (unsigned g = 1; g < 32; ++g)
-      if (host_[g] >= 0 && (loops_ || (loadAtEntry_ >> g & 1))) e_.regMem(k64, 0x8B, Reg(host_[g]), guestReg(g));
+      if ((local >> g & 1) && (loops_ || (loadAtEntry_ >> g & 1))) e_.regMem(k64, 0x8B, hostOf(g), guestReg(g));
     body_ = e_.here();
     for (uint32_t k = 0; k < count_; ++k) instruction(slots_[k], startPc_ + 4 * uint64_t(k), k);
     if (!nativeTerminatorOp(last.op)) {
@@ -275,10 +291,14 @@ class BlockCompiler {
       }
     }
     for (int& h : host_) h = -1;
-    for (unsigned n = 0; n < kPoolSize; ++n) {
+    for (unsigned n = 0; n < kGlobalCount; ++n) host_[kGlobalGuests[n]] = kPool[n];
+    allocated_ = kGlobalMask;
+    // A register used once pays a load and a store for one use, unless the block loops.
+    const unsigned minUses = loops_ ? 1 : 2;
+    for (unsigned n = kGlobalCount; n < kPoolSize; ++n) {
       unsigned best = 0;
       for (unsigned g = 1; g < 32; ++g)
-        if (host_[g] < 0 && uses[g] >= 2 && uses[g] > uses[best]) best = g;
+        if (host_[g] < 0 && uses[g] >= minUses && uses[g] > uses[best]) best = g;
       if (best == 0) break;
       host_[best] = kPool[n];
       allocated_ |= uint32_t(1) << best;
@@ -289,7 +309,10 @@ class BlockCompiler {
   /// Allocated registers to write back at an exit: those written so far; in a block that loops
   /// to itself, every one it writes (a later iteration exits with the earlier one's values).
   uint32_t exitDirty() const { return loops_ ? writes_ & allocated_ : dirty_; }
+  /// Writes back the registers in `mask` that have a block-local host register (the exit code
+  /// writes back the global ones).
   void spill(uint32_t mask) {
+    mask &= ~kGlobalMask;
     for (unsigned g = 1; g < 32; ++g)
       if ((mask >> g & 1) && host_[g] >= 0) e_.regMem(k64, 0x89, hostOf(g), guestReg(g));
   }
@@ -347,17 +370,62 @@ class BlockCompiler {
 
   // --- ALU ---
 
+  /// Register-register ALU group operation (add 03, sub 2B, and 23, or 0B, xor 33).
   void aluRR(const Slot& s, Width w, uint8_t opcode) {
+    const bool commutative = opcode != 0x2B;
+    if (inHost(s.rd) && s.rd == s.rs2 && s.rd != s.rs1 && commutative) {  // rd = rs1 op rd
+      op2(w, opcode, hostOf(s.rd), s.rs1);
+      finish(s, hostOf(s.rd), w);
+      return;
+    }
+    if (opcode == 0x03 && inHost(s.rd) && inHost(s.rs1) && inHost(s.rs2) && s.rd != s.rs1 && s.rd != s.rs2) {
+      e_.regMem(w, 0x8D, hostOf(s.rd), Mem{hostOf(s.rs1), hostOf(s.rs2), 0});  // lea rd, [rs1 + rs2]
+      finish(s, hostOf(s.rd), w);
+      return;
+    }
     const Reg r = resultReg(s, s.rs2);
     get(r, s.rs1);
     op2(w, opcode, r, s.rs2);
     finish(s, r, w);
   }
+  /// Register-immediate ALU group operation (81 /ext: add 0, or 1, and 4, xor 6).
   void aluImm(const Slot& s, Width w, unsigned ext) {
+    if (s.rs1 == 0 && ext == 0) {  // li: addi/addiw rd, x0, imm
+      putImm(s.rd, static_cast<uint64_t>(static_cast<int64_t>(s.imm)));
+      return;
+    }
+    if (ext == 0 && s.imm != 0 && inHost(s.rd) && inHost(s.rs1) && s.rd != s.rs1) {
+      e_.regMem(w, 0x8D, hostOf(s.rd), Mem{hostOf(s.rs1), -1, s.imm});  // lea rd, [rs1 + imm]
+      finish(s, hostOf(s.rd), w);
+      return;
+    }
+    if (w == k32 && s.imm == 0 && ext == 0) {  // sext.w: one movsxd
+      if (s.rd >= 32) return;
+      Reg src = rax;
+      if (inHost(s.rs1)) src = hostOf(s.rs1);
+      else get(rax, s.rs1);
+      const Reg r = resultReg(s);
+      e_.movsxd(r, src);
+      if (r == rax) put(s.rd, rax);
+      else dirty_ |= uint32_t(1) << s.rd;
+      return;
+    }
+    if (w == k64 && s.rd == s.rs1 && s.rd < 32 && !inHost(s.rd)) {  // rd op= imm, in memory
+      if (s.imm != 0 || ext == 4) e_.aluMemImm(k64, ext, guestReg(s.rd), s.imm);
+      return;
+    }
     const Reg r = resultReg(s);
     get(r, s.rs1);
     if (s.imm != 0 || w == k32 || ext == 4) e_.aluRegImm(w, ext, r, s.imm);  // (andi 0 is 0)
     finish(s, r, w);
+  }
+  /// Sets the flags of rs1 - rs2 (test rs1, rs1 when rs2 is x0).
+  void compare(const Slot& s) {
+    Reg a = rax;
+    if (inHost(s.rs1)) a = hostOf(s.rs1);
+    else get(rax, s.rs1);
+    if (s.rs2 == 0) e_.testRR(k64, a, a);
+    else op2(k64, 0x3B, a, s.rs2);
   }
   void shiftImm(const Slot& s, Width w, unsigned ext) {
     const Reg r = resultReg(s);
@@ -373,8 +441,7 @@ class BlockCompiler {
     finish(s, r, w);
   }
   void compareRR(const Slot& s, Cond c) {
-    get(rax, s.rs1);
-    op2(k64, 0x3B, rax, s.rs2);
+    compare(s);
     e_.setccToRax(c);
     put(s.rd, rax);
   }
@@ -450,45 +517,47 @@ class BlockCompiler {
 
   // --- memory ---
 
-  /// rcx = host address of the access at rs1 + imm through the TLB at `tlbOffset` from rsi; a
-  /// miss or a page-crossing access leaves the block before instruction k (the jumps are added
-  /// to `x`). With leaf-pair stores, the pair is marked in the Page first (or the store leaves).
+  /// rcx = host address of the access at rs1 + imm through the TLB at `tlbOffset` from rdi. One
+  /// compare checks the page and the alignment: a miss or a misaligned access leaves the block
+  /// before instruction k (the jumps are added to `x`). With leaf-pair stores, the pair is marked
+  /// in the Page first (or the store leaves).
   void tlbAccess(const Slot& s, unsigned size, int32_t tlbOffset, PendingExit& x, bool markPair) {
-    get(rax, s.rs1);
-    if (s.imm != 0) e_.aluRegImm(k64, 0, rax, s.imm);
-    e_.movRR(k64, rcx, rax);
-    e_.shiftImm(k64, 5, rcx, merkle::kPageBits);  // page index
-    static_assert(NativeTlbs::kEntries == 256);
-    e_.movzxEdxCl();              // % 256 entries
-    e_.shiftImm(k32, 4, rdx, 4);  // * 16 bytes per entry
-    e_.regMem(k64, 0x3B, rcx, Mem{rsi, rdx, tlbOffset});
+    address(rcx, s);
+    static_assert(NativeTlbs::kEntries == 4096 && sizeof(NativeTlbEntry) == 16);
+    e_.movRR(k32, rdx, rcx);
+    e_.shiftImm(k32, 5, rdx, merkle::kPageBits - 4);             // page index * 16 bytes per entry ...
+    e_.aluRegImm(k32, 4, rdx, (NativeTlbs::kEntries - 1) << 4);  // ... modulo the entries
+    e_.movRR(k64, rax, rcx);
+    e_.aluRegImm(k64, 4, rax, static_cast<int32_t>(~(merkle::kPageSize - 1) | (size - 1)));
+    e_.regMem(k64, 0x3B, rax, Mem{rdi, rdx, tlbOffset});  // cmp rax, tag
     x.dispAt[x.count++] = e_.jccForward(kNotEqual);
-    e_.movRR(k32, rcx, rax);
-    e_.aluRegImm(k32, 4, rcx, static_cast<int32_t>(merkle::kPageSize - 1));  // offset in page
-    if (size > 1) {
-      e_.aluRegImm(k32, 7, rcx, static_cast<int32_t>(merkle::kPageSize - size));
-      x.dispAt[x.count++] = e_.jccForward(kAbove);
-    }
     if (!markPair) {
-      e_.regMem(k64, 0x03, rcx, Mem{rsi, rdx, tlbOffset + 8});
+      e_.regMem(k64, 0x03, rcx, Mem{rdi, rdx, tlbOffset + 8});  // add rcx, addend
       return;
     }
-    // r10 = the Page. Not queued for re-hashing: the engine's store queues it.
-    e_.regMem(k64, 0x8B, r10, Mem{rsi, rdx, tlbOffset + 8});
+    // r10 = the Page (addend + the page's guest address, in rax after a hit). Not queued for
+    // re-hashing: the engine's store queues it.
+    e_.regMem(k64, 0x8B, r10, Mem{rdi, rdx, tlbOffset + 8});
+    e_.aluRR(k64, 0x03, rcx, r10);  // rcx = host address
+    e_.aluRR(k64, 0x03, r10, rax);
     e_.cmpByteMemImm(Mem{r10, -1, stores_.page.queued}, 0);
     x.dispAt[x.count++] = e_.jccForward(kEqual);
-    if (size > 1) {  // a store over two leaf pairs: the engine marks both
-      e_.movRR(k32, rax, rcx);
-      e_.aluRegImm(k32, 4, rax, 63);
-      e_.aluRegImm(k32, 7, rax, static_cast<int32_t>(64 - size));
-      x.dispAt[x.count++] = e_.jccForward(kAbove);
-    }
-    e_.movRR(k32, rax, rcx);
-    e_.shiftImm(k32, 5, rax, 6);  // pair index in the page
+    e_.movRR(k64, rax, rcx);
+    e_.aluRR(k64, 0x2B, rax, r10);  // offset in the page
+    e_.shiftImm(k32, 5, rax, 6);    // pair index (an aligned access never straddles two)
     e_.regMem(k64, 0x8B, rdx, Mem{r10, -1, stores_.page.dirtyPairs});
     e_.btsRR(rdx, rax);
     e_.regMem(k64, 0x89, rdx, Mem{r10, -1, stores_.page.dirtyPairs});
-    e_.aluRR(k64, 0x03, rcx, r10);  // add rcx, r10
+  }
+  /// dst = rs1 + imm (one lea when rs1 has a host register).
+  void address(Reg dst, const Slot& s) {
+    if (inHost(s.rs1)) {
+      if (s.imm != 0) e_.regMem(k64, 0x8D, dst, Mem{hostOf(s.rs1), -1, s.imm});
+      else e_.movRR(k64, dst, hostOf(s.rs1));
+      return;
+    }
+    get(dst, s.rs1);
+    if (s.imm != 0) e_.aluRegImm(k64, 0, dst, s.imm);
   }
   /// The exit before instruction k for an access the engine does itself.
   PendingExit memoryExit(uint64_t pc, uint32_t k) const {
@@ -543,8 +612,7 @@ class BlockCompiler {
     e_.jmpTo(exitCode_);
   }
   void branch(const Slot& s, uint64_t pc, Cond taken) {
-    get(rax, s.rs1);
-    op2(k64, 0x3B, rax, s.rs2);
+    compare(s);
     uint8_t* toTaken = e_.jccForward(taken);
     jumpTo(pc + 4);
     e_.patchToHere(toTaken);
@@ -603,7 +671,8 @@ class BlockCompiler {
 };
 
 /// Entry code (at offset 0): saves the callee-saved registers and the budget pointer, loads the
-/// budget into r9 and jumps to the block. Exit code: stores r9 back and returns rax:rdx.
+/// budget into r9 and the global guest registers, and jumps to the block. Exit code: writes the
+/// global guest registers back, stores r9 back and returns rax:rdx.
 constexpr Reg kSaved[] = {rbx, rbp, r12, r13, r14, r15};
 
 }  // namespace
@@ -631,14 +700,15 @@ NativeCode::~NativeCode() {
 
 void NativeCode::emitEntryAndExit() {
   Emitter e(base_);
-  // NativeExit entry(uint64_t* regs /*rdi*/, const NativeTlbs* tlbs /*rsi*/, uint64_t* budget /*rdx*/,
-  //                  const uint8_t* block /*rcx*/)
+  // NativeExit entry(NativeContext* context /*rdi*/, uint64_t* budget /*rsi*/, const uint8_t* block /*rdx*/)
   for (Reg r : kSaved) e.push(r);
-  e.push(rdx);
-  e.regMem(k64, 0x8B, r9, Mem{rdx});
-  e.jmpR(rcx);
+  e.push(rsi);
+  e.regMem(k64, 0x8B, r9, Mem{rsi});
+  for (unsigned n = 0; n < kGlobalCount; ++n) e.regMem(k64, 0x8B, kPool[n], guestReg(kGlobalGuests[n]));
+  e.jmpR(rdx);
   while (e.size() % 16 != 0) e.ret();  // padding, never executed
   exitOffset_ = e.size();
+  for (unsigned n = 0; n < kGlobalCount; ++n) e.regMem(k64, 0x89, kPool[n], guestReg(kGlobalGuests[n]));
   e.pop(rcx);
   e.regMem(k64, 0x89, r9, Mem{rcx});
   for (size_t i = sizeof(kSaved) / sizeof(kSaved[0]); i-- > 0;) e.pop(kSaved[i]);
@@ -665,9 +735,9 @@ int32_t NativeCode::compile(const Slot* slots, unsigned count, uint64_t pc) {
   return offset;
 }
 
-NativeExit NativeCode::run(int32_t entry, uint64_t* regs, const NativeTlbs* tlbs, uint64_t* budget) const {
-  using EntryFn = NativeExit (*)(uint64_t*, const NativeTlbs*, uint64_t*, const uint8_t*);
-  return reinterpret_cast<EntryFn>(base_)(regs, tlbs, budget, base_ + entry);
+NativeExit NativeCode::run(int32_t entry, NativeContext* context, uint64_t* budget) const {
+  using EntryFn = NativeExit (*)(NativeContext*, uint64_t*, const uint8_t*);
+  return reinterpret_cast<EntryFn>(base_)(context, budget, base_ + entry);
 }
 
 void NativeCode::link(uint64_t site, int32_t entry) {
@@ -700,7 +770,7 @@ void NativeCode::reset() {
 NativeCode::NativeCode(size_t, bool) { logUnavailableOnce("this host is not x86-64 Linux"); }
 NativeCode::~NativeCode() = default;
 int32_t NativeCode::compile(const Slot*, unsigned, uint64_t) { return -1; }
-NativeExit NativeCode::run(int32_t, uint64_t*, const NativeTlbs*, uint64_t*) const { std::abort(); }
+NativeExit NativeCode::run(int32_t, NativeContext*, uint64_t*) const { std::abort(); }
 void NativeCode::link(uint64_t, int32_t) {}
 void NativeCode::unlink(uint64_t) {}
 void NativeCode::rememberIndirect(uint64_t, int32_t) {}

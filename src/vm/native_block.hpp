@@ -3,35 +3,60 @@
 /// to each other, run in place of the interpreter.
 ///
 /// A block is a straight-line run on one code page (ALU ops, loads, stores) that may end in a
-/// control transfer (branch, jal, jalr). Inside a block the most used guest registers live in
-/// host registers; they are loaded at the block's entry and written back at every exit. Blocks
+/// control transfer (branch, jal, jalr). Six guest registers (a0–a5) live in host registers in
+/// every block, loaded when native code is entered and written back when it returns; inside a
+/// block the guest registers it uses most get the remaining host registers, loaded at the block's
+/// entry and written back at every exit. Blocks
 /// jump to each other directly: a direct jump's exit is a patchable site that the engine points
 /// at the target's block once that block exists (and points back when the target is dropped); a
 /// jalr looks its target up in a small table of translated entry points. Each block pays its
 /// length from the step budget at its entry, so the step count is exact wherever the native code
 /// returns. Memory goes through the interpreter's software TLBs; a miss or a page-crossing access
 /// returns before the instruction, which the engine then executes itself (slow path, code-write
-/// detection, page allocation).
+/// detection, page allocation); so does a misaligned access (compiled code checks the page and the
+/// alignment in one compare; compilers rarely emit misaligned accesses).
 #include <cstddef>
 #include <cstdint>
 #include <memory>
 
+#include "merkle/geometry.hpp"
 #include "vm/decoded_slot.hpp"
 #include "vm/instruction_table.hpp"
 
 namespace fpvm::vm {
 
-/// One software-TLB entry as native code reads it: page index, host pointer to the page's bytes.
+/// One software-TLB entry: which guest page it maps and where that page's bytes are on the host.
+/// The tag is the page's guest address (low kPageBits zero), so compiled code checks a page and
+/// an access's alignment with one compare: (addr & (~page mask | (size - 1))) == tag. The addend
+/// turns a guest address on the page into its host address with one add.
 struct NativeTlbEntry {
-  uint64_t page = ~uint64_t(0);
-  uint8_t* data = nullptr;
+  /// The tag of an empty entry: no masked address equals it (the masked bits are zero).
+  static constexpr uint64_t kEmpty = ~uint64_t(0);
+  uint64_t tag = kEmpty;
+  uintptr_t addend = 0;  ///< host address of guest address a on the page = a + addend
+
+  /// The entry for the page with index `pageIndex` whose bytes are at `data`.
+  static NativeTlbEntry of(uint64_t pageIndex, const uint8_t* data) {
+    const uint64_t base = pageIndex << merkle::kPageBits;
+    return NativeTlbEntry{base, reinterpret_cast<uintptr_t>(data) - base};
+  }
+  bool holds(uint64_t pageIndex) const { return tag == pageIndex << merkle::kPageBits; }
+  /// Host address of guest address `addr` (on this entry's page).
+  uint8_t* host(uint64_t addr) const { return reinterpret_cast<uint8_t*>(addr + addend); }
 };
 /// The read and write TLBs, adjacent (blocks address both from one register), direct-mapped by
-/// page index.
+/// page index. 4,096 entries each map 16 MiB, so streaming kernels over a few MiB stay in them.
 struct NativeTlbs {
-  static constexpr unsigned kEntries = 256;
+  static constexpr unsigned kEntries = 4096;
   NativeTlbEntry read[kEntries];
   NativeTlbEntry write[kEntries];
+};
+
+/// What native code addresses from one register (rdi): the guest registers (x0..x31 and the x0
+/// sink), then the TLBs at a fixed offset.
+struct NativeContext {
+  uint64_t regs[33] = {};
+  NativeTlbs tlbs;
 };
 
 /// True when `op` can be part of a native block (Native::Body in instruction_table.def).
@@ -76,9 +101,9 @@ class NativeCode {
   /// everything").
   ///
   /// With `leafPairs` (the proving engine) every store also marks the 64-byte leaf pair it writes
-  /// in its merkle::Page (the write TLB's data pointer is the Page): a store to a page not yet
-  /// queued for re-hashing, one that straddles two pairs, or any store while setStoresLeave(true)
-  /// leaves to the engine, whose slow path does the full bookkeeping.
+  /// in its merkle::Page (the write TLB maps a page to its Page, whose bytes come first): a store to
+  /// a page not yet queued for re-hashing, or any store while setStoresLeave(true), leaves to the
+  /// engine, whose slow path does the full bookkeeping (an aligned store never straddles pairs).
   explicit NativeCode(size_t capacity = kDefaultNativeCodeBytes, bool leafPairs = false);
   ~NativeCode();
   NativeCode(const NativeCode&) = delete;
@@ -89,10 +114,10 @@ class NativeCode {
   /// nativeOp, except that the last may be a nativeTerminatorOp. Returns the block's entry
   /// offset, or -1 when the memory is full (see reset()).
   int32_t compile(const Slot* slots, unsigned count, uint64_t pc);
-  /// Runs native code from the block at `entry` with the guest registers `regs` (33 entries, the
-  /// last the x0 sink) and `*budget` steps allowed; returns with the registers written back and
-  /// `*budget` reduced by the instructions that ran.
-  NativeExit run(int32_t entry, uint64_t* regs, const NativeTlbs* tlbs, uint64_t* budget) const;
+  /// Runs native code from the block at `entry` with the guest registers and TLBs of `context`
+  /// and `*budget` steps allowed; returns with the registers written back and `*budget` reduced
+  /// by the instructions that ran.
+  NativeExit run(int32_t entry, NativeContext* context, uint64_t* budget) const;
   /// Points the link site `site` (an exit reason above kNativeExitIndirect) at the block `entry`.
   void link(uint64_t site, int32_t entry);
   /// Points a linked site back at its exit.
