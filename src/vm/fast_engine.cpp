@@ -459,6 +459,7 @@ L_Native: {
   step = chunkEnd - budget;
   if (exit.reason == kNativeExitMemory) {
     nativeMemoryStep(x, pc);  // the block gave back the steps from pc on; L_enter recomputes the budget
+    ++nativeMemoryExits_;
     ++step;
     pc += 4;
   } else if (exit.reason == kNativeExitReference) {

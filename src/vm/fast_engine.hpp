@@ -69,6 +69,8 @@ class FastEngine {
   /// Direct jumps linked block to block, and jalr targets entered into the lookup table.
   uint64_t nativeLinks() const { return nativeLinks_; }
   uint64_t nativeIndirectEntries() const { return nativeIndirectEntries_; }
+  /// Loads and stores native code left to the engine (TLB misses, page-crossing accesses).
+  uint64_t nativeMemoryExits() const { return nativeMemoryExits_; }
 
   struct DecodedPage;
 
@@ -133,6 +135,7 @@ class FastEngine {
   uint64_t nativeCodeFlushes_ = 0;
   uint64_t nativeLinks_ = 0;
   uint64_t nativeIndirectEntries_ = 0;
+  uint64_t nativeMemoryExits_ = 0;
 };
 
 }  // namespace fpvm::vm

@@ -54,7 +54,7 @@ constexpr unsigned kPoolSize = sizeof(kPool) / sizeof(kPool[0]);
 /// Guest registers that live in the first pool registers in every block: loaded by the entry
 /// code, stored by the exit code, and never written back or reloaded when one block jumps to
 /// another. The rest of the pool is handed out per block. a0–a5 (x10–x15): the registers GCC
-/// and Go use most for arguments, results and loop temporaries (decision 0019 has the
+/// and Go use most for arguments, results and loop temporaries (decision 0020 has the
 /// measurements of the sets tried).
 constexpr unsigned kGlobalGuests[] = {15, 14, 13, 12, 11, 10};
 constexpr unsigned kGlobalCount = sizeof(kGlobalGuests) / sizeof(kGlobalGuests[0]);
@@ -127,6 +127,15 @@ struct PendingExit {
   uint64_t reason;
 };
 
+/// A load or store whose tag compare failed, checked again out of line (BlockCompiler::misalignedAccess).
+struct SlowCheck {
+  uint8_t* missAt;     ///< displacement of the jne taken on a mismatch
+  const uint8_t* hit;  ///< where the access continues when it is only misaligned
+  size_t exit;         ///< index of the access's exit in exits_
+  unsigned size;
+  int32_t tlbOffset;
+};
+
 /// Emits one block: entry (pays its length from the budget, loads the allocated guest registers
 /// it reads), one emit<Name> per instruction, the terminator's jumps and the exit stubs.
 class BlockCompiler {
@@ -151,6 +160,7 @@ class BlockCompiler {
       spill(dirty_);
       chainTo(startPc_ + 4 * uint64_t(count_));
     }
+    for (const SlowCheck& c : slowChecks_) misalignedAccess(c);
     for (const PendingExit& x : exits_) {
       for (unsigned i = 0; i < x.count; ++i) e_.patchToHere(x.dispAt[i]);
       exitStub(x.dirty, x.pc, x.undo, x.reason);
@@ -518,9 +528,10 @@ class BlockCompiler {
   // --- memory ---
 
   /// rcx = host address of the access at rs1 + imm through the TLB at `tlbOffset` from rdi. One
-  /// compare checks the page and the alignment: a miss or a misaligned access leaves the block
-  /// before instruction k (the jumps are added to `x`). With leaf-pair stores, the pair is marked
-  /// in the Page first (or the store leaves).
+  /// compare checks the page and the alignment; on a mismatch, a misaligned access within a
+  /// mapped page is let through by an out-of-line check, and anything else (a miss, a page-
+  /// crossing access) leaves the block before instruction k (the jumps are added to `x`). With
+  /// leaf-pair stores, the pair is marked in the Page first, and a misaligned store leaves.
   void tlbAccess(const Slot& s, unsigned size, int32_t tlbOffset, PendingExit& x, bool markPair) {
     address(rcx, s);
     static_assert(NativeTlbs::kEntries == 4096 && sizeof(NativeTlbEntry) == 16);
@@ -530,11 +541,17 @@ class BlockCompiler {
     e_.movRR(k64, rax, rcx);
     e_.aluRegImm(k64, 4, rax, static_cast<int32_t>(~(merkle::kPageSize - 1) | (size - 1)));
     e_.regMem(k64, 0x3B, rax, Mem{rdi, rdx, tlbOffset});  // cmp rax, tag
-    x.dispAt[x.count++] = e_.jccForward(kNotEqual);
     if (!markPair) {
+      if (size > 1) {  // a mismatch may be a misaligned access to a mapped page: checked out of line
+        slowChecks_.push_back({e_.jccForward(kNotEqual), nullptr, exits_.size(), size, tlbOffset});
+        slowChecks_.back().hit = e_.here();
+      } else {
+        x.dispAt[x.count++] = e_.jccForward(kNotEqual);
+      }
       e_.regMem(k64, 0x03, rcx, Mem{rdi, rdx, tlbOffset + 8});  // add rcx, addend
       return;
     }
+    x.dispAt[x.count++] = e_.jccForward(kNotEqual);
     // r10 = the Page (addend + the page's guest address, in rax after a hit). Not queued for
     // re-hashing: the engine's store queues it.
     e_.regMem(k64, 0x8B, r10, Mem{rdi, rdx, tlbOffset + 8});
@@ -548,6 +565,22 @@ class BlockCompiler {
     e_.regMem(k64, 0x8B, rdx, Mem{r10, -1, stores_.page.dirtyPairs});
     e_.btsRR(rdx, rax);
     e_.regMem(k64, 0x89, rdx, Mem{r10, -1, stores_.page.dirtyPairs});
+  }
+  /// The out-of-line half of an access whose tag compare failed: a misaligned access to a page the
+  /// TLB maps, within the page, goes back to the access (x86 does misaligned accesses); anything
+  /// else leaves through the access's exit. rcx holds the guest address, rdx the entry offset.
+  void misalignedAccess(const SlowCheck& c) {
+    PendingExit& x = exits_[c.exit];
+    e_.patchToHere(c.missAt);
+    e_.movRR(k64, rax, rcx);
+    e_.aluRegImm(k64, 4, rax, static_cast<int32_t>(~(merkle::kPageSize - 1)));
+    e_.regMem(k64, 0x3B, rax, Mem{rdi, rdx, c.tlbOffset});
+    x.dispAt[x.count++] = e_.jccForward(kNotEqual);
+    e_.movRR(k32, rax, rcx);
+    e_.aluRegImm(k32, 4, rax, static_cast<int32_t>(merkle::kPageSize - 1));
+    e_.aluRegImm(k32, 7, rax, static_cast<int32_t>(merkle::kPageSize - c.size));
+    x.dispAt[x.count++] = e_.jccForward(kAbove);  // crosses the page end
+    e_.jmpTo(c.hit);
   }
   /// dst = rs1 + imm (one lea when rs1 has a host register).
   void address(Reg dst, const Slot& s) {
@@ -668,6 +701,7 @@ class BlockCompiler {
   uint32_t dirty_ = 0;             ///< allocated registers written so far (at the emit position)
   const uint8_t* body_ = nullptr;  ///< code of the first instruction (after the entry loads)
   std::vector<PendingExit> exits_;
+  std::vector<SlowCheck> slowChecks_;
 };
 
 /// Entry code (at offset 0): saves the callee-saved registers and the budget pointer, loads the

@@ -13,8 +13,8 @@
 /// length from the step budget at its entry, so the step count is exact wherever the native code
 /// returns. Memory goes through the interpreter's software TLBs; a miss or a page-crossing access
 /// returns before the instruction, which the engine then executes itself (slow path, code-write
-/// detection, page allocation); so does a misaligned access (compiled code checks the page and the
-/// alignment in one compare; compilers rarely emit misaligned accesses).
+/// detection, page allocation). Compiled code checks the page and the alignment in one compare;
+/// a misaligned access to a mapped page passes a second, out-of-line check.
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -103,7 +103,8 @@ class NativeCode {
   /// With `leafPairs` (the proving engine) every store also marks the 64-byte leaf pair it writes
   /// in its merkle::Page (the write TLB maps a page to its Page, whose bytes come first): a store to
   /// a page not yet queued for re-hashing, or any store while setStoresLeave(true), leaves to the
-  /// engine, whose slow path does the full bookkeeping (an aligned store never straddles pairs).
+  /// engine, whose slow path does the full bookkeeping; so does a misaligned store (an aligned
+  /// one never straddles two pairs).
   explicit NativeCode(size_t capacity = kDefaultNativeCodeBytes, bool leafPairs = false);
   ~NativeCode();
   NativeCode(const NativeCode&) = delete;

@@ -196,12 +196,6 @@ class Emitter {
     byte(0xB6);
     byte(0xC0);
   }
-  /// movzx edx, cl.
-  void movzxEdxCl() {
-    byte(0x0F);
-    byte(0xB6);
-    byte(0xD1);
-  }
   /// jcc rel32 to a not-yet-known target; returns where the displacement goes (see patch()).
   uint8_t* jccForward(Cond c) {
     byte(0x0F);
