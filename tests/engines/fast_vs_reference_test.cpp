@@ -29,6 +29,29 @@ void runReference(vm::VmState& st) {
   while (!st.exited && st.step < 100000) ASSERT_EQ(interp.step(), vm::kOk);
 }
 
+/// Runs the engine and the reference interpreter (on `ref`, a copy of the engine's start state)
+/// in chunks of the given sizes, cycled, until the reference exits: after every chunk the step,
+/// pc and registers must be equal, the state hash after every `hashEvery`-th chunk and at the end.
+void runChunksAgainstReference(test::VariantEngine& engine, vm::VmState& st, vm::VmState& ref,
+                               const std::vector<uint64_t>& chunks, size_t hashEvery) {
+  vm::HostContext refHost;
+  vm::NoTracker t;
+  vm::Interpreter<vm::NoTracker> interp(ref, refHost, t);
+  for (size_t i = 0; !ref.exited; ++i) {
+    const uint64_t chunk = chunks[i % chunks.size()];
+    for (uint64_t k = 0; k < chunk && !ref.exited; ++k) ASSERT_EQ(interp.step(), vm::kOk);
+    ASSERT_NE(engine.run(chunk), vm::FastStop::Reverted);
+    ASSERT_EQ(st.step, ref.step);
+    ASSERT_EQ(st.pc, ref.pc) << "after step " << ref.step;
+    ASSERT_EQ(st.registers, ref.registers) << "after step " << ref.step;
+    if (i % hashEvery == 0) {
+      ASSERT_EQ(st.stateHash(), ref.stateHash()) << "after step " << ref.step;
+    }
+  }
+  EXPECT_TRUE(st.exited);
+  EXPECT_EQ(st.stateHash(), ref.stateHash());
+}
+
 /// Runs each test with every engine variant (test_support/engine_variants.hpp).
 class FastEngineTest : public testing::TestWithParam<test::EngineVariant> {};
 
@@ -103,23 +126,9 @@ TEST_P(FastEngineTest, LoopStoppedAtArbitraryStepsMatchesReference) {
   st.registers[9] = 60000;
   st.registers[17] = 93;
   vm::VmState ref = st;
-  vm::HostContext host, refHost;
-  vm::NoTracker t;
-  vm::Interpreter<vm::NoTracker> interp(ref, refHost, t);
+  vm::HostContext host;
   test::VariantEngine engine(GetParam(), st, host);
-  const uint64_t chunks[] = {1, 1024, 1025, 1031, 2047, 2050, 3001, 7, 12289, 5000, 1026};
-  for (size_t i = 0; !ref.exited; ++i) {
-    const uint64_t chunk = chunks[i % std::size(chunks)];
-    for (uint64_t k = 0; k < chunk && !ref.exited; ++k) ASSERT_EQ(interp.step(), vm::kOk);
-    ASSERT_NE(engine.run(chunk), vm::FastStop::Reverted);
-    ASSERT_EQ(st.step, ref.step);
-    ASSERT_EQ(st.registers, ref.registers) << "after step " << ref.step;
-    if (i % 5 == 0) {
-      ASSERT_EQ(st.stateHash(), ref.stateHash()) << "after step " << ref.step;
-    }
-  }
-  EXPECT_TRUE(st.exited);
-  EXPECT_EQ(st.stateHash(), ref.stateHash());
+  runChunksAgainstReference(engine, st, ref, {1, 1024, 1025, 1031, 2047, 2050, 3001, 7, 12289, 5000, 1026}, 5);
 }
 
 // Chained native code stopped anywhere: a loop that calls two functions (jal links, jalr
@@ -166,24 +175,10 @@ TEST_P(FastEngineTest, ChainedCallsStoppedAnywhereMatchReference) {
   st.registers[30] = addi(a0, a0, 3) ^ addi(a0, a0, 5);
   for (uint32_t r = 10; r <= 26; ++r) st.registers[r] = 0x9E3779B97F4A7C15ull * r;
   vm::VmState ref = st;
-  vm::HostContext host, refHost;
-  vm::NoTracker t;
-  vm::Interpreter<vm::NoTracker> interp(ref, refHost, t);
+  vm::HostContext host;
   test::VariantEngine engine(GetParam(), st, host);
-  const uint64_t chunks[] = {1, 2, 3, 5, 17, 100, 999, 4096, 4097, 31, 50000, 7, 1025};
-  for (size_t i = 0; !ref.exited; ++i) {
-    const uint64_t chunk = chunks[i % std::size(chunks)];
-    for (uint64_t k = 0; k < chunk && !ref.exited; ++k) ASSERT_EQ(interp.step(), vm::kOk);
-    ASSERT_NE(engine.run(chunk), vm::FastStop::Reverted);
-    ASSERT_EQ(st.step, ref.step);
-    ASSERT_EQ(st.pc, ref.pc) << "after step " << ref.step;
-    ASSERT_EQ(st.registers, ref.registers) << "after step " << ref.step;
-    if (i % 4 == 0) {
-      ASSERT_EQ(st.stateHash(), ref.stateHash()) << "after step " << ref.step;
-    }
-  }
-  EXPECT_TRUE(st.exited);
-  EXPECT_EQ(st.stateHash(), ref.stateHash());
+  runChunksAgainstReference(engine, st, ref, {1, 2, 3, 5, 17, 100, 999, 4096, 4097, 31, 50000, 7, 1025}, 4);
+  if (HasFatalFailure()) return;
   if (vm::FastEngine* fast = engine.fastEngine(); fast && fast->nativeTierActive()) {
     // The native path took part: blocks were linked and jalr targets looked up.
     EXPECT_GT(fast->nativeLinks(), 100u);
@@ -226,23 +221,10 @@ TEST_P(FastEngineTest, MisalignedAccessesInCompiledLoopsMatchReference) {
   st.pc = 0x1000;
   st.registers[6] = 0x80000 + 4096 - 1000;  // crosses into the next page after ~330 iterations
   vm::VmState ref = st;
-  vm::HostContext host, refHost;
-  vm::NoTracker t;
-  vm::Interpreter<vm::NoTracker> interp(ref, refHost, t);
+  vm::HostContext host;
   test::VariantEngine engine(GetParam(), st, host);
-  const uint64_t chunks[] = {50000, 1, 13, 14, 999, 4097, 2, 31, 1025};
-  for (size_t i = 0; !ref.exited; ++i) {
-    const uint64_t chunk = chunks[i % std::size(chunks)];
-    for (uint64_t k = 0; k < chunk && !ref.exited; ++k) ASSERT_EQ(interp.step(), vm::kOk);
-    ASSERT_NE(engine.run(chunk), vm::FastStop::Reverted);
-    ASSERT_EQ(st.step, ref.step);
-    ASSERT_EQ(st.registers, ref.registers) << "after step " << ref.step;
-    if (i % 3 == 0) {
-      ASSERT_EQ(st.stateHash(), ref.stateHash()) << "after step " << ref.step;
-    }
-  }
-  EXPECT_TRUE(st.exited);
-  EXPECT_EQ(st.stateHash(), ref.stateHash());
+  runChunksAgainstReference(engine, st, ref, {50000, 1, 13, 14, 999, 4097, 2, 31, 1025}, 3);
+  if (HasFatalFailure()) return;
   if (vm::FastEngine* fast = engine.fastEngine(); fast && fast->nativeTierActive() && GetParam() == test::EngineVariant::FastNative) {
     // 2,000 iterations of 8 accesses, most of them misaligned: nearly all stay in native code.
     EXPECT_GT(fast->nativeBlocksCompiled(), 0u);
