@@ -103,6 +103,13 @@ bool invokedAsCannon(const char* argv0) {
   return name.substr(slash == std::string::npos ? 0 : slash + 1) == "cannon";
 }
 
+/// True when the command (the first argument that is not a global flag) is `cannon`.
+bool firstCommandIsCannon(int argc, char** argv) {
+  for (int i = 1; i < argc; ++i)
+    if (argv[i][0] != '-') return std::strcmp(argv[i], "cannon") == 0;
+  return false;
+}
+
 /// Runs the command line; returns the exit code.
 int dispatch(const std::vector<std::string>& argv) {
   using namespace fpvm::cli;
@@ -142,6 +149,10 @@ int dispatch(const std::vector<std::string>& argv) {
 
 int main(int argc, char** argv) {
   using namespace fpvm::cli;
+  // Whether this runs as Cannon (which prints nothing on a signal) is settled before the handlers
+  // are installed: a signal arriving during start-up must not print Asterisc's notice.
+  const bool asCannon = invokedAsCannon(argc > 0 ? argv[0] : nullptr);
+  if (asCannon || firstCommandIsCannon(argc, argv)) gExitingNotice = false;
   struct sigaction sa {};
   sa.sa_handler = onSignal;
   sigemptyset(&sa.sa_mask);
@@ -151,8 +162,6 @@ int main(int argc, char** argv) {
   std::signal(SIGPIPE, SIG_IGN);
   try {
     const std::vector<std::string> args(argv + 1, argv + argc);
-    const bool asCannon = invokedAsCannon(argc > 0 ? argv[0] : nullptr);
-    if (asCannon) gExitingNotice = false;
     const int rc = asCannon ? runCannon(args) : dispatch(args);
     if (rc == kExitInterrupted || (rc == kExitTerminated && gSignal == SIGTERM)) std::cerr << "command interrupted";
     return rc;

@@ -127,7 +127,7 @@ class FastEngine {
   };
   static constexpr unsigned kCodeTlbSize = 256;
   CodeTlbEntry codeTlb_[kCodeTlbSize];
-  /// The native-code tier (Bookkeeping::Pages only, where the platform allows it).
+  /// The native-code tier (both bookkeepings, where the platform allows it).
   std::unique_ptr<NativeCode> native_;
   /// The step budget native code runs with (a member: its address goes to the native code).
   uint64_t nativeBudget_ = 0;
