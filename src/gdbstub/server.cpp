@@ -18,16 +18,8 @@ bool parseHex(std::string_view text, uint64_t& out) {
   if (text.empty() || text.size() > 16) return false;
   out = 0;
   for (char c : text) {
-    int v;
-    if (c >= '0' && c <= '9') {
-      v = c - '0';
-    } else if (c >= 'a' && c <= 'f') {
-      v = c - 'a' + 10;
-    } else if (c >= 'A' && c <= 'F') {
-      v = c - 'A' + 10;
-    } else {
-      return false;
-    }
+    const int v = hexDigitValue(c);
+    if (v < 0) return false;
     out = out << 4 | static_cast<uint64_t>(v);
   }
   return true;

@@ -3,17 +3,11 @@
 #include <nlohmann/json.hpp>
 
 #include "common/error.hpp"
+#include "common/hex.hpp"
 #include "rpc/rpc_error.hpp"
 
 namespace fpvm::rpc {
 namespace {
-
-int hexDigit(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
 
 bool isSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
 
@@ -36,7 +30,7 @@ size_t parseArrayAt(std::string_view t, size_t i, const std::string& what, std::
                   ") is not a quoted 0x-prefixed 32-byte hex hash");
     Hash32 h;
     for (int k = 0; k < 32; ++k) {
-      const int hi = hexDigit(t[i + 3 + 2 * k]), lo = hexDigit(t[i + 4 + 2 * k]);
+      const int hi = hexDigitValue(t[i + 3 + 2 * k]), lo = hexDigitValue(t[i + 4 + 2 * k]);
       if (hi < 0 || lo < 0) throw Error(what + ": entry " + std::to_string(index) + " has a non-hex character");
       h[k] = static_cast<uint8_t>(hi << 4 | lo);
     }

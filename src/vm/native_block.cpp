@@ -416,8 +416,7 @@ class BlockCompiler {
       else get(rax, s.rs1);
       const Reg r = resultReg(s);
       e_.movsxd(r, src);
-      if (r == rax) put(s.rd, rax);
-      else dirty_ |= uint32_t(1) << s.rd;
+      finish(s, r, k64);
       return;
     }
     if (w == k64 && s.rd == s.rs1 && s.rd < 32 && !inHost(s.rd)) {  // rd op= imm, in memory
@@ -654,8 +653,7 @@ class BlockCompiler {
   /// jalr: the target through the lookup table of translated entries; a misaligned target leaves
   /// before the instruction for the reference interpreter (which reverts).
   void indirectJump(const Slot& s, uint64_t pc, uint32_t k) {
-    get(rax, s.rs1);
-    if (s.imm != 0) e_.aluRegImm(k64, 0, rax, s.imm);
+    address(rax, s);
     e_.aluRegImm(k64, 4, rax, -2);  // and rax, ~1
     e_.testAlImm(3);
     exits_.push_back({{e_.jccForward(kNotEqual), nullptr}, 1, exitDirty(), pc, count_ - k, kNativeExitReference});
