@@ -15,7 +15,7 @@ namespace {
 
 /// Reads big- or little-endian integers of an ELF64 image (0 past the end).
 uint64_t field(const uint8_t* d, size_t size, size_t off, unsigned n, bool big) {
-  if (off + n > size) return 0;
+  if (off > size || n > size - off) return 0;  // off + n may wrap
   uint64_t v = 0;
   for (unsigned i = 0; i < n; ++i) v |= uint64_t(d[off + i]) << (8 * (big ? n - 1 - i : i));
   return v;
