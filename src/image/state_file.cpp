@@ -11,6 +11,7 @@
 #include "common/file_io.hpp"
 #include "common/gzip.hpp"
 #include "common/hex.hpp"
+#include "common/mapped_file.hpp"
 
 namespace fpvm::image {
 
@@ -302,9 +303,12 @@ VmState decodeStateJson(ByteView text, const std::string& what) {
 
 VmState readStateFile(const std::string& path) {
   StateFormat f = StateFormat::fromPath(path);
-  Bytes raw = readFile(path);
-  if (f.gzip) raw = gzipDecompress(raw, path.c_str());
-  return f.binary ? decodeStateBinary(raw, path) : decodeStateJson(raw, path);
+  const MappedFile file(path);
+  if (f.gzip) {
+    const Bytes raw = gzipDecompress(file.bytes(), path.c_str());
+    return f.binary ? decodeStateBinary(raw, path) : decodeStateJson(raw, path);
+  }
+  return f.binary ? decodeStateBinary(file.bytes(), path) : decodeStateJson(file.bytes(), path);
 }
 
 Bytes encodeStateFile(const VmState& state, const std::string& path) {

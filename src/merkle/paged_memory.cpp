@@ -3,13 +3,32 @@
 #include <algorithm>
 #include <bit>
 #include <cstring>
+#include <new>
 #include <thread>
 
+#include "common/block_pool.hpp"
 #include "common/keccak256.hpp"
 #include "common/keccak_multi.hpp"
 #include "merkle/zero_hashes.hpp"
 
 namespace fpvm::merkle {
+
+namespace {
+
+/// The pool every Page comes from; never destroyed, so pages freed during exit stay valid to free.
+BlockPool& pagePool() {
+  static BlockPool* const pool = new BlockPool(sizeof(Page));
+  return *pool;
+}
+
+}  // namespace
+
+void* Page::operator new(size_t size) {
+  if (size > pagePool().blockSize()) throw std::bad_alloc();
+  return pagePool().allocate();
+}
+
+void Page::operator delete(void* page) noexcept { pagePool().release(page); }
 
 PagedMemory::PagedMemory() : upper_(kTreeDepth + 1), root_(zeroHash(kTreeDepth)) {}
 PagedMemory::~PagedMemory() = default;

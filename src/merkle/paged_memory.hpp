@@ -36,6 +36,11 @@ struct Page {
   /// True once the root was computed at least once; a page hashed a second time keeps an
   /// inner-node cache (per-step hashing), a page hashed once does not (saves 4 KiB per page).
   bool hashedBefore = false;
+
+  /// Pages come from a pool of 2 MiB chunks the kernel may back with huge pages
+  /// (common/block_pool.hpp): loading or filling a large memory faults far less often.
+  static void* operator new(size_t size);
+  static void operator delete(void* page) noexcept;
 };
 
 /// The VM's memory. Reads of never-written memory yield zero and allocate nothing; address
