@@ -39,6 +39,10 @@ namespace {
 /// entry and terminator code.
 constexpr size_t kMaxBytesPerInstruction = 320;
 constexpr size_t kMaxBlockOverheadBytes = 640;
+/// Bytes of a link site's exit (mov rax, target; mov rdx, site; jmp exit).
+constexpr ptrdiff_t kSiteExitBytes = 10 + 10 + 5;
+/// Displacement of an unlinked jcc link site: past the jmp site after it and that site's exit.
+constexpr int32_t kJccSiteUnlinked = 5 + kSiteExitBytes;
 
 using namespace x86;
 
@@ -639,16 +643,35 @@ class BlockCompiler {
   void chainTo(uint64_t target) {
     uint8_t* site = e_.jmpForward();
     e_.patchToHere(site);  // displacement 0: the exit below
+    siteExit(site, target);
+  }
+  /// The exit of the link site whose displacement is at `site`: reports `target` and the site.
+  void siteExit(uint8_t* site, uint64_t target) {
+    const uint8_t* start = e_.here();
     e_.movImm64(rax, target);
     e_.movImm64(rdx, reinterpret_cast<uint64_t>(site));
     e_.jmpTo(exitCode_);
+    if (e_.here() - start != kSiteExitBytes) std::abort();  // NativeCode::unlink() relies on the size
   }
+  /// A conditional branch. Unless one side loops back to the block's own body, both sides are
+  /// link sites: `jcc taken; jmp fall-through`, so a linked branch costs one jump either way. The
+  /// jcc's own exit follows the jmp's (kJccSiteUnlinked bytes after the jcc).
   void branch(const Slot& s, uint64_t pc, Cond taken) {
+    const uint64_t fall = pc + 4, target = relative(s, pc);
     compare(s);
-    uint8_t* toTaken = e_.jccForward(taken);
-    jumpTo(pc + 4);
-    e_.patchToHere(toTaken);
-    jumpTo(relative(s, pc));
+    if (loops_ && (fall == startPc_ || target == startPc_)) {
+      uint8_t* toTaken = e_.jccForward(taken);
+      jumpTo(fall);
+      e_.patchToHere(toTaken);
+      jumpTo(target);
+      return;
+    }
+    spill(exitDirty());  // register moves leave the flags alone
+    uint8_t* takenSite = e_.jccForward(taken);
+    chainTo(fall);
+    e_.patchToHere(takenSite);
+    if (e_.here() - (takenSite + 4) != kJccSiteUnlinked) std::abort();
+    siteExit(takenSite, target);
   }
   /// jalr: the target through the lookup table of translated entries; a misaligned target leaves
   /// before the instruction for the reference interpreter (which reverts).
@@ -779,8 +802,12 @@ void NativeCode::link(uint64_t site, int32_t entry) {
 }
 
 void NativeCode::unlink(uint64_t site) {
-  const int32_t rel = 0;
-  std::memcpy(reinterpret_cast<uint8_t*>(site), &rel, 4);
+  auto* at = reinterpret_cast<uint8_t*>(site);
+  // A jmp site (E9) falls into its exit right after it; a jcc site (0F 8x) jumps over the jmp
+  // site that follows it to its own exit.
+  const bool jcc = at[-2] == 0x0F && (at[-1] & 0xF0) == 0x80;
+  const int32_t rel = jcc ? kJccSiteUnlinked : 0;
+  std::memcpy(at, &rel, 4);
 }
 
 void NativeCode::rememberIndirect(uint64_t pc, int32_t entry) {
