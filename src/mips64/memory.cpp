@@ -2,8 +2,10 @@
 
 #include <algorithm>
 #include <cstring>
+#include <new>
 #include <string>
 
+#include "common/block_pool.hpp"
 #include "common/error.hpp"
 #include "common/keccak256.hpp"
 
@@ -51,6 +53,20 @@ struct Memory::Page {
       }
     }
     dirty[0] = dirty[1] = 0;
+  }
+
+  /// Pages come from 2 MiB chunks the kernel may back with huge pages (common/block_pool.hpp).
+  static void* operator new(size_t size) {
+    if (size > pool().blockSize()) throw std::bad_alloc();
+    return pool().allocate();
+  }
+  static void operator delete(void* page) noexcept { pool().release(page); }
+
+ private:
+  /// Never destroyed, so pages freed during exit stay valid to free.
+  static BlockPool& pool() {
+    static BlockPool* const instance = new BlockPool(sizeof(Page));
+    return *instance;
   }
 };
 
