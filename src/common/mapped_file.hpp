@@ -9,8 +9,9 @@
 
 namespace fpvm {
 
-/// The bytes of a file, mapped for reading while the object lives (a pipe or device is read). The file must not shrink
-/// while it is mapped (fpvm replaces files by renaming, never by truncating them in place).
+/// The bytes of a file, mapped for reading while the object lives (a pipe or device is read).
+/// The file must not shrink while it is mapped (fpvm replaces files by renaming, never by
+/// truncating them in place).
 class MappedFile {
  public:
   /// Maps the file at `path`; throws Error naming the path when it cannot be opened, is a

@@ -7,8 +7,9 @@
 /// every block, loaded when native code is entered and written back when it returns; inside a
 /// block the guest registers it uses most get the remaining host registers, loaded at the block's
 /// entry and written back at every exit. Blocks
-/// jump to each other directly: a direct jump's exit is a patchable site that the engine points
-/// at the target's block once that block exists (and points back when the target is dropped); a
+/// jump to each other directly: a direct jump's exit is a patchable site (a branch has two, a jcc
+/// for the taken side and a jmp for the other) that the engine points at the target's block
+/// once that block exists (and points back when the target is dropped); a
 /// jalr looks its target up in a small table of translated entry points. Each block pays its
 /// length from the step budget at its entry, so the step count is exact wherever the native code
 /// returns. Memory goes through the interpreter's software TLBs; a miss or a page-crossing access
