@@ -3,8 +3,8 @@
 // with its real threads (clone), futexes, the garbage collector on, goroutines, channels, maps,
 // math/big, sha256 and encoding/json. stdout and the exit code must equal the program's
 // expected.txt and what qemu-mips64 prints. The programs run on the fast engine; the smaller ones
-// also on the reference interpreter (same final state), and the smallest is checked on every step
-// against the stateless verifier.
+// also on the reference interpreter (same final state); the smallest is checked on every step
+// against the stateless verifier, the others on sampled steps.
 #include <gtest/gtest.h>
 
 #include <chrono>
@@ -74,7 +74,8 @@ TEST(Mips64Go, TinyEveryStepVerified) {
 struct GoProgram {
   const char* name;
   int exitCode;
-  bool alsoReference;  ///< run the reference interpreter too and compare the final states
+  bool alsoReference;     ///< run the reference interpreter too and compare the final states
+  uint64_t sampleStride;  ///< SampledStepsVerified: fast-engine steps between samples (~40 per run)
 };
 
 /// Names the case in test listings (instead of a byte dump).
@@ -108,10 +109,42 @@ TEST_P(Mips64GoProgram, SameOutputAsQemu) {
   }
 }
 
+/// The long programs (4 M to 982 M steps, Go's threads and garbage collector running) proved on
+/// sampled steps: the fast engine runs `sampleStride` steps, then 16 steps are proved and checked
+/// against the stateless verifier (and, with FPVM_EVM_CASES set, written for the EVM replay of
+/// MIPS64.sol: ctest evm.replay.go.sampled), until the program exits with its exit code.
+TEST_P(Mips64GoProgram, SampledStepsVerified) {
+  REQUIRE_GO_GUESTS();
+  const GoProgram& p = GetParam();
+  TestVm vm(loadElf(readFile(goGuest(p.name))));
+  constexpr int kStepsPerSample = 16;
+  int samples = 0;
+  while (!vm.state.exited) {
+    FastEngine fast(vm.state, vm.interp);
+    const RunResult r = fast.run(vm.state.step + p.sampleStride);
+    ASSERT_NE(r.stop, RunStop::Reverted) << revertName(r.outcome.revert) << " at step " << vm.state.step;
+    if (r.stop == RunStop::Exited) break;
+    ++samples;
+    for (int i = 0; i < kStepsPerSample && !vm.state.exited; ++i) {
+      const uint64_t step = vm.state.step;
+      const StepOutcome o = vm.step();
+      ASSERT_TRUE(o.ok()) << "step " << step << ": " << revertName(o.revert);
+      ASSERT_FALSE(::testing::Test::HasFailure()) << "stopped at step " << step;
+    }
+  }
+  std::printf("%s: %llu steps, %d samples, %d steps proved and verified\n", p.name,
+              static_cast<unsigned long long>(vm.state.step), samples, vm.checkedSteps);
+  EXPECT_EQ(vm.state.exitCode, p.exitCode);
+  EXPECT_EQ(vm.output.text[1], expectedOutput(p.name));
+  EXPECT_GE(samples, 30);
+}
+
 INSTANTIATE_TEST_SUITE_P(Programs, Mips64GoProgram,
-                         ::testing::Values(GoProgram{"goroutines", 5, true}, GoProgram{"collections", 3, true},
-                                           GoProgram{"jsonsort", 9, true}, GoProgram{"bignum", 7, false},
-                                           GoProgram{"alloc", 11, false}),
+                         ::testing::Values(GoProgram{"goroutines", 5, true, 650'011},
+                                           GoProgram{"collections", 3, true, 1'750'009},
+                                           GoProgram{"jsonsort", 9, true, 110'017},
+                                           GoProgram{"bignum", 7, false, 8'800'009},
+                                           GoProgram{"alloc", 11, false, 24'500'003}),
                          [](const auto& info) { return std::string(info.param.name); });
 
 }  // namespace
