@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "common/error.hpp"
+#include "common/file_io.hpp"
 
 namespace fpvm {
 namespace {
@@ -29,30 +30,39 @@ void writeAllFd(int fd, const uint8_t* p, size_t n, const std::string& path) {
 }  // namespace
 
 AtomicFileSink::AtomicFileSink(const std::string& path, bool gzip, unsigned mode) : path_(path), mode_(mode) {
-  std::filesystem::path target(path);
-  std::string dir = target.has_parent_path() ? target.parent_path().string() : std::string(".");
-  std::string tmpl = dir + "/." + target.filename().string() + ".tmp-XXXXXX";
-  std::vector<char> name(tmpl.begin(), tmpl.end());
-  name.push_back('\0');
-  fd_ = ::mkstemp(name.data());
-  if (fd_ < 0) throw Error(sysError("cannot create temporary file for", path));
-  tmp_ = name.data();
+  if (isSpecialFile(path)) {  // e.g. /dev/null: written in place, never replaced by a rename
+    fd_ = openSpecialForWrite(path);
+  } else {
+    createTemporary();
+  }
   if (gzip) {
     int dupFd = ::dup(fd_);
     gz_ = dupFd >= 0 ? gzdopen(dupFd, "wb6") : nullptr;
     if (!gz_) {
       ::close(fd_);
-      ::unlink(tmp_.c_str());
+      fd_ = -1;
+      if (!tmp_.empty()) ::unlink(tmp_.c_str());
       throw Error("cannot start gzip stream for " + path);
     }
   }
+}
+
+void AtomicFileSink::createTemporary() {
+  std::filesystem::path target(path_);
+  std::string dir = target.has_parent_path() ? target.parent_path().string() : std::string(".");
+  std::string tmpl = dir + "/." + target.filename().string() + ".tmp-XXXXXX";
+  std::vector<char> name(tmpl.begin(), tmpl.end());
+  name.push_back('\0');
+  fd_ = ::mkstemp(name.data());
+  if (fd_ < 0) throw Error(sysError("cannot create temporary file for", path_));
+  tmp_ = name.data();
 }
 
 AtomicFileSink::~AtomicFileSink() {
   if (gz_) gzclose(static_cast<gzFile>(gz_));
   if (fd_ >= 0) {
     ::close(fd_);
-    ::unlink(tmp_.c_str());
+    if (!tmp_.empty()) ::unlink(tmp_.c_str());
   }
 }
 
@@ -76,6 +86,12 @@ void AtomicFileSink::commit() {
     int rc = gzclose(static_cast<gzFile>(gz_));
     gz_ = nullptr;
     if (rc != Z_OK) throw Error("cannot finish compressed file " + path_);
+  }
+  if (tmp_.empty()) {  // a special file written in place: nothing to sync or rename
+    const int rc = ::close(fd_);
+    fd_ = -1;
+    if (rc != 0) throw Error(sysError("cannot finish writing", path_));
+    return;
   }
   if (::fchmod(fd_, mode_) != 0 || ::fsync(fd_) != 0) throw Error(sysError("cannot finish writing", path_));
   if (::close(fd_) != 0) {

@@ -25,6 +25,7 @@ class BytesSink final : public ByteSink {
 
 /// Writes a file atomically: a temporary file in the same folder (optionally through gzip),
 /// fsync'd and renamed onto `path` by commit(); without commit() the temporary file is removed.
+/// An existing device, FIFO or socket (`/dev/null`) is written in place instead, never replaced.
 class AtomicFileSink final : public ByteSink {
  public:
   AtomicFileSink(const std::string& path, bool gzip, unsigned mode = 0644);
@@ -37,7 +38,9 @@ class AtomicFileSink final : public ByteSink {
   void commit();
 
  private:
-  std::string path_, tmp_;
+  void createTemporary();
+
+  std::string path_, tmp_;  ///< tmp_ is empty when writing a special file in place
   int fd_ = -1;
   void* gz_ = nullptr;  // gzFile when compressing
   unsigned mode_;

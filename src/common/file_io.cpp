@@ -44,7 +44,34 @@ Bytes readFile(const std::string& path) {
   return out;
 }
 
+bool isSpecialFile(const std::string& path) {
+  struct stat st {};
+  return ::stat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode);
+}
+
+int openSpecialForWrite(const std::string& path) {
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CLOEXEC);
+  if (fd < 0) throw Error(sysError("cannot open", path));
+  return fd;
+}
+
 void writeFileAtomic(const std::string& path, ByteView data, unsigned mode) {
+  if (isSpecialFile(path)) {  // e.g. /dev/null: write into it, never rename a file onto it
+    const int fd = openSpecialForWrite(path);
+    for (size_t off = 0; off < data.size();) {
+      const ssize_t n = ::write(fd, data.data() + off, data.size() - off);
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0) {
+        const int saved = errno;
+        ::close(fd);
+        errno = saved;
+        throw Error(sysError("cannot write", path));
+      }
+      off += static_cast<size_t>(n);
+    }
+    ::close(fd);
+    return;
+  }
   std::filesystem::path target(path);
   std::string dir = target.has_parent_path() ? target.parent_path().string() : std::string(".");
   std::string tmpl = dir + "/." + target.filename().string() + ".tmp-XXXXXX";
