@@ -15,6 +15,7 @@
 #include "common/block_pool.hpp"
 #include "common/error.hpp"
 #include "common/mapped_file.hpp"
+#include "test_support/scratch_dir.hpp"
 
 namespace fpvm {
 namespace {
@@ -78,16 +79,11 @@ TEST(BlockPool, ThreadsAllocateAndReleaseConcurrently) {
 
 class MappedFileTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() / ("fpvm-mapped-" + std::to_string(::getpid()));
-    std::filesystem::create_directories(dir_);
-  }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
-  std::filesystem::path dir_;
+  test::ScratchDir dir_{"fpvm-mapped"};
 };
 
 TEST_F(MappedFileTest, MapsARegularFile) {
-  const auto path = (dir_ / "data.bin").string();
+  const auto path = dir_ / "data.bin";
   std::vector<uint8_t> data(3 * 4096 + 17);
   for (size_t i = 0; i < data.size(); ++i) data[i] = static_cast<uint8_t>(i * 7);
   std::ofstream(path, std::ios::binary).write(reinterpret_cast<const char*>(data.data()), static_cast<std::streamsize>(data.size()));
@@ -97,13 +93,13 @@ TEST_F(MappedFileTest, MapsARegularFile) {
 }
 
 TEST_F(MappedFileTest, EmptyFileHasNoBytes) {
-  const auto path = (dir_ / "empty").string();
+  const auto path = dir_ / "empty";
   std::ofstream(path).close();
   EXPECT_TRUE(MappedFile(path).bytes().empty());
 }
 
 TEST_F(MappedFileTest, ReadsAPipe) {
-  const auto path = (dir_ / "fifo").string();
+  const auto path = dir_ / "fifo";
   ASSERT_EQ(::mkfifo(path.c_str(), 0600), 0);
   std::thread writer([&] {
     const int fd = ::open(path.c_str(), O_WRONLY);
@@ -120,7 +116,7 @@ TEST_F(MappedFileTest, ReadsAPipe) {
 }
 
 TEST_F(MappedFileTest, ErrorsNameThePath) {
-  const auto missing = (dir_ / "missing.bin").string();
+  const auto missing = dir_ / "missing.bin";
   try {
     MappedFile f(missing);
     FAIL() << "a missing file was mapped";
@@ -128,7 +124,7 @@ TEST_F(MappedFileTest, ErrorsNameThePath) {
     EXPECT_NE(std::string(e.what()).find("cannot open " + missing), std::string::npos) << e.what();
   }
   try {
-    MappedFile f(dir_.string());
+    MappedFile f(dir_.path().string());
     FAIL() << "a directory was mapped";
   } catch (const Error& e) {
     EXPECT_NE(std::string(e.what()).find("is a directory"), std::string::npos) << e.what();

@@ -14,17 +14,13 @@
 #include "common/byte_sink.hpp"
 #include "common/bytes.hpp"
 #include "common/file_io.hpp"
+#include "test_support/scratch_dir.hpp"
 
 namespace fpvm {
 namespace {
 
 class SpecialFileWrites : public ::testing::Test {
  protected:
-  void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() / ("fpvm-special-" + std::to_string(::getpid()));
-    std::filesystem::create_directories(dir_);
-  }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
   static bool isFifo(const std::string& path) {
     struct stat st {};
     return ::lstat(path.c_str(), &st) == 0 && S_ISFIFO(st.st_mode);
@@ -52,11 +48,11 @@ class SpecialFileWrites : public ::testing::Test {
       ::unlink(spare.c_str());
     }
   };
-  std::filesystem::path dir_;
+  test::ScratchDir dir_{"fpvm-special"};
 };
 
 TEST_F(SpecialFileWrites, WriteFileAtomicWritesIntoAFifo) {
-  const std::string path = (dir_ / "fifo").string();
+  const std::string path = dir_ / "fifo";
   ASSERT_EQ(::mkfifo(path.c_str(), 0600), 0);
   EXPECT_TRUE(isSpecialFile(path));
   FifoReader reader(path);
@@ -68,7 +64,7 @@ TEST_F(SpecialFileWrites, WriteFileAtomicWritesIntoAFifo) {
 }
 
 TEST_F(SpecialFileWrites, AtomicFileSinkWritesIntoAFifoPlainAndGzipped) {
-  const std::string path = (dir_ / "fifo").string();
+  const std::string path = dir_ / "fifo";
   ASSERT_EQ(::mkfifo(path.c_str(), 0600), 0);
   for (const bool gzip : {false, true}) {
     FifoReader reader(path);
@@ -86,13 +82,13 @@ TEST_F(SpecialFileWrites, AtomicFileSinkWritesIntoAFifoPlainAndGzipped) {
     }
     EXPECT_TRUE(isFifo(path)) << "the FIFO was replaced by a regular file";
   }
-  EXPECT_EQ(std::distance(std::filesystem::directory_iterator(dir_), std::filesystem::directory_iterator()), 1)
+  EXPECT_EQ(std::distance(std::filesystem::directory_iterator(dir_.path()), std::filesystem::directory_iterator()), 1)
       << "a temporary file was left behind";
 }
 
 TEST_F(SpecialFileWrites, ANullDeviceStaysADevice) {
   // A null device of our own (root only: mknod), so a failure cannot break the machine's /dev/null.
-  const std::string path = (dir_ / "null").string();
+  const std::string path = dir_ / "null";
   if (::mknod(path.c_str(), S_IFCHR | 0666, makedev(1, 3)) != 0) GTEST_SKIP() << "SKIPPED: mknod needs root";
   writeFileAtomic(path, Bytes(100, 1));
   {
@@ -106,13 +102,13 @@ TEST_F(SpecialFileWrites, ANullDeviceStaysADevice) {
 }
 
 TEST_F(SpecialFileWrites, RegularFilesAreStillReplacedAtomically) {
-  const std::string path = (dir_ / "state.bin").string();
+  const std::string path = dir_ / "state.bin";
   writeFileAtomic(path, Bytes(10, 1));
   const Bytes second(20, 2);
   writeFileAtomic(path, second);
   EXPECT_EQ(readFile(path), second);
   EXPECT_FALSE(isSpecialFile(path));
-  EXPECT_FALSE(isSpecialFile((dir_ / "missing").string()));
+  EXPECT_FALSE(isSpecialFile(dir_ / "missing"));
 }
 
 }  // namespace
