@@ -6,8 +6,8 @@
 
 #include <cerrno>
 #include <cstring>
-#include <filesystem>
 
+#include "common/byte_sink.hpp"
 #include "common/error.hpp"
 
 namespace fpvm {
@@ -56,56 +56,10 @@ int openSpecialForWrite(const std::string& path) {
 }
 
 void writeFileAtomic(const std::string& path, ByteView data, unsigned mode) {
-  if (isSpecialFile(path)) {  // e.g. /dev/null: write into it, never rename a file onto it
-    const int fd = openSpecialForWrite(path);
-    for (size_t off = 0; off < data.size();) {
-      const ssize_t n = ::write(fd, data.data() + off, data.size() - off);
-      if (n < 0 && errno == EINTR) continue;
-      if (n < 0) {
-        const int saved = errno;
-        ::close(fd);
-        errno = saved;
-        throw Error(sysError("cannot write", path));
-      }
-      off += static_cast<size_t>(n);
-    }
-    ::close(fd);
-    return;
-  }
-  std::filesystem::path target(path);
-  std::string dir = target.has_parent_path() ? target.parent_path().string() : std::string(".");
-  std::string tmpl = dir + "/." + target.filename().string() + ".tmp-XXXXXX";
-  std::vector<char> name(tmpl.begin(), tmpl.end());
-  name.push_back('\0');
-  int fd = ::mkstemp(name.data());
-  if (fd < 0) throw Error(sysError("cannot create temporary file for", path));
-  const uint8_t* p = data.data();
-  size_t left = data.size();
-  while (left > 0) {
-    ssize_t n = ::write(fd, p, left);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      int saved = errno;
-      ::close(fd);
-      ::unlink(name.data());
-      errno = saved;
-      throw Error(sysError("cannot write", path));
-    }
-    p += n;
-    left -= static_cast<size_t>(n);
-  }
-  if (::fchmod(fd, mode) != 0 || ::fsync(fd) != 0 || ::close(fd) != 0) {
-    int saved = errno;
-    ::unlink(name.data());
-    errno = saved;
-    throw Error(sysError("cannot finish writing", path));
-  }
-  if (::rename(name.data(), path.c_str()) != 0) {
-    int saved = errno;
-    ::unlink(name.data());
-    errno = saved;
-    throw Error(sysError("cannot rename temporary file onto", path));
-  }
+  // One implementation of temporary file, fsync and rename (and of writing special files in place).
+  AtomicFileSink sink(path, false, mode);
+  sink.write(data);
+  sink.commit();
 }
 
 bool fileExists(const std::string& path) {
